@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+
+namespace EdgeLab.Contract;
+
+/// <summary>
+/// The MQTT topic tree of the wire contract (DESIGN.md, "Wire contract"): every gateway owns the subtree
+/// <c>edgelab/v1/gw/{gatewayId}/…</c>, and the broker's ACL confines each device to its own subtree.
+/// </summary>
+public static partial class Topics
+{
+    public const string Root = "edgelab/v1/gw";
+
+    /// <summary>Shared-subscription group of the hub nodes ([MQTT-4.8.2]): members split the load round-robin.</summary>
+    public const string HubShareGroup = "hub";
+
+    public static string Results(string gatewayId) => $"{Root}/{gatewayId}/results";
+    public static string Events(string gatewayId) => $"{Root}/{gatewayId}/events";
+    public static string Status(string gatewayId) => $"{Root}/{gatewayId}/status";
+    public static string Ack(string gatewayId) => $"{Root}/{gatewayId}/ack";
+    public static string Orders(string gatewayId) => $"{Root}/{gatewayId}/orders";
+    public static string Config(string gatewayId) => $"{Root}/{gatewayId}/config";
+    public static string Command(string gatewayId) => $"{Root}/{gatewayId}/cmd";
+    public static string CommandReply(string gatewayId) => $"{Root}/{gatewayId}/cmd-reply";
+
+    /// <summary>The filter a hub node subscribes with for one leaf of every gateway, e.g. <c>$share/hub/edgelab/v1/gw/+/results</c>.</summary>
+    public static string SharedAllGateways(string leaf) => $"$share/{HubShareGroup}/{Root}/+/{leaf}";
+
+    /// <summary>Gateway ids are <c>[a-z0-9-]{3,64}</c> (DESIGN.md), so they are safe in topics, file names and logs.</summary>
+    public static bool IsValidGatewayId(string? gatewayId) => gatewayId is not null && GatewayIdPattern().IsMatch(gatewayId);
+
+    /// <summary>Splits <c>edgelab/v1/gw/{id}/{leaf}</c>; false for anything else.</summary>
+    public static bool TryParse(string topic, out string gatewayId, out string leaf)
+    {
+        gatewayId = leaf = "";
+        const string prefix = Root + "/";
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        var rest = topic.AsSpan(prefix.Length);
+        var slash = rest.IndexOf('/');
+        if (slash <= 0 || rest[(slash + 1)..].Contains('/')) return false;
+        var id = rest[..slash].ToString();
+        if (!IsValidGatewayId(id)) return false;
+        gatewayId = id;
+        leaf = rest[(slash + 1)..].ToString();
+        return leaf.Length > 0;
+    }
+
+    [GeneratedRegex("^[a-z0-9-]{3,64}$")]
+    private static partial Regex GatewayIdPattern();
+}
