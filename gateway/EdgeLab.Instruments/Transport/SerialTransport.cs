@@ -1,0 +1,101 @@
+namespace EdgeLab.Instruments.Transport;
+
+/// <summary>
+/// An RS-232/USB serial line on Linux through termios (System.IO.Ports is not served to this project). Each
+/// <see cref="OpenAsync"/> resolves the configured path (so <c>/dev/serial/by-id/…</c> finds the adapter again
+/// after a replug under a new <c>ttyUSBn</c>), opens it exclusively, applies the line settings and returns a
+/// <see cref="Stream"/> over the descriptor. A vanished adapter surfaces as an <see cref="IOException"/> from the
+/// stream; <see cref="InstrumentLinkRunner"/> then reopens with backoff.
+/// </summary>
+public sealed class SerialTransport : IInstrumentTransport
+{
+    private readonly SerialPortSettings _settings;
+
+    public SerialTransport(SerialPortSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _settings = settings;
+    }
+
+    public string Description => $"serial {_settings}";
+
+    public SerialPortSettings Settings => _settings;
+
+    public ValueTask<Stream> OpenAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<Stream>(Open());
+    }
+
+    /// <summary>Opens the device synchronously (open(2) and tcsetattr(3) do not block with O_NONBLOCK).</summary>
+    public SerialStream Open()
+    {
+        var device = ResolveDevice(_settings.Path);
+        var fd = LinuxNative.Open(device, LinuxNative.O_RDWR | LinuxNative.O_NOCTTY | LinuxNative.O_NONBLOCK | LinuxNative.O_CLOEXEC);
+        if (fd < 0) throw OpenError(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), device);
+        try
+        {
+            if (LinuxNative.TcGetAttr(fd, out var termios) != 0)
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                throw new IOException(errno == LinuxNative.ENOTTY
+                    ? $"{_settings.Path} is not a serial device (tcgetattr: {LinuxNative.ErrorText(errno)}): check the path points at a tty such as /dev/ttyUSB0"
+                    : $"cannot read the line settings of {_settings.Path}: {LinuxNative.ErrorText(errno)}");
+            }
+            _settings.ApplyTo(ref termios);
+            var speed = LinuxTermios.SpeedCode(_settings.BaudRate)!.Value;
+            LinuxNative.CfSetISpeed(ref termios, speed);
+            LinuxNative.CfSetOSpeed(ref termios, speed);
+            if (LinuxNative.TcSetAttr(fd, LinuxNative.TCSANOW, termios) != 0)
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                throw new IOException($"cannot apply {_settings} to {_settings.Path}: {LinuxNative.ErrorText(errno)}: check baud/parity are supported by the adapter");
+            }
+            // Exclusive use: a second process (a stray terminal program, another gateway) must not steal bytes.
+            _ = LinuxNative.Ioctl(fd, LinuxNative.TIOCEXCL, 0);
+            // Whatever sat in the buffers belongs to a previous session; the link protocol restarts cleanly (LIS01-A2 §6.1 neutral state).
+            _ = LinuxNative.TcFlush(fd, LinuxNative.TCIOFLUSH);
+            return new SerialStream(fd, _settings.Path);
+        }
+        catch
+        {
+            LinuxNative.Close(fd);
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Follows symlinks such as <c>/dev/serial/by-id/usb-FTDI…</c> or a socat <c>link=</c> to the real device node.</summary>
+    internal static string ResolveDevice(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is null)
+            {
+                if (!info.Exists && !Directory.Exists(path)) throw NotFound(path);
+                return info.FullName;
+            }
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            if (target is null || !target.Exists) throw NotFound(path);
+            return target.FullName;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"serial device {path} cannot be inspected: {e.Message}: add the gateway user to the dialout group", e);
+        }
+    }
+
+    private static IOException NotFound(string path) =>
+        new FileNotFoundException($"serial device {path} not found: is the adapter plugged in? check ls -l /dev/serial/by-id", path);
+
+    private IOException OpenError(int errno, string device) => errno switch
+    {
+        LinuxNative.ENOENT or LinuxNative.ENODEV or LinuxNative.ENXIO => NotFound(_settings.Path),
+        LinuxNative.EACCES => new IOException($"permission denied opening serial device {device}: add the gateway user to the dialout group"),
+        LinuxNative.EBUSY => new IOException($"serial device {device} is in use by another program: close it (check with fuser {device})"),
+        _ => new IOException($"cannot open serial device {device}: {LinuxNative.ErrorText(errno)}"),
+    };
+}
