@@ -1,0 +1,21 @@
+namespace EdgeLab.Hub.Domain;
+
+/// <summary>What an organization is to the region: a clinic orders tests, a lab performs them (a hospital can be both).</summary>
+internal enum OrganizationKind
+{
+    Clinic,
+    Lab,
+}
+
+/// <summary>
+/// A facility of the region. Ids are <c>[a-z0-9-]{3,64}</c> (like gateway ids), e.g. <c>tomsk-okb</c>.
+/// <see cref="WebhookUrl"/> receives critical-value notifications for referrals this organization ordered.
+/// </summary>
+internal sealed record Organization
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required OrganizationKind Kind { get; init; }
+    public string? WebhookUrl { get; init; }
+    public DateTimeOffset Created { get; init; }
+}

@@ -1,0 +1,27 @@
+namespace EdgeLab.Hub.Domain;
+
+/// <summary>Why an uplink payload could not be read.</summary>
+internal enum QuarantineReason
+{
+    NotJson,
+    UnknownSchema,
+    TooLarge,
+    /// <summary>JSON of a known schema, but a required field is missing or inconsistent (e.g. gateway id ≠ topic).</summary>
+    Invalid,
+}
+
+/// <summary>An uplink payload the hub could not read, kept with its raw bytes (DESIGN.md guarantee 5) and acked.</summary>
+internal sealed record QuarantinedPayload
+{
+    public required long Id { get; init; }
+    public required string Topic { get; init; }
+    public string? GatewayId { get; init; }
+    /// <summary>From the MQTT user property when it could be recovered.</summary>
+    public string? MessageId { get; init; }
+    public required QuarantineReason Reason { get; init; }
+    public required string Detail { get; init; }
+    /// <summary>Raw bytes (truncated to the size limit for oversize payloads).</summary>
+    public required byte[] Payload { get; init; }
+    public required int PayloadLength { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+}

@@ -1,0 +1,22 @@
+using EdgeLab.Hub.Store;
+
+namespace EdgeLab.Hub.Referrals;
+
+/// <summary>The outcome of a registration: either the registered referral or the validation errors (never both).</summary>
+internal sealed record ReferralRegistrationResult(RegisteredReferral? Registered, IReadOnlyList<ValidationError> Errors)
+{
+    public bool Succeeded => Registered is not null;
+}
+
+/// <summary>
+/// Registers and cancels referrals: validates (SNILS checksum, OMS policy, catalog tests, performing lab), persists
+/// with issued specimen barcodes, and publishes the order upserts / cancels to the performing lab's gateways.
+/// </summary>
+internal interface IReferralService
+{
+    /// <param name="orderingOrganizationId">From the authenticated client.</param>
+    Task<ReferralRegistrationResult> RegisterAsync(string orderingOrganizationId, ReferralRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Null when the referral is not visible to the organization.</summary>
+    Task<Domain.Referral?> CancelAsync(AccessScope scope, string referralId, CancellationToken cancellationToken = default);
+}

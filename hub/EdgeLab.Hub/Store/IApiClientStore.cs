@@ -1,0 +1,18 @@
+using EdgeLab.Hub.Domain;
+
+namespace EdgeLab.Hub.Store;
+
+/// <summary>Persistence of API client systems; token generation and hashing belong to the auth layer.</summary>
+internal interface IApiClientStore
+{
+    /// <summary>Adds a client; throws <see cref="StoreValidationException"/> if the id exists or the organization does not.</summary>
+    Task AddApiClientAsync(ApiClient client, CancellationToken cancellationToken = default);
+
+    /// <summary>The active (not revoked) client with this token hash (hex SHA-256), or null.</summary>
+    Task<ApiClient?> FindApiClientByTokenHashAsync(string tokenSha256, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ApiClient>> ListApiClientsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>False when no such client.</summary>
+    Task<bool> RevokeApiClientAsync(string clientId, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
