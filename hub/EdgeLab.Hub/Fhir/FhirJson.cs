@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeLab.Hub.Fhir.Resources;
+
+namespace EdgeLab.Hub.Fhir;
+
+/// <summary>
+/// Source-generated JSON for FHIR R4 resources (R4 §2.6.2 JSON representation): camelCase element names,
+/// absent elements omitted (never <c>null</c>), <c>resourceType</c> as the discriminator and accepted in
+/// any position on input. Unknown elements on input (extensions, narrative) are ignored.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowOutOfOrderMetadataProperties = true,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(Resource))]
+internal sealed partial class FhirJson : JsonSerializerContext
+{
+    public const string MediaType = "application/fhir+json";
+
+    public static byte[] Serialize(Resource resource) =>
+        JsonSerializer.SerializeToUtf8Bytes(resource, Default.Resource);
+
+    /// <summary>Reads one resource; a malformed or unknown-type body gives a <see cref="FhirInputException"/> (→ 400).</summary>
+    public static Resource Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(utf8, Default.Resource)
+                ?? throw new FhirInputException(IssueType.Structure, "The body is JSON null, not a FHIR resource.");
+        }
+        catch (JsonException e)
+        {
+            throw new FhirInputException(IssueType.Structure, $"The body is not a valid FHIR R4 JSON resource: {Describe(e)}", e.Path);
+        }
+        catch (NotSupportedException e)
+        {
+            // An unknown or missing resourceType surfaces here from the polymorphic converter.
+            throw new FhirInputException(IssueType.NotSupported, $"Unsupported resource: {e.Message}");
+        }
+    }
+
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

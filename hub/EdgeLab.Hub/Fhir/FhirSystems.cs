@@ -1,0 +1,30 @@
+namespace EdgeLab.Hub.Fhir;
+
+/// <summary>Code systems and identifier namespaces EdgeLab writes into resources.</summary>
+internal static class FhirSystems
+{
+    /// <summary>СНИЛС, assigned by the Pension Fund (ПФР); OID from the federal NSI identity-document registry.</summary>
+    public const string Snils = "urn:oid:1.2.643.2.69.1.1.1.6.223";
+    /// <summary>Полис ОМС единого образца (single-format compulsory medical insurance policy).</summary>
+    public const string OmsPolicy = "urn:oid:1.2.643.2.69.1.1.1.6.228";
+    /// <summary>ФСЛИ — Federal reference list of laboratory tests (НСИ Минздрава 1.2.643.5.1.13.13.11.1080).</summary>
+    public const string Fsli = "urn:oid:1.2.643.5.1.13.13.11.1080";
+    public const string Loinc = "http://loinc.org";
+    public const string Ucum = "http://unitsofmeasure.org";
+    public const string ObservationCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
+    public const string ObservationInterpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+    /// <summary>HL7 v2 table 0074 Diagnostic Service Section ID (DiagnosticReport.category, code <c>LAB</c>).</summary>
+    public const string DiagnosticServiceSection = "http://terminology.hl7.org/CodeSystem/v2-0074";
+    public const string DataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+    public const string RestfulSecurityService = "http://terminology.hl7.org/CodeSystem/restful-security-service";
+
+    /// <summary>EdgeLab's own namespaces (the hub is the assigner).</summary>
+    public const string SpecimenBarcode = "urn:edgelab:specimen-barcode";
+    public const string ReferralId = "urn:edgelab:referral";
+    public const string CatalogCode = "urn:edgelab:catalog";
+    public const string Organization = "urn:edgelab:organization";
+    public const string Practitioner = "urn:edgelab:practitioner";
+    public const string ResultId = "urn:edgelab:result";
+
+    public const string LaboratoryCategory = "laboratory";
+}
