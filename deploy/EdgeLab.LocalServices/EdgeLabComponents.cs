@@ -10,6 +10,7 @@ public static class EdgeLabComponents
     public static readonly Component Gateway = new("EdgeLab.Gateway", "gateway/EdgeLab.Gateway", "edgelab-gateway");
     public static readonly Component Hub = new("EdgeLab.Hub", "hub/EdgeLab.Hub", "edgelab-hub");
     public static readonly Component Simulator = new("EdgeLab.Simulator", "gateway/EdgeLab.Simulator", "edgelab-simulator");
+    public static readonly Component Demo = new("EdgeLab.Demo", "deploy/EdgeLab.Demo", "edgelab-demo");
 
     public sealed record Component(string ProjectName, string ProjectDirectory, string AssemblyName);
 

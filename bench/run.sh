@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs EdgeLab's benchmarks in Release and prints each figure beside its peer as a ratio.
+# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|ingest|footprint ...]   (default: all)
+# Needs what the tests need plus node/npm for the MQTT.js peer (installed when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n '2,4p' "$0" | sed 's/^# //'; exit 0; fi
+deploy/install-deps.sh --bench
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export EDGELAB_ARTIFACTS="${EDGELAB_ARTIFACTS:-$PWD/artifacts}"
+dotnet build bench/EdgeLab.Bench -c Release -v q -nologo -clp:NoSummary
+echo "edgelab bench on $(nproc) cores, $(uname -m), $(date -u +%FT%TZ); command: bench/run.sh $*"
+exec dotnet "$EDGELAB_ARTIFACTS/bin/EdgeLab.Bench/release/edgelab-bench.dll" "${@:-all}"
