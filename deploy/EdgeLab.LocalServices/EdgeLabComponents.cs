@@ -22,6 +22,10 @@ public static class EdgeLabComponents
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "EdgeLab.sln"))) return dir.FullName;
         }
+        var built = typeof(EdgeLabComponents).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "EdgeLabRepositoryRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "EdgeLab.sln"))) return Path.GetFullPath(built);
         var env = Environment.GetEnvironmentVariable("EDGELAB_REPO");
         if (env is not null && File.Exists(Path.Combine(env, "EdgeLab.sln"))) return env;
         throw new InvalidOperationException("cannot find the EdgeLab repository (EdgeLab.sln) above " + AppContext.BaseDirectory + "; set EDGELAB_REPO");
