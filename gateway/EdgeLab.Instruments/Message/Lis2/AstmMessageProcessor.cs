@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using EdgeLab.Instruments.Dialect;
+using EdgeLab.Instruments.HostQuery;
+using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Outbound;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Instruments.Message.Lis2;
+
+/// <summary>
+/// The ASTM message layer of one instrument: decodes each complete H…L message with the instrument's profile, commits
+/// it to the outbox before the link layer may ACK (DESIGN.md guarantee 1), quarantines what cannot be decoded with
+/// its raw transcript (guarantee 5), and answers host queries from the local order cache.
+/// </summary>
+/// <remarks>
+/// A message carrying a Q record is a question, not a result: it is answered (or, for a cancel, dropped — Q status
+/// <c>A</c>, LIS02-A2 §12.1.13) and logged without ids, never committed as a result. One query is answered at a time;
+/// another arriving meanwhile is refused (not ACKed), so the instrument repeats it.
+/// </remarks>
+internal sealed class AstmMessageProcessor : IAstmMessageHandler
+{
+    private readonly string _instrumentId;
+    private readonly InstrumentProfile _profile;
+    private readonly IInstrumentMessageSink _sink;
+    private readonly AstmHostQueryResponder _responder;
+    private readonly TimeZoneInfo _siteZone;
+    private readonly TimeZoneInfo _instrumentZone;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _queryGate = new(1, 1);
+    private CancellationTokenSource? _outstandingQuery;
+
+    public AstmMessageProcessor(
+        string instrumentId,
+        InstrumentProfile profile,
+        IInstrumentMessageSink sink,
+        IOrderCache orders,
+        TimeZoneInfo siteZone,
+        TimeProvider time,
+        ILogger<AstmMessageProcessor> logger)
+    {
+        _instrumentId = instrumentId;
+        _profile = profile;
+        _sink = sink;
+        _responder = new AstmHostQueryResponder(orders, time);
+        _siteZone = siteZone;
+        _instrumentZone = profile.ResolveTimeZone(siteZone);
+        _time = time;
+        _logger = logger;
+    }
+
+    public async ValueTask<AstmMessageOutcome> OnMessageAsync(AstmReceivedMessage message, CancellationToken cancellationToken)
+    {
+        Lis2DecodeResult decoded;
+        try
+        {
+            decoded = Lis2DialectDecoder.Decode(message.Text.Span, _profile, _siteZone);
+        }
+        catch (Lis2FormatException e)
+        {
+            AstmMessageProcessorLog.Quarantined(_logger, _instrumentId, message.Text.Length, e.RecordNumber, e.RecordType, e.Field, e.ByteOffset);
+            return await CommitAsync(Received(message, null, e.Message), cancellationToken) ? AstmMessageOutcome.Ack : AstmMessageOutcome.Refuse;
+        }
+
+        if (decoded.Queries.Count > 0)
+            return await AnswerQueryAsync(decoded, cancellationToken);
+
+        var resultCount = decoded.Messages.Sum(m => m.Results.Count);
+        AstmMessageProcessorLog.Decoded(_logger, _instrumentId, message.Text.Length, decoded.Messages.Count, resultCount);
+        // A message without orders (e.g. H, M…, L) is still kept: its transcript is the record of what was sent.
+        var parts = decoded.Messages.Count > 0 ? decoded.Messages
+            : [new DecodedMessage { Profile = _profile.Name, Kind = SpecimenKinds.Patient, Results = [] }];
+        foreach (var part in parts)
+        {
+            // One outbox entry per order (specimen); the transcript of the whole message goes with each.
+            if (!await CommitAsync(Received(message, part, null), cancellationToken))
+                return AstmMessageOutcome.Refuse;
+        }
+        return AstmMessageOutcome.Ack;
+    }
+
+    public async ValueTask OnIncompleteMessageAsync(AstmReceivedMessage partial, string reason, CancellationToken cancellationToken)
+    {
+        // Kept for audit as a quarantined entry; the instrument was not ACKed and sends the message again.
+        AstmMessageProcessorLog.Incomplete(_logger, _instrumentId, partial.Text.Length, reason);
+        await CommitAsync(Received(partial, null, $"incomplete message ({reason}); not acknowledged, expect a retransmission"), cancellationToken);
+    }
+
+    private async ValueTask<AstmMessageOutcome> AnswerQueryAsync(Lis2DecodeResult decoded, CancellationToken cancellationToken)
+    {
+        var query = decoded.Queries[^1];
+        if (query.IsCancel)
+        {
+            // LIS02-A2 §12.1.13 'A': the instrument withdraws its request; stop looking and send nothing.
+            Interlocked.Exchange(ref _outstandingQuery, null)?.Cancel();
+            AstmMessageProcessorLog.QueryCancelled(_logger, _instrumentId);
+            return AstmMessageOutcome.Ack;
+        }
+        if (!await _queryGate.WaitAsync(0, cancellationToken))
+        {
+            AstmMessageProcessorLog.QueryBusy(_logger, _instrumentId);
+            return AstmMessageOutcome.Refuse;
+        }
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_profile.HostQueryTimeoutSeconds), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        Volatile.Write(ref _outstandingQuery, linked);
+        try
+        {
+            var ids = decoded.Queries.SelectMany(q => q.SpecimenIds).ToList();
+            HostQueryAnswer answer;
+            try
+            {
+                answer = await _responder.AnswerAsync(ids, _profile, decoded.Delimiters, _instrumentZone, linked.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested)
+            {
+                AstmMessageProcessorLog.QueryCancelled(_logger, _instrumentId);
+                return AstmMessageOutcome.Ack; // cancelled by the instrument meanwhile
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                AstmMessageProcessorLog.QueryTimedOut(_logger, _instrumentId, _profile.HostQueryTimeoutSeconds);
+                answer = await _responder.AnswerAsync([], _profile, decoded.Delimiters, _instrumentZone, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                AstmMessageProcessorLog.QueryFailed(_logger, _instrumentId, e);
+                answer = await _responder.AnswerAsync([], _profile, decoded.Delimiters, _instrumentZone, CancellationToken.None);
+            }
+            var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            AstmMessageProcessorLog.QueryAnswered(_logger, _instrumentId, ids.Count, answer.SpecimensFound, answer.TestCount, answer.TerminationCode, elapsedMs);
+            return new AstmMessageOutcome(true, answer.Records);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _outstandingQuery, null, linked);
+            _queryGate.Release();
+        }
+    }
+
+    private ReceivedMessage Received(AstmReceivedMessage message, DecodedMessage? decoded, string? error) => new()
+    {
+        InstrumentId = _instrumentId,
+        Profile = _profile.Name,
+        Protocol = "astm",
+        Transcript = message.Transcript,
+        Decoded = decoded,
+        DecodeError = error,
+        ReceivedAt = message.LastFrameAt,
+    };
+
+    private async ValueTask<bool> CommitAsync(ReceivedMessage received, CancellationToken cancellationToken)
+    {
+        var outcome = await _sink.CommitAsync(received, cancellationToken);
+        if (outcome == CommitOutcome.Committed)
+            return true;
+        AstmMessageProcessorLog.NotCommitted(_logger, _instrumentId, outcome.ToString());
+        return false;
+    }
+}
