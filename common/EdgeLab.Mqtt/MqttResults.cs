@@ -35,4 +35,19 @@ public sealed class MqttConnectException(MqttConnectReasonCode reasonCode, strin
 public sealed class MqttSessionLostException() : Exception("The MQTT server has no session for this client any more; the message was not acknowledged and must be published again.");
 
 /// <summary>The peer broke the protocol (malformed packet, oversize Remaining Length …).</summary>
-public sealed class MqttProtocolException(string message) : Exception(message);
+public sealed class MqttProtocolException(string message) : Exception(message)
+{
+    public MqttProtocolException(string message, MqttDisconnectReasonCode reasonCode) : this(message) => ReasonCode = reasonCode;
+
+    /// <summary>The DISCONNECT reason the client sends before closing (§4.13): Malformed Packet unless more specific.</summary>
+    public MqttDisconnectReasonCode ReasonCode { get; } = MqttDisconnectReasonCode.MalformedPacket;
+}
+
+/// <summary>A packet exceeds a Maximum Packet Size: the server's when we send (§3.2.2.3.6), ours when we receive (§3.1.2.11.4).</summary>
+public sealed class MqttPacketTooLargeException(string message) : Exception(message);
+
+/// <summary>The operation needs a connection and the client is stopped or disposed.</summary>
+public sealed class MqttClientStoppedException() : Exception("The MQTT client is stopped.");
+
+/// <summary>The connection ended before the server answered (SUBSCRIBE/UNSUBSCRIBE are not resent on a new connection).</summary>
+public sealed class MqttConnectionLostException(string message, Exception? inner = null) : Exception(message, inner);

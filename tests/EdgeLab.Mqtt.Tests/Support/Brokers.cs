@@ -1,0 +1,45 @@
+using EdgeLab.LocalServices;
+
+namespace EdgeLab.Mqtt.Tests.Support;
+
+/// <summary>Mosquitto configurations the integration tests start (through deploy/EdgeLab.LocalServices).</summary>
+internal static class Brokers
+{
+    /// <summary>Plain loopback listener, anonymous, persistence in the temp folder with a 1 s snapshot.</summary>
+    public const string Plain = """
+        user root
+        listener {{PORT}} 127.0.0.1
+        allow_anonymous true
+        persistence true
+        persistence_location {{DATA}}/
+        autosave_interval 1
+        log_dest stderr
+        log_type error
+        log_type warning
+        max_inflight_messages 20
+        max_queued_messages 100000
+        """;
+
+    public static Task<MosquittoProcess> StartPlainAsync() => MosquittoProcess.StartAsync(Plain);
+
+    public static MqttClientOptions Options(MosquittoProcess broker, string clientId, Func<MqttReceivedMessage, ValueTask>? onMessage = null) => new()
+    {
+        Host = broker.Host,
+        Port = broker.Port,
+        ClientId = clientId,
+        OnMessage = onMessage,
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+        ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+    };
+}
+
+/// <summary>One Mosquitto per test class; stopped by pid when the class is done, pass or fail.</summary>
+public sealed class MosquittoFixture : IAsyncLifetime
+{
+    public MosquittoProcess Broker { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Broker = await Brokers.StartPlainAsync();
+
+    public async Task DisposeAsync() => await Broker.DisposeAsync();
+}
