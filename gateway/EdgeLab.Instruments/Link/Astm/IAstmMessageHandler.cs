@@ -19,6 +19,12 @@ public interface IAstmMessageHandler
     /// transcript is given so it can be kept for audit; it is not acknowledged, so the instrument sends it again.
     /// </summary>
     ValueTask OnIncompleteMessageAsync(AstmReceivedMessage partial, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asked when the instrument bids for the line (ENQ). False answers NAK, "not ready" (LIS01-A2 §6.2.4): e.g. the
+    /// store reached its limit. The instrument keeps its data and bids again after at least 10 s. Default: ready.
+    /// </summary>
+    bool IsReadyToReceive() => true;
 }
 
 /// <param name="Text">Record text, frames joined (see <see cref="IAstmMessageHandler"/>).</param>
