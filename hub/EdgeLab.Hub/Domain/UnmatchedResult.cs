@@ -11,6 +11,8 @@ internal enum UnmatchedReason
     MissingSpecimen,
     /// <summary>The catalog has no mapping for the analyzer's test code on that analyzer model.</summary>
     UnknownTestCode,
+    /// <summary>The analyzer sent a unit the catalog does not know for that test on that model (converting would guess).</summary>
+    UnknownUnit,
     /// <summary>The specimen's referral was cancelled.</summary>
     SpecimenCancelled,
 }

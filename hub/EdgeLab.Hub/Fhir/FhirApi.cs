@@ -1,9 +1,71 @@
+using EdgeLab.Hub.Api;
+using EdgeLab.Hub.Audit;
+using EdgeLab.Hub.Auth;
+using EdgeLab.Hub.Fhir.Resources;
+using EdgeLab.Hub.Labels;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace EdgeLab.Hub.Fhir;
 
 /// <summary>Registers and maps the FHIR R4 API at <c>/fhir</c> (and the plain JSON API beside it). Called from Program.cs.</summary>
 internal static class FhirApi
 {
-    public static IServiceCollection AddFhirApi(this IServiceCollection services, IConfiguration configuration) => services;
+    /// <summary>The authorization policy every /fhir and /api endpoint of this area requires: an API client's bearer token.</summary>
+    public const string ClientPolicy = "EdgeLabApiClient";
 
-    public static WebApplication MapFhirApi(this WebApplication app) => app;
+    public static IServiceCollection AddFhirApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, _ => { });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ClientPolicy, policy => policy
+                .AddAuthenticationSchemes(BearerTokenHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiCaller.ClientIdClaim)
+                .RequireClaim(ApiCaller.OrganizationClaim));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<AuditTrail>();
+        services.AddSingleton(new LabelFont(configuration["Labels:FontPath"]));
+        services.AddSingleton<PdfLabelWriter>();
+        return services;
+    }
+
+    public static WebApplication MapFhirApi(this WebApplication app)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var fhir = app.MapGroup("/fhir")
+            .AddEndpointFilter<FhirErrorFilter>()
+            .RequireAuthorization(ClientPolicy);
+        // The CapabilityStatement carries no patient data and tells a client how to authenticate (R4 §3.1.0.13).
+        fhir.MapGet("/metadata", (HttpContext http) =>
+                new FhirResult(CapabilityStatementFactory.Create(SearchSetBuilder.BaseUrl(http.Request), started)))
+            .AllowAnonymous();
+        FhirReadEndpoints.Map(fhir);
+        FhirSearchEndpoints.Map(fhir);
+        FhirTransactionEndpoint.Map(fhir);
+        fhir.Map("/{**rest}", Unsupported);
+
+        var api = app.MapGroup("/api")
+            .AddEndpointFilter<FhirErrorFilter>()
+            .RequireAuthorization(ClientPolicy);
+        ReferralEndpoints.Map(api);
+        UnmatchedEndpoints.Map(api);
+        AuditEndpoints.Map(api);
+        LabelEndpoints.Map(api);
+        return app;
+    }
+
+    private static readonly HashSet<string> Types = ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "metadata"];
+
+    /// <summary>Anything else under /fhir: 404 for an unknown resource type, 405 for an interaction not offered.</summary>
+    private static FhirResult Unsupported(HttpContext http, string? rest)
+    {
+        var type = (rest ?? "").Split('/', 2)[0];
+        return Types.Contains(type)
+            ? FhirResult.Outcome(StatusCodes.Status405MethodNotAllowed, IssueType.NotSupported,
+                $"{http.Request.Method} /fhir/{rest} is not supported; see /fhir/metadata for the interactions offered.")
+            : FhirResult.Outcome(StatusCodes.Status404NotFound, IssueType.NotSupported,
+                $"Resource type '{type}' is not served here; see /fhir/metadata.");
+    }
 }

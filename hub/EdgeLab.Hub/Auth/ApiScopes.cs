@@ -1,0 +1,42 @@
+namespace EdgeLab.Hub.Auth;
+
+/// <summary>
+/// Scopes a client may hold, in the SMART on FHIR v1 "system" form (<c>system/{Type|*}.{read|write|*}</c>) plus
+/// <c>audit.read</c> for the organization's admin. A client without scopes gets <see cref="Default"/>.
+/// </summary>
+internal static class ApiScopes
+{
+    public const string ReadAll = "system/*.read";
+    public const string WriteAll = "system/*.write";
+    public const string AuditRead = "audit.read";
+    /// <summary>Resolve held (unmatched) results of the organization's lab.</summary>
+    public const string UnmatchedWrite = "unmatched.write";
+
+    public static IReadOnlyList<string> Default { get; } = [ReadAll, WriteAll];
+
+    public static bool IsKnown(string scope)
+    {
+        if (scope is AuditRead or UnmatchedWrite) return true;
+        if (!scope.StartsWith("system/", StringComparison.Ordinal)) return false;
+        var dot = scope.LastIndexOf('.');
+        if (dot < 0) return false;
+        var type = scope["system/".Length..dot];
+        var access = scope[(dot + 1)..];
+        return access is "read" or "write" or "*" && (type == "*" || KnownTypes.Contains(type));
+    }
+
+    /// <summary>True when <paramref name="granted"/> allows <paramref name="access"/> (read | write) on <paramref name="resourceType"/>.</summary>
+    public static bool Allows(IEnumerable<string> granted, string resourceType, string access)
+    {
+        foreach (var scope in granted)
+        {
+            if (scope == $"system/{resourceType}.{access}" || scope == $"system/*.{access}"
+                || scope == $"system/{resourceType}.*" || scope == "system/*.*")
+                return true;
+        }
+        return false;
+    }
+
+    private static readonly HashSet<string> KnownTypes =
+        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label"];
+}

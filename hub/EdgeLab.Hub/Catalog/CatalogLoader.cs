@@ -1,0 +1,140 @@
+using EdgeLab.Hub.Domain;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace EdgeLab.Hub.Catalog;
+
+/// <summary>Reads the catalog YAML (the embedded <c>regional-catalog.yaml</c> or a file) and validates it.</summary>
+internal static class CatalogLoader
+{
+    public const string EmbeddedName = "EdgeLab.Hub.Catalog.regional-catalog.yaml";
+
+    private static readonly string[] Sections = ["hematology", "chemistry", "coagulation", "molecular"];
+
+    public static TestCatalog LoadEmbedded()
+    {
+        using var stream = typeof(CatalogLoader).Assembly.GetManifestResourceStream(EmbeddedName)
+            ?? throw new CatalogException("the embedded regional-catalog.yaml is missing from the build");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), "regional-catalog.yaml");
+    }
+
+    public static TestCatalog LoadFile(string path)
+    {
+        if (!File.Exists(path)) throw new CatalogException($"file '{path}' does not exist; pass an existing catalog YAML or omit the option to use the built-in one");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static TestCatalog Parse(string yaml, string source)
+    {
+        CatalogFile file;
+        try
+        {
+            file = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build().Deserialize<CatalogFile>(yaml)
+                ?? throw new CatalogException($"{source} is empty");
+        }
+        catch (YamlException ex)
+        {
+            throw new CatalogException($"{source} line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        var tests = new List<TestDefinition>();
+        foreach (var t in file.Tests ?? [])
+        {
+            string Need(string? value, string field) => string.IsNullOrWhiteSpace(value)
+                ? throw new CatalogException($"{source}: test '{t.Code ?? "?"}' has no '{field}'")
+                : value;
+            var code = Need(t.Code, "code");
+            var section = Need(t.Section, "section");
+            if (!Sections.Contains(section)) throw new CatalogException($"{source}: test '{code}' has section '{section}'; use one of {string.Join(", ", Sections)}");
+            var valueType = t.ValueType ?? "quantity";
+            if (valueType is not ("quantity" or "coded")) throw new CatalogException($"{source}: test '{code}' has valueType '{valueType}'; use quantity or coded");
+            tests.Add(new TestDefinition
+            {
+                Code = code,
+                Name = Need(t.Name, "name"),
+                NameRu = t.NameRu,
+                Loinc = Need(t.Loinc, "loinc"),
+                Fsli = t.Fsli,
+                FsliToVerify = t.FsliToVerify,
+                Section = section,
+                SpecimenType = Need(t.SpecimenType, "specimenType"),
+                ValueType = valueType,
+                Unit = t.Unit,
+                Decimals = t.Decimals ?? 2,
+                CriticalLow = t.CriticalLow,
+                CriticalHigh = t.CriticalHigh,
+                NormalText = t.NormalText,
+                ReferenceRanges = (t.ReferenceRanges ?? []).Select(r => new ReferenceRangeRule
+                {
+                    Sex = r.Sex switch
+                    {
+                        null => null,
+                        "male" => Sex.Male,
+                        "female" => Sex.Female,
+                        _ => throw new CatalogException($"{source}: test '{code}' has a range with sex '{r.Sex}'; use male or female"),
+                    },
+                    AgeFromYears = r.AgeFrom ?? 0,
+                    AgeToYears = r.AgeTo ?? 200,
+                    Low = r.Low,
+                    High = r.High,
+                    Text = r.Text,
+                }).ToList(),
+                InstrumentCodes = (t.Instruments ?? []).Select(i => new InstrumentTestCode
+                {
+                    Profile = Need(i.Profile, "instruments.profile"),
+                    Code = Need(i.Code, "instruments.code"),
+                    Unit = i.Unit,
+                    Factor = i.Factor is { } f && f > 0 ? f : i.Factor is null ? 1m
+                        : throw new CatalogException($"{source}: test '{code}' has a non-positive factor for {i.Profile}"),
+                }).ToList(),
+            });
+        }
+        var duplicate = tests.GroupBy(t => t.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new CatalogException($"{source}: test code '{duplicate.Key}' appears twice");
+        return new TestCatalog(tests);
+    }
+
+    private sealed class CatalogFile
+    {
+        public List<TestYaml>? Tests { get; set; }
+    }
+
+    private sealed class TestYaml
+    {
+        public string? Code { get; set; }
+        public string? Name { get; set; }
+        public string? NameRu { get; set; }
+        public string? Loinc { get; set; }
+        public string? Fsli { get; set; }
+        public bool FsliToVerify { get; set; }
+        public string? Section { get; set; }
+        public string? SpecimenType { get; set; }
+        public string? ValueType { get; set; }
+        public string? Unit { get; set; }
+        public int? Decimals { get; set; }
+        public decimal? CriticalLow { get; set; }
+        public decimal? CriticalHigh { get; set; }
+        public string? NormalText { get; set; }
+        public List<RangeYaml>? ReferenceRanges { get; set; }
+        public List<InstrumentYaml>? Instruments { get; set; }
+    }
+
+    private sealed class RangeYaml
+    {
+        public string? Sex { get; set; }
+        public int? AgeFrom { get; set; }
+        public int? AgeTo { get; set; }
+        public decimal? Low { get; set; }
+        public decimal? High { get; set; }
+        public string? Text { get; set; }
+    }
+
+    private sealed class InstrumentYaml
+    {
+        public string? Profile { get; set; }
+        public string? Code { get; set; }
+        public string? Unit { get; set; }
+        public decimal? Factor { get; set; }
+    }
+}

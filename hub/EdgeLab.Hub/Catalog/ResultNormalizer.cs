@@ -1,0 +1,135 @@
+using System.Globalization;
+using EdgeLab.Contract;
+using EdgeLab.Hub.Domain;
+
+namespace EdgeLab.Hub.Catalog;
+
+/// <summary>A result item converted into the catalog's terms.</summary>
+internal readonly record struct NormalizedValue(
+    decimal? Numeric,
+    string? Comparator,
+    string? Unit,
+    decimal? ReferenceLow,
+    decimal? ReferenceHigh,
+    string? ReferenceText,
+    string? Interpretation,
+    ResultStatus Status);
+
+/// <summary>
+/// Normalization of one analyzer result: unit conversion by the catalog factor, the reference range for the patient's
+/// sex and age, and the interpretation. The analyzer's own flags are kept apart; the hub computes L/H/LL/HH/N when the
+/// analyzer gives none, and a crossed critical limit always yields LL/HH (a critical value must never hide behind an
+/// analyzer's plain H).
+/// </summary>
+internal static class ResultNormalizer
+{
+    private static readonly string[] StandardFlags = [InterpretationCodes.CriticalLow, InterpretationCodes.CriticalHigh, InterpretationCodes.Low, InterpretationCodes.High, InterpretationCodes.Normal, InterpretationCodes.Abnormal];
+
+    /// <summary>False when the analyzer's unit is neither the mapping's unit nor the catalog's (converting would guess).</summary>
+    public static bool TryNormalize(TestDefinition test, InstrumentTestCode mapping, ResultItem item, Sex sex, int ageYears, out NormalizedValue value)
+    {
+        value = default;
+        var status = MapStatus(item.Status);
+        if (!TryFactor(test, mapping, item.Units, out var factor)) return false;
+        var (numeric, comparator) = ParseValue(item.Value, item.Comparator);
+        if (numeric is { } n && test.ValueType == "quantity") numeric = n * factor;
+        else if (test.ValueType == "coded") numeric = null;
+
+        var rule = test.ReferenceRanges.FirstOrDefault(r => r.Applies(sex, ageYears));
+        decimal? low = rule?.Low, high = rule?.High;
+        var refText = rule?.Text;
+        if (rule is null && test.ValueType == "quantity" && TryParseRange(item.ReferenceRange, out var aLow, out var aHigh))
+        {
+            low = aLow * factor;
+            high = aHigh * factor;
+        }
+        if (test.ValueType == "coded") refText ??= test.NormalText;
+
+        var computed = Interpret(test, numeric, comparator, low, high, item.Value);
+        var analyzerFlag = item.Flags.Select(f => f.Trim().ToUpperInvariant()).FirstOrDefault(f => StandardFlags.Contains(f));
+        var interpretation = computed is InterpretationCodes.CriticalLow or InterpretationCodes.CriticalHigh
+            ? computed
+            : analyzerFlag ?? computed;
+        if (status == ResultStatus.Cancelled) interpretation = null;
+        value = new NormalizedValue(numeric, comparator, test.Unit, low, high, refText, interpretation, status);
+        return true;
+    }
+
+    /// <summary>LIS02-A2 §9.9 (R-9 result status) and HL7 v2.5 OBX-11 to the stored status.</summary>
+    public static ResultStatus MapStatus(string? status) => status?.Trim().ToUpperInvariant() switch
+    {
+        "C" => ResultStatus.Corrected,
+        "P" or "I" or "S" or "W" or "R" => ResultStatus.Preliminary,
+        "X" or "D" => ResultStatus.Cancelled,
+        _ => ResultStatus.Final,
+    };
+
+    public static (decimal? Numeric, string? Comparator) ParseValue(string raw, string? comparator)
+    {
+        var text = raw.Trim();
+        if (comparator is null)
+        {
+            foreach (var c in (ReadOnlySpan<string>)["<=", ">=", "<", ">"])
+            {
+                if (text.StartsWith(c, StringComparison.Ordinal))
+                {
+                    comparator = c;
+                    text = text[c.Length..].Trim();
+                    break;
+                }
+            }
+        }
+        text = text.Replace(',', '.');
+        return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var n)
+            ? (n, comparator)
+            : (null, comparator);
+    }
+
+    /// <summary>Parses <c>4.00-10.00</c>, <c>110 - 150</c>, <c>-1.5-2</c>.</summary>
+    public static bool TryParseRange(string? range, out decimal low, out decimal high)
+    {
+        low = high = 0;
+        if (string.IsNullOrWhiteSpace(range)) return false;
+        var text = range.Trim();
+        var dash = text.IndexOf('-', 1);
+        if (dash <= 0) return false;
+        return decimal.TryParse(text[..dash].Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out low)
+            && decimal.TryParse(text[(dash + 1)..].Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out high)
+            && low <= high;
+    }
+
+    private static bool TryFactor(TestDefinition test, InstrumentTestCode mapping, string? units, out decimal factor)
+    {
+        factor = mapping.Factor;
+        if (string.IsNullOrWhiteSpace(units) || mapping.Unit is null) return true;
+        var u = units.Trim();
+        if (string.Equals(u, mapping.Unit, StringComparison.OrdinalIgnoreCase)) return true;
+        if (test.Unit is not null && string.Equals(u, test.Unit, StringComparison.OrdinalIgnoreCase))
+        {
+            factor = 1m;
+            return true;
+        }
+        return false;
+    }
+
+    private static string? Interpret(TestDefinition test, decimal? numeric, string? comparator, decimal? low, decimal? high, string raw)
+    {
+        if (test.ValueType == "coded")
+        {
+            if (test.NormalText is null) return null;
+            var v = raw.Trim();
+            if (v.Length == 0) return null;
+            return string.Equals(v, test.NormalText, StringComparison.OrdinalIgnoreCase) ? InterpretationCodes.Normal : InterpretationCodes.Abnormal;
+        }
+        if (numeric is not { } n) return null;
+        // With a comparator the true value is only bounded: "<2" is certainly low when 2 ≤ low, otherwise unknown.
+        var below = comparator is "<" or "<=";
+        var above = comparator is ">" or ">=";
+        if (test.CriticalLow is { } cl && n <= cl && !above) return InterpretationCodes.CriticalLow;
+        if (test.CriticalHigh is { } ch && n >= ch && !below) return InterpretationCodes.CriticalHigh;
+        if (low is { } lo && n < lo && !above) return InterpretationCodes.Low;
+        if (high is { } hi && n > hi && !below) return InterpretationCodes.High;
+        if (comparator is not null) return null;
+        return low is null && high is null ? null : InterpretationCodes.Normal;
+    }
+}

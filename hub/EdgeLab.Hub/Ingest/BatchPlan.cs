@@ -1,0 +1,25 @@
+using EdgeLab.Hub.Domain;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>Everything one batch transaction writes, built in memory by <see cref="ResultLinker"/> before the SQL runs.</summary>
+internal sealed class BatchPlan
+{
+    public List<LabResult> Results { get; } = [];
+    /// <summary>Sequence of each result's message (for per-instrument ordering).</summary>
+    public List<long> ResultSequences { get; } = [];
+    /// <summary>Existing rows that stop being current.</summary>
+    public List<long> Superseded { get; } = [];
+    /// <summary>Specimens that got their first result (issued → received).</summary>
+    public HashSet<string> ReceivedSpecimens { get; } = [];
+    public List<(UnmatchedResult Item, long Sequence)> Unmatched { get; } = [];
+    public List<CriticalNotification> Notifications { get; } = [];
+    public List<IngestEnvelope> Quarantined { get; } = [];
+    public List<IngestEnvelope> Events { get; } = [];
+    public List<IngestEnvelope> Statuses { get; } = [];
+
+    /// <summary>(specimen, catalog code) → current result, seeded from the database and updated as the batch links.</summary>
+    public Dictionary<(string SpecimenId, string CatalogCode), CurrentResult> Current { get; } = [];
+
+    public bool IsEmpty => Results.Count == 0 && Unmatched.Count == 0 && Quarantined.Count == 0 && Events.Count == 0 && Statuses.Count == 0;
+}

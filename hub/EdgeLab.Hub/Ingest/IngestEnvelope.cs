@@ -1,0 +1,34 @@
+using EdgeLab.Contract;
+using EdgeLab.Hub.Domain;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>What a received uplink PUBLISH turned out to be, after triage.</summary>
+internal enum EnvelopeKind
+{
+    Result,
+    Event,
+    Status,
+    Quarantine,
+}
+
+/// <summary>
+/// One triaged uplink message on its way into a batch. <see cref="MessageId"/> is null only for status messages and
+/// for quarantined payloads whose id could not be recovered (those are stored but cannot be acked).
+/// </summary>
+internal sealed record IngestEnvelope
+{
+    public required EnvelopeKind Kind { get; init; }
+    public required string Topic { get; init; }
+    public required string GatewayId { get; init; }
+    public MessageId? MessageId { get; init; }
+    public ResultMessage? Result { get; init; }
+    public EventMessage? Event { get; init; }
+    public StatusMessage? Status { get; init; }
+    /// <summary>For quarantine: why, and the raw bytes (truncated to the limit).</summary>
+    public QuarantineReason? QuarantineReason { get; init; }
+    public string? QuarantineDetail { get; init; }
+    public ReadOnlyMemory<byte> RawPayload { get; init; }
+    public int RawLength { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Dapper;
+using EdgeLab.Contract;
+using EdgeLab.Hub.Catalog;
+using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Store;
+using static EdgeLab.Hub.Store.StoreEncoding;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>The outcome of one committed batch: what to ack (per gateway) and what was stored.</summary>
+internal sealed record BatchOutcome(
+    IReadOnlyDictionary<string, List<long>> AcksByGateway,
+    IReadOnlyList<string> StoredMessageIds,
+    int Duplicates,
+    int Results,
+    int Unmatched,
+    int Quarantined,
+    int Notifications);
+
+/// <summary>
+/// Writes a batch of triaged messages in ONE transaction: each message id is claimed in <c>processed_message</c>
+/// (primary key) in the same transaction as its data, so a repeat — in this batch, a later one, or on another hub
+/// node — claims nothing and writes nothing, and is still acked. Batching many messages per transaction is what makes
+/// ingest fast (one fsync per batch), while idempotency stays per message.
+/// </summary>
+internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, TimeProvider time)
+{
+    private readonly ResultLinker _linker = new(catalog);
+    private readonly IResultBulkWriter _bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
+
+    public async Task<BatchOutcome> WriteAsync(IReadOnlyList<IngestEnvelope> batch, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // 1. Claim message ids; a repeat (here or committed before) is only acked.
+        var withId = batch.Where(e => e.MessageId is not null).Select(e => e.MessageId!.Value.ToString()).Distinct().ToList();
+        var claimed = await _bulk.ClaimAsync(c, tx, withId, Ms(now), cancellationToken).ConfigureAwait(false);
+        var acks = new Dictionary<string, List<long>>();
+        var stored = new List<string>();
+        var duplicates = 0;
+        var fresh = new List<IngestEnvelope>();
+        var seen = new HashSet<string>();
+        foreach (var e in batch)
+        {
+            if (e.MessageId is { } id)
+            {
+                (acks.TryGetValue(id.GatewayId, out var list) ? list : acks[id.GatewayId] = []).Add(id.Sequence);
+                var text = id.ToString();
+                if (!claimed.Contains(text) || !seen.Add(text)) { duplicates++; continue; }
+                stored.Add(text);
+            }
+            fresh.Add(e);
+        }
+
+        // 2. Look up gateways' labs and the specimens named by results, and the current results of specimens already reported.
+        var plan = new BatchPlan();
+        var results = fresh.Where(e => e.Kind == EnvelopeKind.Result && e.Result!.Kind == "patient").ToList();
+        var labs = (await c.QueryAsync<(string, string)>(new CommandDefinition(
+                "SELECT id, lab_id FROM gateway WHERE id IN @ids", new { ids = fresh.Select(e => e.GatewayId).Distinct().ToArray() }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => r.Item1, r => r.Item2);
+        var specimenIds = results.Select(e => e.Result!.SpecimenId?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Distinct().ToArray();
+        var specimens = specimenIds.Length == 0 ? [] : (await c.QueryAsync<SpecimenLinkRow>(new CommandDefinition(
+                "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
+                "FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE s.id IN @ids",
+                new { ids = specimenIds }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => r.id, r => r.ToLink());
+        var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
+        if (reported.Length > 0)
+        {
+            foreach (var r in await c.QueryAsync<(long, string, string, long, long)>(new CommandDefinition(
+                         "SELECT id, specimen_id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND specimen_id IN @ids",
+                         new { ids = reported }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                plan.Current[(r.Item2, r.Item3)] = new CurrentResult(r.Item1, Time(r.Item4), r.Item5, null);
+        }
+
+        // 3. Link in memory, in arrival order (the gateway sends each instrument's messages in order).
+        var itemCount = results.Sum(e => e.Result!.Results.Count);
+        var nextId = await _bulk.ReserveResultIdsAsync(c, tx, itemCount, cancellationToken).ConfigureAwait(false);
+        foreach (var e in fresh)
+        {
+            switch (e.Kind)
+            {
+                case EnvelopeKind.Result when e.Result!.Kind == "patient":
+                    var specimen = e.Result.SpecimenId is { } sid ? specimens.GetValueOrDefault(sid.Trim()) : null;
+                    var lab = labs.GetValueOrDefault(e.GatewayId) ?? specimen?.PerformingLabId ?? "";
+                    _linker.Link(plan, e.Result, lab, specimen, nextId, now);
+                    break;
+                case EnvelopeKind.Result:
+                    // QC and calibration results are not patient data: kept as a gateway event for the fleet view.
+                    plan.Events.Add(e with
+                    {
+                        Event = new EventMessage
+                        {
+                            MessageId = e.Result.MessageId, GatewayId = e.GatewayId, Sequence = e.Result.Sequence, Type = e.Result.Kind + "-result",
+                            InstrumentId = e.Result.InstrumentId, At = e.Result.ReceivedAt, Text = $"{e.Result.Results.Count} {e.Result.Kind} results",
+                        },
+                    });
+                    break;
+                case EnvelopeKind.Event: plan.Events.Add(e); break;
+                case EnvelopeKind.Status: plan.Statuses.Add(e); break;
+                case EnvelopeKind.Quarantine: plan.Quarantined.Add(e); break;
+            }
+        }
+
+        // 4. Write the plan and commit.
+        await _bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
+        await PlanWriter.WriteRestAsync(c, tx, plan, now, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count);
+    }
+
+#pragma warning disable CA1812 // Dapper
+    private sealed class SpecimenLinkRow
+    {
+        public string id { get; set; } = "";
+        public string referral_id { get; set; } = "";
+        public string patient_id { get; set; } = "";
+        public string ordering_org_id { get; set; } = "";
+        public string performing_lab_id { get; set; } = "";
+        public string status { get; set; } = "";
+        public string sex { get; set; } = "";
+        public string birth_date { get; set; } = "";
+
+        public SpecimenLink ToLink() => new(id, referral_id, patient_id, ordering_org_id, performing_lab_id, Enum<SpecimenStatus>(status), Sex(sex), Date(birth_date));
+    }
+#pragma warning restore CA1812
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using EdgeLab.Contract;
+using EdgeLab.Hub.Domain;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>
+/// Decides what an uplink payload is: a result, event or status of a known schema whose ids agree with the topic, or
+/// something to quarantine (not JSON, unknown schema, over the size limit, inconsistent). Pure: bytes in, envelope out.
+/// </summary>
+internal static class PayloadTriage
+{
+    public const int DefaultMaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>Null when the topic is not a gateway topic the hub reads (the message is then only PUBACKed).</summary>
+    public static IngestEnvelope? Triage(string topic, ReadOnlyMemory<byte> payload, string? userPropertyMessageId, DateTimeOffset receivedAt, int maxPayloadBytes = DefaultMaxPayloadBytes)
+    {
+        if (!Topics.TryParse(topic, out var gatewayId, out var leaf) || leaf is not ("results" or "events" or "status")) return null;
+        MessageId? propertyId = Contract.MessageId.TryParse(userPropertyMessageId, out var pid) && pid.GatewayId == gatewayId ? pid : null;
+
+        IngestEnvelope Quarantine(QuarantineReason reason, string detail) => new()
+        {
+            Kind = EnvelopeKind.Quarantine, Topic = topic, GatewayId = gatewayId, MessageId = propertyId,
+            QuarantineReason = reason, QuarantineDetail = detail,
+            RawPayload = payload.Length > maxPayloadBytes ? payload[..maxPayloadBytes] : payload, RawLength = payload.Length, ReceivedAt = receivedAt,
+        };
+
+        if (payload.Length > maxPayloadBytes)
+            return Quarantine(QuarantineReason.TooLarge, $"payload of {payload.Length} bytes exceeds the limit of {maxPayloadBytes}");
+        var schema = WireJson.PeekSchema(payload.Span);
+        if (schema is null)
+            return IsJson(payload.Span)
+                ? Quarantine(QuarantineReason.UnknownSchema, "JSON without a 'schema' field")
+                : Quarantine(QuarantineReason.NotJson, "payload is not JSON");
+        var expected = leaf switch { "results" => Schemas.Result, "events" => Schemas.Event, _ => Schemas.Status };
+        if (schema != expected)
+            return Quarantine(QuarantineReason.UnknownSchema, $"schema '{Truncate(schema)}' on …/{leaf}; this hub reads '{expected}'");
+        try
+        {
+            switch (leaf)
+            {
+                case "results":
+                {
+                    var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.ResultMessage)!;
+                    if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
+                    if (m.Results is null || m.InstrumentId is null || m.Profile is null) return Quarantine(QuarantineReason.Invalid, "results, instrumentId or profile missing");
+                    return new IngestEnvelope { Kind = EnvelopeKind.Result, Topic = topic, GatewayId = gatewayId, MessageId = id, Result = m, RawLength = payload.Length, ReceivedAt = receivedAt };
+                }
+                case "events":
+                {
+                    var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.EventMessage)!;
+                    if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
+                    return new IngestEnvelope { Kind = EnvelopeKind.Event, Topic = topic, GatewayId = gatewayId, MessageId = id, Event = m, RawLength = payload.Length, ReceivedAt = receivedAt };
+                }
+                default:
+                {
+                    var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.StatusMessage)!;
+                    if (m.GatewayId != gatewayId) return Quarantine(QuarantineReason.Invalid, $"status names gateway '{Truncate(m.GatewayId)}' on the topic of '{gatewayId}'");
+                    return new IngestEnvelope { Kind = EnvelopeKind.Status, Topic = topic, GatewayId = gatewayId, Status = m, RawPayload = payload, RawLength = payload.Length, ReceivedAt = receivedAt };
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            return Quarantine(QuarantineReason.Invalid, $"does not match {expected}: {Truncate(ex.Message, 200)}");
+        }
+    }
+
+    private static bool TryId(string? messageId, string? gw, long sequence, string topicGateway, out MessageId id, out string why)
+    {
+        why = "";
+        if (!Contract.MessageId.TryParse(messageId, out id)) { why = "messageId missing or not 'gateway:sequence'"; return false; }
+        if (gw != topicGateway || id.GatewayId != topicGateway) { why = $"gateway in payload/messageId differs from the topic's '{topicGateway}'"; return false; }
+        if (id.Sequence != sequence) { why = "messageId sequence differs from the sequence field"; return false; }
+        return true;
+    }
+
+    private static bool IsJson(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            while (reader.Read()) { }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string Truncate(string? text, int max = 64) => text is null ? "" : text.Length <= max ? text : text[..max] + "…";
+}

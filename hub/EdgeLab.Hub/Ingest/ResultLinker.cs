@@ -1,0 +1,105 @@
+using EdgeLab.Contract;
+using EdgeLab.Hub.Catalog;
+using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Referrals;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>
+/// Links one result message: specimen id → specimen → referral → patient, analyzer code → catalog test. Whatever cannot
+/// be linked for certain is held as unmatched with the reason (DESIGN.md guarantee 6: never guessed). A newer result
+/// for the same specimen and test supersedes the current one; an older one (arriving late) is kept as history only.
+/// Pure: reads only its arguments, writes only the plan.
+/// </summary>
+internal sealed class ResultLinker(ITestCatalog catalog)
+{
+    /// <summary>Decides why a message's specimen cannot be used, or null when <paramref name="specimen"/> is usable.</summary>
+    public static UnmatchedReason? SpecimenProblem(string? specimenId, SpecimenLink? specimen)
+    {
+        if (string.IsNullOrWhiteSpace(specimenId)) return UnmatchedReason.MissingSpecimen;
+        if (specimen is null)
+            return SpecimenBarcode.LooksLikeHubBarcode(specimenId.Trim()) && !SpecimenBarcode.IsValid(specimenId.Trim())
+                ? UnmatchedReason.BadCheckDigit
+                : UnmatchedReason.UnknownSpecimen;
+        return specimen.Status == SpecimenStatus.Cancelled ? UnmatchedReason.SpecimenCancelled : null;
+    }
+
+    public void Link(BatchPlan plan, ResultMessage message, string labId, SpecimenLink? specimen, Func<long> nextId, DateTimeOffset now)
+    {
+        var problem = SpecimenProblem(message.SpecimenId, specimen);
+        foreach (var item in message.Results)
+        {
+            if (problem is { } reason)
+            {
+                Hold(plan, message, labId, item, reason, now);
+                continue;
+            }
+            if (!catalog.TryMapAnalyzerCode(message.Profile, item.Code, out var test, out var mapping))
+            {
+                Hold(plan, message, labId, item, UnmatchedReason.UnknownTestCode, now);
+                continue;
+            }
+            if (!TryAdd(plan, message.GatewayId, message.InstrumentId, message.MessageId, message.Sequence, message.ReceivedAt, labId, specimen!, test, mapping, item, nextId, now))
+                Hold(plan, message, labId, item, UnmatchedReason.UnknownUnit, now);
+        }
+    }
+
+    /// <summary>Adds one linked result to the plan (also used when a person resolves a held item). False when the unit is unknown.</summary>
+    public static bool TryAdd(
+        BatchPlan plan, string gatewayId, string instrumentId, string messageId, long sequence, DateTimeOffset receivedAt, string labId,
+        SpecimenLink specimen, TestDefinition test, InstrumentTestCode mapping, ResultItem item, Func<long> nextId, DateTimeOffset now)
+    {
+        var effective = item.CompletedAt ?? receivedAt;
+        var age = specimen.BirthDate == default ? 40 : AgeAt(specimen.BirthDate, effective);
+        if (!ResultNormalizer.TryNormalize(test, mapping, item, specimen.Sex, age, out var v)) return false;
+
+        var key = (specimen.SpecimenId, test.Code);
+        plan.Current.TryGetValue(key, out var previous);
+        var isNewer = previous is null || (effective, sequence).CompareTo((previous.EffectiveAt, previous.Sequence)) >= 0;
+        var id = nextId();
+        var result = new LabResult
+        {
+            Id = id, SpecimenId = specimen.SpecimenId, ReferralId = specimen.ReferralId, PatientId = specimen.PatientId, PerformingLabId = labId,
+            CatalogCode = test.Code, AnalyzerCode = item.Code, Value = item.Value, Numeric = v.Numeric, Comparator = v.Comparator, Unit = v.Unit,
+            ReferenceLow = v.ReferenceLow, ReferenceHigh = v.ReferenceHigh, ReferenceText = v.ReferenceText ?? item.ReferenceRange,
+            Interpretation = v.Interpretation, AnalyzerFlags = item.Flags, Status = v.Status, EffectiveAt = effective, IssuedAt = now,
+            GatewayId = gatewayId, InstrumentId = instrumentId, MessageId = messageId,
+            SupersedesId = isNewer ? previous?.Id : null, IsCurrent = isNewer, LastUpdated = now,
+        };
+        if (isNewer)
+        {
+            if (previous is { PlanIndex: { } index }) plan.Results[index] = plan.Results[index] with { IsCurrent = false };
+            else if (previous is not null) plan.Superseded.Add(previous.Id);
+            plan.Current[key] = new CurrentResult(id, effective, sequence, plan.Results.Count);
+        }
+        plan.Results.Add(result);
+        plan.ResultSequences.Add(sequence);
+        if (specimen.Status == SpecimenStatus.Issued) plan.ReceivedSpecimens.Add(specimen.SpecimenId);
+        if (isNewer && result.IsCritical)
+        {
+            plan.Notifications.Add(new CriticalNotification
+            {
+                Id = 0, OrganizationId = specimen.OrderingOrganizationId, ResultId = id, PatientId = specimen.PatientId, ReferralId = specimen.ReferralId,
+                CatalogCode = test.Code, Interpretation = result.Interpretation!, CreatedAt = now, NextAttemptAt = now,
+            });
+        }
+        return true;
+    }
+
+    private static void Hold(BatchPlan plan, ResultMessage message, string labId, ResultItem item, UnmatchedReason reason, DateTimeOffset now) =>
+        plan.Unmatched.Add((new UnmatchedResult
+        {
+            Id = 0, Reason = reason, MessageId = message.MessageId, GatewayId = message.GatewayId, LabId = labId.Length == 0 ? null : labId,
+            InstrumentId = message.InstrumentId, Profile = message.Profile, SpecimenId = message.SpecimenId?.Trim(), AnalyzerCode = item.Code,
+            Value = item.Value, Units = item.Units, Flags = item.Flags, ReferenceRange = item.ReferenceRange, Status = item.Status,
+            CompletedAt = item.CompletedAt, ReceivedAt = now,
+        }, message.Sequence));
+
+    private static int AgeAt(DateOnly birth, DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(at.UtcDateTime);
+        var age = day.Year - birth.Year;
+        if (day < birth.AddYears(age)) age--;
+        return Math.Max(0, age);
+    }
+}

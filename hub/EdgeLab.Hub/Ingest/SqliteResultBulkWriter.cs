@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using static EdgeLab.Hub.Store.StoreEncoding;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>
+/// SQLite: the transaction is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so this process holds the
+/// database's single write lock for the whole batch; result ids can then be taken from <c>MAX(id)</c> without a race,
+/// and prepared single-row inserts run at in-process speed.
+/// </summary>
+internal sealed class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
+{
+    public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
+    {
+        var claimed = new HashSet<string>();
+        if (messageIds.Count == 0) return claimed;
+        await using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = "INSERT INTO processed_message(message_id, processed_at) VALUES ($id, $at) ON CONFLICT DO NOTHING";
+        var id = cmd.Parameters.Add("$id", SqliteType.Text);
+        cmd.Parameters.AddWithValue("$at", nowMs);
+        cmd.Prepare();
+        foreach (var m in messageIds)
+        {
+            id.Value = m;
+            if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1) claimed.Add(m);
+        }
+        return claimed;
+    }
+
+    public async Task<Func<long>> ReserveResultIdsAsync(DbConnection c, DbTransaction tx, int count, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT COALESCE(MAX(id), 0) FROM lab_result";
+        var next = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return () => ++next;
+    }
+
+    public async Task InsertResultsAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
+    {
+        if (plan.Results.Count == 0) return;
+        await using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = ResultInsert.Sql("$");
+        var p = ResultInsert.Columns.Select(name => cmd.Parameters.Add(new SqliteParameter("$" + name, null))).ToArray();
+        cmd.Prepare();
+        for (var i = 0; i < plan.Results.Count; i++)
+        {
+            var values = ResultInsert.Values(plan.Results[i], plan.ResultSequences[i], catalog);
+            for (var k = 0; k < p.Length; k++) p[k].Value = values[k] ?? DBNull.Value;
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>The lab_result insert shared by both dialects: column order and values.</summary>
+internal static class ResultInsert
+{
+    public static readonly string[] Columns =
+    [
+        "id", "specimen_id", "referral_id", "patient_id", "lab_id", "catalog_code", "loinc", "section", "analyzer_code", "value", "numeric_value",
+        "comparator", "unit", "ref_low", "ref_high", "ref_text", "interpretation", "flags", "status", "effective_at", "issued_at", "gateway_id",
+        "instrument_id", "message_id", "sequence", "supersedes_id", "is_current", "last_updated",
+    ];
+
+    public static string Sql(string prefix) =>
+        $"INSERT INTO lab_result({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => prefix + c))})";
+
+    /// <summary>Loinc and section are denormalized from the catalog so searches by LOINC or category need no join.</summary>
+    public static object?[] Values(Domain.LabResult r, long sequence, Catalog.ITestCatalog catalog)
+    {
+        var test = catalog.Find(r.CatalogCode);
+        return
+        [
+            r.Id, r.SpecimenId, r.ReferralId, r.PatientId, r.PerformingLabId, r.CatalogCode, test?.Loinc ?? "", test?.Section ?? "", r.AnalyzerCode, r.Value,
+            Real(r.Numeric), r.Comparator, r.Unit, Real(r.ReferenceLow), Real(r.ReferenceHigh), r.ReferenceText, r.Interpretation, List(r.AnalyzerFlags),
+            Enum(r.Status), Ms(r.EffectiveAt), Ms(r.IssuedAt), r.GatewayId, r.InstrumentId, r.MessageId, sequence, r.SupersedesId, r.IsCurrent ? 1L : 0L,
+            Ms(r.LastUpdated),
+        ];
+    }
+}

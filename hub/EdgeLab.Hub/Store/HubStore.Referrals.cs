@@ -1,0 +1,159 @@
+using System.Data.Common;
+using Dapper;
+using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Referrals;
+using static EdgeLab.Hub.Store.StoreEncoding;
+
+namespace EdgeLab.Hub.Store;
+
+internal sealed partial class HubStore
+{
+    private const string ReferralColumns = "id, patient_id, ordering_org_id, practitioner_name, practitioner_id, performing_lab_id, test_codes, priority, status, external_id, created, last_updated";
+    private const string SpecimenColumns = "id, referral_id, patient_id, type, test_codes, status, collected_at, created, last_updated";
+
+    public async Task<Referral?> GetReferralAsync(AccessScope scope, string referralId, CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters(new { id = referralId });
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<ReferralRow>(Cmd($"SELECT {ReferralColumns} FROM referral WHERE id = @id{Scope(scope, "patient_id", p)}", p, cancellationToken)).ConfigureAwait(false);
+        return row?.ToDomain();
+    }
+
+    public async Task<Page<Referral>> SearchReferralsAsync(AccessScope scope, ReferralQuery query, CancellationToken cancellationToken = default)
+    {
+        var limit = Limit(query.Count);
+        var p = new DynamicParameters();
+        var where = "WHERE 1 = 1" + Scope(scope, "patient_id", p);
+        if (query.PatientId is not null) { where += " AND patient_id = @pid"; p.Add("pid", query.PatientId); }
+        if (query.Status is { } st) { where += " AND status = @st"; p.Add("st", Enum(st)); }
+        if (query.Cursor is not null) { where += " AND id < @cursor"; p.Add("cursor", query.Cursor); }
+        p.Add("take", limit + 1);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<ReferralRow>(Cmd($"SELECT {ReferralColumns} FROM referral {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
+        return ToPage(rows, limit, r => r.ToDomain(), r => r.id);
+    }
+
+    public async Task<Specimen?> GetSpecimenAsync(AccessScope scope, string specimenId, CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters(new { id = specimenId });
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<SpecimenRow>(Cmd($"SELECT {SpecimenColumns} FROM specimen WHERE id = @id{Scope(scope, "patient_id", p)}", p, cancellationToken)).ConfigureAwait(false);
+        return row?.ToDomain();
+    }
+
+    public Task<Specimen?> FindSpecimenByBarcodeAsync(AccessScope scope, string barcode, CancellationToken cancellationToken = default) =>
+        GetSpecimenAsync(scope, barcode.Trim(), cancellationToken);
+
+    public async Task<Page<Specimen>> SearchSpecimensAsync(AccessScope scope, SpecimenQuery query, CancellationToken cancellationToken = default)
+    {
+        var limit = Limit(query.Count);
+        var p = new DynamicParameters();
+        var where = "WHERE 1 = 1" + Scope(scope, "patient_id", p);
+        if (query.PatientId is not null) { where += " AND patient_id = @pid"; p.Add("pid", query.PatientId); }
+        if (query.ReferralId is not null) { where += " AND referral_id = @rid"; p.Add("rid", query.ReferralId); }
+        if (query.Barcode is not null) { where += " AND id = @bc"; p.Add("bc", query.Barcode.Trim()); }
+        if (query.Cursor is not null) { where += " AND id < @cursor"; p.Add("cursor", query.Cursor); }
+        p.Add("take", limit + 1);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<SpecimenRow>(Cmd($"SELECT {SpecimenColumns} FROM specimen {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
+        return ToPage(rows, limit, r => r.ToDomain(), r => r.id);
+    }
+
+    public async Task<RegisteredReferral> RegisterReferralAsync(NewReferral referral, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var r = referral.Referral;
+        var now = Now;
+        if (r.ExternalId is not null)
+        {
+            var existing = await c.QuerySingleOrDefaultAsync<ReferralRow>(Cmd(
+                $"SELECT {ReferralColumns} FROM referral WHERE ordering_org_id = @org AND external_id = @ext",
+                new { org = r.OrderingOrganizationId, ext = r.ExternalId }, cancellationToken, tx)).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                var (pat, specs) = await LoadReferralPartsAsync(c, tx, existing.patient_id, existing.id, cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new RegisteredReferral(pat, existing.ToDomain(), specs, AlreadyExisted: true);
+            }
+        }
+
+        var patient = await MatchOrInsertPatientAsync(c, tx, referral.Patient, now, cancellationToken).ConfigureAwait(false);
+        var stored = r with { PatientId = patient.Id, Created = now, LastUpdated = now, Status = ReferralStatus.Active };
+        await c.ExecuteAsync(Cmd(
+            $"INSERT INTO referral({ReferralColumns}) VALUES (@id, @pid, @org, @pn, @pi, @lab, @tests, @prio, @st, @ext, @now, @now)",
+            new
+            {
+                id = stored.Id, pid = patient.Id, org = stored.OrderingOrganizationId, pn = stored.PractitionerName, pi = stored.PractitionerId,
+                lab = stored.PerformingLabId, tests = Codes(stored.TestCodes), prio = stored.Priority, st = Enum(stored.Status), ext = stored.ExternalId, now = Ms(now),
+            }, cancellationToken, tx)).ConfigureAwait(false);
+        foreach (var org in new[] { patient.ManagingOrganizationId, stored.OrderingOrganizationId, stored.PerformingLabId }.Distinct())
+            await GrantAccessAsync(c, tx, org, patient.Id, cancellationToken).ConfigureAwait(false);
+
+        var specimens = new List<Specimen>();
+        foreach (var (type, tests) in referral.Specimens)
+        {
+            var sequence = database.Dialect == DatabaseDialect.Sqlite
+                ? await c.ExecuteScalarAsync<long>(Cmd("UPDATE barcode_counter SET value = value + 1 WHERE name = 'specimen' RETURNING value", null, cancellationToken, tx)).ConfigureAwait(false)
+                : await c.ExecuteScalarAsync<long>(Cmd("SELECT nextval('specimen_barcode_seq')", null, cancellationToken, tx)).ConfigureAwait(false);
+            var specimen = new Specimen
+            {
+                Id = SpecimenBarcode.Issue(sequence), ReferralId = stored.Id, PatientId = patient.Id, Type = type, TestCodes = tests,
+                Status = SpecimenStatus.Issued, Created = now, LastUpdated = now,
+            };
+            await c.ExecuteAsync(Cmd(
+                $"INSERT INTO specimen({SpecimenColumns}) VALUES (@id, @rid, @pid, @type, @tests, @st, @col, @now, @now)",
+                new { id = specimen.Id, rid = stored.Id, pid = patient.Id, type, tests = Codes(tests), st = Enum(specimen.Status), col = (long?)null, now = Ms(now) },
+                cancellationToken, tx)).ConfigureAwait(false);
+            specimens.Add(specimen);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new RegisteredReferral(patient, stored, specimens, AlreadyExisted: false);
+    }
+
+    public async Task<Referral?> CancelReferralAsync(AccessScope scope, string referralId, CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters(new { id = referralId, now = Ms(Now), st = Enum(ReferralStatus.Cancelled), sst = Enum(SpecimenStatus.Cancelled) });
+        var scopeSql = Scope(scope, "patient_id", p);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await c.ExecuteAsync(Cmd($"UPDATE referral SET status = @st, last_updated = @now WHERE id = @id{scopeSql}", p, cancellationToken, tx)).ConfigureAwait(false);
+        if (n == 0) return null;
+        await c.ExecuteAsync(Cmd("UPDATE specimen SET status = @sst, last_updated = @now WHERE referral_id = @id", p, cancellationToken, tx)).ConfigureAwait(false);
+        var row = await c.QuerySingleAsync<ReferralRow>(Cmd($"SELECT {ReferralColumns} FROM referral WHERE id = @id", p, cancellationToken, tx)).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return row.ToDomain();
+    }
+
+    /// <summary>The referral's patient and specimens (no scope: callers have checked the referral).</summary>
+    internal async Task<(Patient Patient, IReadOnlyList<Specimen> Specimens)> LoadReferralPartsAsync(
+        DbConnection c, DbTransaction? tx, string patientId, string referralId, CancellationToken ct)
+    {
+        var patient = await c.QuerySingleAsync<PatientRow>(Cmd($"SELECT {PatientColumns} FROM patient WHERE id = @id", new { id = patientId }, ct, tx)).ConfigureAwait(false);
+        var specimens = await c.QueryAsync<SpecimenRow>(Cmd($"SELECT {SpecimenColumns} FROM specimen WHERE referral_id = @id ORDER BY id", new { id = referralId }, ct, tx)).ConfigureAwait(false);
+        return (patient.ToDomain(), specimens.Select(s => s.ToDomain()).ToList());
+    }
+
+    private async Task<Patient> MatchOrInsertPatientAsync(DbConnection c, DbTransaction tx, Patient patient, DateTimeOffset now, CancellationToken ct)
+    {
+        PatientRow? existing = null;
+        if (patient.Snils is not null)
+            existing = await c.QuerySingleOrDefaultAsync<PatientRow>(Cmd($"SELECT {PatientColumns} FROM patient WHERE snils = @s", new { s = patient.Snils }, ct, tx)).ConfigureAwait(false);
+        if (existing is null && patient.OmsPolicy is not null)
+            existing = (await c.QueryAsync<PatientRow>(Cmd($"SELECT {PatientColumns} FROM patient WHERE oms_policy = @o ORDER BY id LIMIT 1", new { o = patient.OmsPolicy }, ct, tx)).ConfigureAwait(false)).FirstOrDefault();
+        if (existing is not null) return existing.ToDomain();
+        var stored = patient with { Created = now, LastUpdated = now };
+        await c.ExecuteAsync(Cmd(
+            $"INSERT INTO patient(id, managing_org_id, snils, oms_policy, family_name, family_norm, given_name, given_norm, middle_name, sex, birth_date, created, last_updated) " +
+            "VALUES (@id, @org, @snils, @oms, @fam, @famn, @giv, @givn, @mid, @sex, @bd, @now, @now)",
+            new
+            {
+                id = stored.Id, org = stored.ManagingOrganizationId, snils = stored.Snils, oms = stored.OmsPolicy, fam = stored.FamilyName, famn = Norm(stored.FamilyName),
+                giv = stored.GivenName, givn = Norm(stored.GivenName), mid = stored.MiddleName, sex = Sex(stored.Sex), bd = Date(stored.BirthDate), now = Ms(now),
+            }, ct, tx)).ConfigureAwait(false);
+        return stored;
+    }
+
+    private static Task GrantAccessAsync(DbConnection c, DbTransaction tx, string org, string patientId, CancellationToken ct) =>
+        c.ExecuteAsync(Cmd("INSERT INTO patient_access(org_id, patient_id) VALUES (@org, @pid) ON CONFLICT DO NOTHING", new { org, pid = patientId }, ct, tx));
+}

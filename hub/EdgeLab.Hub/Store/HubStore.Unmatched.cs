@@ -1,0 +1,134 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using EdgeLab.Contract;
+using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Ingest;
+using static EdgeLab.Hub.Store.StoreEncoding;
+
+namespace EdgeLab.Hub.Store;
+
+internal sealed partial class HubStore
+{
+    private const string UnmatchedColumns =
+        "id, reason, message_id, gateway_id, lab_id, instrument_id, profile, sequence, specimen_id, analyzer_code, value, units, flags, reference_range, status, completed_at, received_at, resolved_at, resolved_by, resolved_result_id";
+
+    public async Task<Page<UnmatchedResult>> ListUnmatchedAsync(AccessScope scope, UnmatchedQuery query, CancellationToken cancellationToken = default)
+    {
+        var limit = Limit(query.Count);
+        var p = new DynamicParameters();
+        var where = "WHERE 1 = 1";
+        if (!scope.IsRegion) { where += " AND lab_id = @scope_org"; p.Add("scope_org", scope.OrganizationId); }
+        if (!query.IncludeResolved) where += " AND resolved_at IS NULL";
+        if (query.GatewayId is not null) { where += " AND gateway_id = @gw"; p.Add("gw", query.GatewayId); }
+        if (query.Cursor is not null)
+        {
+            if (!long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var before))
+                throw new StoreValidationException("the paging cursor is not valid; use the one returned with the previous page");
+            where += " AND id < @before";
+            p.Add("before", before);
+        }
+        p.Add("take", limit + 1);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<UnmatchedRow>(Cmd($"SELECT {UnmatchedColumns} FROM unmatched_result {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
+        return ToPage(rows, limit, r => r.ToDomain(), r => r.id.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public async Task<IReadOnlyList<long>> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default)
+    {
+        var now = Now;
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var first = await c.QuerySingleOrDefaultAsync<UnmatchedRow>(Cmd($"SELECT {UnmatchedColumns} FROM unmatched_result WHERE id = @id", new { id = resolution.UnmatchedId }, cancellationToken, tx)).ConfigureAwait(false);
+        if (first is null || (!scope.IsRegion && first.lab_id != scope.OrganizationId))
+            throw new StoreValidationException($"held result {resolution.UnmatchedId} does not exist (or belongs to another lab)");
+        if (first.resolved_at is not null)
+            throw new StoreValidationException($"held result {resolution.UnmatchedId} was already resolved by '{first.resolved_by}'");
+        var specimenId = resolution.SpecimenId?.Trim() ?? first.specimen_id;
+        if (string.IsNullOrEmpty(specimenId))
+            throw new StoreValidationException("the held result has no specimen id; give the specimen (barcode) it belongs to");
+        var specimen = await LoadSpecimenLinkAsync(c, tx, specimenId, cancellationToken).ConfigureAwait(false)
+            ?? throw new StoreValidationException($"specimen '{specimenId}' was not issued by the hub; give a registered specimen barcode");
+        if (specimen.Status == SpecimenStatus.Cancelled)
+            throw new StoreValidationException($"specimen '{specimenId}' belongs to a cancelled referral; results cannot be attached to it");
+
+        var items = new List<UnmatchedRow> { first };
+        if (resolution.AllFromSameSpecimen && resolution.CatalogCode is null && first.specimen_id is not null)
+            items = (await c.QueryAsync<UnmatchedRow>(Cmd(
+                $"SELECT {UnmatchedColumns} FROM unmatched_result WHERE resolved_at IS NULL AND gateway_id = @gw AND specimen_id = @sid ORDER BY id",
+                new { gw = first.gateway_id, sid = first.specimen_id }, cancellationToken, tx)).ConfigureAwait(false)).AsList();
+
+        var plan = new BatchPlan();
+        foreach (var r in await c.QueryAsync<(long, string, long, long)>(Cmd(
+                     "SELECT id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND specimen_id = @sid", new { sid = specimenId }, cancellationToken, tx)).ConfigureAwait(false))
+            plan.Current[(specimenId, r.Item2)] = new CurrentResult(r.Item1, Time(r.Item3), r.Item4, null);
+        IResultBulkWriter bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
+        var nextId = await bulk.ReserveResultIdsAsync(c, tx, items.Count, cancellationToken).ConfigureAwait(false);
+        var resolved = new List<(long UnmatchedId, long ResultId)>();
+        foreach (var u in items)
+        {
+            TestDefinition? test;
+            InstrumentTestCode? mapping;
+            if (resolution.CatalogCode is { } code)
+            {
+                test = catalog.Find(code) ?? throw new StoreValidationException($"catalog code '{code}' is not in the regional catalog");
+                mapping = test.InstrumentCodes.FirstOrDefault(m => string.Equals(m.Profile, u.profile, StringComparison.OrdinalIgnoreCase))
+                    ?? new InstrumentTestCode { Profile = u.profile, Code = u.analyzer_code };
+            }
+            else if (!catalog.TryMapAnalyzerCode(u.profile, u.analyzer_code, out test, out mapping))
+            {
+                if (items.Count == 1)
+                    throw new StoreValidationException($"analyzer code '{u.analyzer_code}' of '{u.profile}' is not in the catalog; give the catalog code it stands for");
+                continue;
+            }
+            var item = new ResultItem
+            {
+                Code = u.analyzer_code, Value = u.value, Units = u.units, Flags = List(u.flags), ReferenceRange = u.reference_range, Status = u.status,
+                CompletedAt = Time(u.completed_at),
+            };
+            var before = plan.Results.Count;
+            if (!ResultLinker.TryAdd(plan, u.gateway_id, u.instrument_id, u.message_id, u.sequence, Time(u.received_at), u.lab_id ?? specimen.PerformingLabId,
+                    specimen, test, mapping, item, nextId, now))
+            {
+                if (items.Count == 1)
+                    throw new StoreValidationException($"unit '{u.units}' is not known for {test.Code} on '{u.profile}'; add it to the catalog or give another catalog code");
+                continue;
+            }
+            resolved.Add((u.id, plan.Results[before].Id));
+        }
+        await bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
+        await PlanWriter.WriteRestAsync(c, tx, plan, now, cancellationToken).ConfigureAwait(false);
+        await c.ExecuteAsync(Cmd(
+            "UPDATE unmatched_result SET resolved_at = @at, resolved_by = @by, resolved_result_id = @rid WHERE id = @id",
+            resolved.Select(r => new { at = Ms(now), by = resolution.ResolvedBy, rid = r.ResultId, id = r.UnmatchedId }), cancellationToken, tx)).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return resolved.Select(r => r.ResultId).ToList();
+    }
+
+    public async Task<Page<QuarantinedPayload>> ListQuarantineAsync(int count = 100, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var limit = Limit(count);
+        var p = new DynamicParameters(new { take = limit + 1 });
+        var where = "";
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var before))
+                throw new StoreValidationException("the paging cursor is not valid; use the one returned with the previous page");
+            where = "WHERE id < @before";
+            p.Add("before", before);
+        }
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<QuarantineRow>(Cmd(
+            $"SELECT id, topic, gateway_id, message_id, reason, detail, payload, payload_length, received_at FROM quarantine {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
+        return ToPage(rows, limit, r => r.ToDomain(), r => r.id.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<SpecimenLink?> LoadSpecimenLinkAsync(DbConnection c, DbTransaction tx, string specimenId, CancellationToken ct)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<(string, string, string, string, string, string, string, string)>(new CommandDefinition(
+            "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
+            "FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE s.id = @id",
+            new { id = specimenId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        return row.Item1 is null ? null : new SpecimenLink(row.Item1, row.Item2, row.Item3, row.Item4, row.Item5, Enum<SpecimenStatus>(row.Item6), Sex(row.Item7), Date(row.Item8));
+    }
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeLab.Hub.Store;
+
+/// <summary>
+/// SQLite: one file in the data folder, opened in WAL mode with <c>synchronous=FULL</c> on every connection (a commit
+/// survives power loss), and a busy timeout so several hub processes can share the file.
+/// </summary>
+internal sealed class SqliteHubDatabase : IHubDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteHubDatabase(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        FilePath = full;
+    }
+
+    public string FilePath { get; }
+
+    public DatabaseDialect Dialect => DatabaseDialect.Sqlite;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"Cannot open the SQLite database '{FilePath}': {ex.Message}. Check that the --data folder exists and is writable.", ex);
+        }
+    }
+
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(this, cancellationToken);
+}
