@@ -39,8 +39,7 @@ internal sealed partial class MqttConnection
         catch (MqttProtocolException ex)
         {
             MqttClientLog.ProtocolViolation(_logger, ex, ex.ReasonCode);
-            await DisconnectAsync(ex.ReasonCode, "protocol error: " + ex.Message, CancellationToken.None).ConfigureAwait(false);
-            Close("protocol error: " + ex.Message, null, ex);
+            await DisconnectAsync(ex.ReasonCode, "protocol error: " + ex.Message, CancellationToken.None, ex).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {

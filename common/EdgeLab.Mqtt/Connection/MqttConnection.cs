@@ -94,7 +94,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     }
 
     /// <summary>Sends DISCONNECT with <paramref name="reason"/> and closes; DISCONNECT is the last packet we send [MQTT-3.14.4-1].</summary>
-    public async Task DisconnectAsync(MqttDisconnectReasonCode reason, string why, CancellationToken cancellationToken)
+    public async Task DisconnectAsync(MqttDisconnectReasonCode reason, string why, CancellationToken cancellationToken, Exception? exception = null)
     {
         if (!IsOpen) return;
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -107,7 +107,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
         {
             // The connection is going away either way.
         }
-        Close(why, null, null);
+        Close(why, null, exception);
     }
 
     /// <summary>Ends the connection once: stops the timer and the loops and closes the transport.</summary>
