@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using EdgeLab.Gateway.Hosting;
+
+var root = new RootCommand("EdgeLab gateway: connects a lab's analyzers to the regional hub")
+{
+    RunCommand.Create(),
+    EdgeLab.Gateway.Cli.DecodeCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

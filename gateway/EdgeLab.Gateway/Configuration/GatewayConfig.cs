@@ -1,0 +1,104 @@
+namespace EdgeLab.Gateway.Configuration;
+
+/// <summary>
+/// The gateway's one configuration file (firmware-config/gateway.schema.json). Read at start and replaced by the hub's
+/// <c>…/config</c> document; <see cref="GatewayConfigValidator"/> checks it field by field before anything uses it.
+/// </summary>
+internal sealed record GatewayConfig
+{
+    /// <summary>Version of this document; the hub bumps it on every change and the status reports it.</summary>
+    public long ConfigVersion { get; init; }
+    public required string GatewayId { get; init; }
+    public string? OrganizationId { get; init; }
+    /// <summary>IANA id of the site's time zone (e.g. <c>Asia/Tomsk</c>); analyzer times are local to it.</summary>
+    public string TimeZone { get; init; } = "UTC";
+    public required string DataDirectory { get; init; }
+    public string? ProfilesDirectory { get; init; }
+    public OutboxConfig Outbox { get; init; } = new();
+    public required MqttConfig Mqtt { get; init; }
+    public ManagementConfig Management { get; init; } = new();
+    public IReadOnlyList<InstrumentConfig> Instruments { get; init; } = [];
+    public IReadOnlyList<ScannerConfig> Scanners { get; init; } = [];
+}
+
+internal sealed record OutboxConfig
+{
+    /// <summary>Unsent rows at which the gateway stops accepting (the analyzer keeps its data and retries).</summary>
+    public long MaxRows { get; init; } = 1_000_000;
+    /// <summary>Unsent bytes (payload + raw transcript) at which the gateway stops accepting.</summary>
+    public long MaxBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    /// <summary>How long a raw transcript is kept after the hub acknowledged its message (audit, re-decoding).</summary>
+    public int TranscriptRetentionDays { get; init; } = 90;
+    /// <summary>A published message the hub has not acknowledged within this time is sent again.</summary>
+    public int AckTimeoutSeconds { get; init; } = 60;
+    /// <summary>Messages published and not yet acknowledged by the hub, at most.</summary>
+    public int MaxInFlight { get; init; } = 2000;
+}
+
+internal sealed record MqttConfig
+{
+    public required string Host { get; init; }
+    public int Port { get; init; } = 1883;
+    public int KeepAliveSeconds { get; init; } = 30;
+    public MqttTlsConfig? Tls { get; init; }
+}
+
+internal sealed record MqttTlsConfig
+{
+    /// <summary>PEM file of the CA that signed the broker's certificate.</summary>
+    public required string Ca { get; init; }
+    /// <summary>PEM file of the device certificate (its identity at the broker).</summary>
+    public string? Cert { get; init; }
+    /// <summary>PEM file of the device's private key.</summary>
+    public string? Key { get; init; }
+}
+
+internal sealed record ManagementConfig
+{
+    public int HeartbeatSeconds { get; init; } = 30;
+    /// <summary>After a configuration from the hub is applied, instruments that were up must be up again within this time, or it is rolled back.</summary>
+    public int ConfigApplyTimeoutSeconds { get; init; } = 60;
+}
+
+internal sealed record InstrumentConfig
+{
+    /// <summary>The gateway's name for the instrument, unique per gateway, e.g. <c>xn-550-1</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>Dialect profile (file name in the profiles directory without extension), e.g. <c>sysmex-xn</c>.</summary>
+    public required string Profile { get; init; }
+    public bool Enabled { get; init; } = true;
+    public required TransportConfig Transport { get; init; }
+}
+
+internal sealed record TransportConfig
+{
+    public const string Serial = "serial";
+    public const string TcpClient = "tcp-client";
+    public const string TcpServer = "tcp-server";
+
+    /// <summary><c>serial</c>, <c>tcp-client</c> or <c>tcp-server</c>.</summary>
+    public required string Type { get; init; }
+    public string? Path { get; init; }
+    public int Baud { get; init; } = 9600;
+    public int DataBits { get; init; } = 8;
+    /// <summary><c>none</c>, <c>even</c> or <c>odd</c>.</summary>
+    public string Parity { get; init; } = "none";
+    public int StopBits { get; init; } = 1;
+    /// <summary><c>none</c>, <c>rts-cts</c> or <c>xon-xoff</c>.</summary>
+    public string FlowControl { get; init; } = "none";
+    public string? Host { get; init; }
+    public int? Port { get; init; }
+}
+
+internal sealed record ScannerConfig
+{
+    public required string Id { get; init; }
+    /// <summary><c>serial</c> or <c>evdev</c> (USB HID keyboard scanner).</summary>
+    public required string Type { get; init; }
+    public required string Path { get; init; }
+    /// <summary>Where the scanner stands (reception, a bench), reported with each scan.</summary>
+    public string? Station { get; init; }
+    /// <summary>Keyboard layout of an evdev scanner, e.g. <c>us</c>.</summary>
+    public string Layout { get; init; } = "us";
+    public int Baud { get; init; } = 9600;
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EdgeLab.Gateway.Configuration;
+
+/// <summary>
+/// Checks a configuration document against firmware-config/gateway.schema.json (the same rules, written in C#) and
+/// the few things a schema cannot say: instrument ids unique, the time zone known, serial lines complete.
+/// Every error names the field, e.g. <c>instruments[1].transport.port: must be 1..65535 (got 70000)</c>.
+/// </summary>
+internal static partial class GatewayConfigValidator
+{
+    private static readonly string[] TopLevel = ["configVersion", "gatewayId", "organizationId", "timeZone", "dataDirectory", "profilesDirectory", "outbox", "mqtt", "management", "instruments", "scanners"];
+    private static readonly string[] TopRequired = ["gatewayId", "dataDirectory", "mqtt"];
+    private static readonly string[] OutboxFields = ["maxRows", "maxBytes", "transcriptRetentionDays", "ackTimeoutSeconds", "maxInFlight"];
+    private static readonly string[] MqttFields = ["host", "port", "keepAliveSeconds", "tls"];
+    private static readonly string[] MqttRequired = ["host"];
+    private static readonly string[] TlsFields = ["ca", "cert", "key"];
+    private static readonly string[] TlsRequired = ["ca"];
+    private static readonly string[] ManagementFields = ["heartbeatSeconds", "configApplyTimeoutSeconds"];
+    private static readonly string[] InstrumentFields = ["id", "profile", "enabled", "transport"];
+    private static readonly string[] InstrumentRequired = ["id", "profile", "transport"];
+    private static readonly string[] TransportFields = ["type", "path", "baud", "dataBits", "parity", "stopBits", "flowControl", "host", "port"];
+    private static readonly string[] TransportRequired = ["type"];
+    private static readonly string[] TransportTypes = [TransportConfig.Serial, TransportConfig.TcpClient, TransportConfig.TcpServer];
+    private static readonly string[] Parities = ["none", "even", "odd"];
+    private static readonly string[] FlowControls = ["none", "rts-cts", "xon-xoff"];
+    private static readonly string[] ScannerFields = ["id", "type", "path", "station", "layout", "baud"];
+    private static readonly string[] ScannerRequired = ["id", "type", "path"];
+    private static readonly string[] ScannerTypes = ["serial", "evdev"];
+
+    /// <summary>Baud rates the termios transport supports (SerialPortSettings.Validate).</summary>
+    private static readonly long[] BaudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
+
+    public static IReadOnlyList<string> Validate(JsonElement root)
+    {
+        var c = new JsonFieldChecker();
+        if (!c.Object(root, "", TopLevel, TopRequired)) return c.Errors;
+        c.Integer(root, "", "configVersion", 0, long.MaxValue);
+        c.String(root, "", "gatewayId", pattern: GatewayIdPattern(), patternText: "[a-z0-9-]{3,64}");
+        c.String(root, "", "organizationId", minLength: 1);
+        var tz = c.String(root, "", "timeZone", minLength: 1);
+        if (tz is { Length: > 0 } && !TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _))
+            c.Add("timeZone", $"\"{tz}\" is not a known IANA time zone (e.g. Asia/Tomsk, Europe/Moscow, UTC)");
+        c.String(root, "", "dataDirectory", minLength: 1);
+        c.String(root, "", "profilesDirectory", minLength: 1);
+
+        if (c.Member(root, "outbox") is { } outbox && c.Object(outbox, "outbox", OutboxFields, []))
+        {
+            c.Integer(outbox, "outbox", "maxRows", 1, long.MaxValue);
+            c.Integer(outbox, "outbox", "maxBytes", 1024 * 1024, long.MaxValue);
+            c.Integer(outbox, "outbox", "transcriptRetentionDays", 0, 3650);
+            c.Integer(outbox, "outbox", "ackTimeoutSeconds", 1, 86400);
+            c.Integer(outbox, "outbox", "maxInFlight", 1, 65535);
+        }
+        if (c.Member(root, "mqtt") is { } mqtt && c.Object(mqtt, "mqtt", MqttFields, MqttRequired))
+        {
+            c.String(mqtt, "mqtt", "host", minLength: 1);
+            c.Integer(mqtt, "mqtt", "port", 1, 65535);
+            c.Integer(mqtt, "mqtt", "keepAliveSeconds", 0, 65535);
+            if (c.Member(mqtt, "tls") is { } tls && c.Object(tls, "mqtt.tls", TlsFields, TlsRequired))
+            {
+                c.String(tls, "mqtt.tls", "ca", minLength: 1);
+                var cert = c.String(tls, "mqtt.tls", "cert", minLength: 1);
+                var key = c.String(tls, "mqtt.tls", "key", minLength: 1);
+                if ((cert is null) != (key is null))
+                    c.Add(cert is null ? "mqtt.tls.cert" : "mqtt.tls.key", "cert and key go together: set both or neither");
+            }
+        }
+        if (c.Member(root, "management") is { } mgmt && c.Object(mgmt, "management", ManagementFields, []))
+        {
+            c.Integer(mgmt, "management", "heartbeatSeconds", 1, 3600);
+            c.Integer(mgmt, "management", "configApplyTimeoutSeconds", 1, 3600);
+        }
+        if (c.Array(root, "", "instruments") is { } instruments)
+            ValidateInstruments(c, instruments);
+        if (c.Array(root, "", "scanners") is { } scanners)
+        {
+            var i = 0;
+            foreach (var s in scanners.EnumerateArray())
+            {
+                var path = $"scanners[{i++}]";
+                if (!c.Object(s, path, ScannerFields, ScannerRequired)) continue;
+                c.String(s, path, "id", pattern: ItemIdPattern(), patternText: "[A-Za-z0-9._-]{1,64}");
+                c.String(s, path, "type", oneOf: ScannerTypes);
+                c.String(s, path, "path", minLength: 1);
+                c.String(s, path, "station", minLength: 1);
+                c.String(s, path, "layout", minLength: 1);
+                Baud(c, s, path);
+            }
+        }
+        return c.Errors;
+    }
+
+    private static void ValidateInstruments(JsonFieldChecker c, JsonElement instruments)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var inst in instruments.EnumerateArray())
+        {
+            var path = $"instruments[{i++}]";
+            if (!c.Object(inst, path, InstrumentFields, InstrumentRequired)) continue;
+            var id = c.String(inst, path, "id", pattern: ItemIdPattern(), patternText: "[A-Za-z0-9._-]{1,64}");
+            if (id is not null && !ids.Add(id)) c.Add($"{path}.id", $"\"{id}\" is used by another instrument: ids must be unique");
+            c.String(inst, path, "profile", pattern: ItemIdPattern(), patternText: "[A-Za-z0-9._-]{1,64}");
+            c.Boolean(inst, path, "enabled");
+            if (c.Member(inst, "transport") is not { } t) continue;
+            var tp = $"{path}.transport";
+            if (!c.Object(t, tp, TransportFields, TransportRequired)) continue;
+            var type = c.String(t, tp, "type", oneOf: TransportTypes);
+            c.String(t, tp, "path", minLength: 1);
+            Baud(c, t, tp);
+            var dataBits = c.Integer(t, tp, "dataBits", 7, 8);
+            c.String(t, tp, "parity", oneOf: Parities);
+            c.Integer(t, tp, "stopBits", 1, 2);
+            c.String(t, tp, "flowControl", oneOf: FlowControls);
+            c.String(t, tp, "host", minLength: 1);
+            c.Integer(t, tp, "port", 1, 65535);
+            _ = dataBits;
+            switch (type)
+            {
+                case TransportConfig.Serial when !t.TryGetProperty("path", out _):
+                    c.Add($"{tp}.path", "is required for a serial transport (e.g. /dev/serial/by-id/usb-FTDI_…)");
+                    break;
+                case TransportConfig.TcpClient:
+                    if (!t.TryGetProperty("host", out _)) c.Add($"{tp}.host", "is required for a tcp-client transport (the analyzer's address)");
+                    if (!t.TryGetProperty("port", out _)) c.Add($"{tp}.port", "is required for a tcp-client transport");
+                    break;
+                case TransportConfig.TcpServer when !t.TryGetProperty("port", out _):
+                    c.Add($"{tp}.port", "is required for a tcp-server transport (the port the analyzer connects to)");
+                    break;
+            }
+        }
+    }
+
+    private static void Baud(JsonFieldChecker c, JsonElement obj, string path)
+    {
+        var baud = c.Integer(obj, path, "baud", 1, 4_000_000);
+        if (baud is { } b && System.Array.IndexOf(BaudRates, b) < 0)
+            c.Add($"{path}.baud", $"must be one of {string.Join(", ", BaudRates)} (got {b})");
+    }
+
+    [GeneratedRegex("^[a-z0-9-]{3,64}$")]
+    private static partial Regex GatewayIdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex ItemIdPattern();
+}

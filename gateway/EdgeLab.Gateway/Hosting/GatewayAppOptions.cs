@@ -1,0 +1,19 @@
+using EdgeLab.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Gateway.Hosting;
+
+/// <summary>How a <see cref="GatewayApp"/> is put together beyond its configuration file.</summary>
+internal sealed record GatewayAppOptions
+{
+    /// <summary>The file the configuration was read from (a configuration from the hub is written back to it).</summary>
+    public string? ConfigPath { get; init; }
+    /// <summary><c>--trace-file</c>: JSON lines of pipeline steps.</summary>
+    public string? TraceFile { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public ILoggerFactory? Loggers { get; init; }
+    /// <summary>Makes the MQTT client; default is EdgeLab's <see cref="MqttClient"/>.</summary>
+    public Func<MqttClientOptions, ILogger, IMqttClient>? MqttClientFactory { get; init; }
+    /// <summary>Called for the hub's <c>restart</c> command, after the reply is sent.</summary>
+    public Action? RequestRestart { get; init; }
+}

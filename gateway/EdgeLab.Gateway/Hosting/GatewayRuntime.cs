@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using EdgeLab.Contract;
+using EdgeLab.Gateway.Configuration;
+
+namespace EdgeLab.Gateway.Hosting;
+
+/// <summary>
+/// What the status reports and the management commands read: the configuration in force, when the gateway started,
+/// and each instrument's link state. Written by the pipelines and the config applier, read from any thread.
+/// </summary>
+internal sealed class GatewayRuntime
+{
+    private readonly ConcurrentDictionary<string, InstrumentLinkState> _links = new(StringComparer.Ordinal);
+    private readonly long _startedAt;
+    private GatewayConfig _config;
+
+    public GatewayRuntime(GatewayConfig config, string? configPath, TimeProvider time)
+    {
+        _config = config;
+        ConfigPath = configPath;
+        Time = time;
+        _startedAt = time.GetTimestamp();
+        SiteZone = TimeZoneInfo.FindSystemTimeZoneById(config.TimeZone);
+        ResetLinks(config);
+    }
+
+    public static string Version { get; } =
+        typeof(GatewayRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    public GatewayConfig Config => Volatile.Read(ref _config);
+
+    /// <summary>The file the configuration came from; a configuration from the hub is written back to it.</summary>
+    public string? ConfigPath { get; }
+
+    public TimeProvider Time { get; }
+
+    public TimeZoneInfo SiteZone { get; private set; }
+
+    public TimeSpan Uptime => Time.GetElapsedTime(_startedAt);
+
+    /// <summary>Raised when any instrument's link state changes (the status is republished).</summary>
+    public event Action? LinksChanged;
+
+    public void ReplaceConfig(GatewayConfig config)
+    {
+        Volatile.Write(ref _config, config);
+        SiteZone = TimeZoneInfo.FindSystemTimeZoneById(config.TimeZone);
+        ResetLinks(config);
+    }
+
+    public IReadOnlyList<InstrumentLinkState> Links() =>
+        Config.Instruments.Select(i => _links.TryGetValue(i.Id, out var s) ? s : Initial(i)).ToList();
+
+    public bool IsUp(string instrumentId) => _links.TryGetValue(instrumentId, out var s) && s.State == "up";
+
+    public void SetLink(string instrumentId, string state)
+    {
+        var now = Time.GetUtcNow();
+        _links.AddOrUpdate(instrumentId,
+            id => new InstrumentLinkState { InstrumentId = id, Profile = ProfileOf(id), State = state, Since = now },
+            (_, old) => old.State == state ? old : old with { State = state, Since = now });
+        LinksChanged?.Invoke();
+    }
+
+    public void MessageReceived(string instrumentId, DateTimeOffset at)
+    {
+        if (_links.TryGetValue(instrumentId, out var old)) _links[instrumentId] = old with { LastMessageAt = at };
+    }
+
+    private void ResetLinks(GatewayConfig config)
+    {
+        _links.Clear();
+        foreach (var i in config.Instruments) _links[i.Id] = Initial(i);
+    }
+
+    private InstrumentLinkState Initial(InstrumentConfig i) => new()
+    {
+        InstrumentId = i.Id,
+        Profile = i.Profile,
+        State = i.Enabled ? "down" : "disabled",
+        Since = Time.GetUtcNow(),
+    };
+
+    private string ProfileOf(string instrumentId) => Config.Instruments.FirstOrDefault(i => i.Id == instrumentId)?.Profile ?? "";
+}

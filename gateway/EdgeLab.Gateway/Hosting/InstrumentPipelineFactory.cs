@@ -1,0 +1,62 @@
+using System.Net;
+using EdgeLab.Gateway.Configuration;
+using EdgeLab.Instruments.Dialect;
+using EdgeLab.Instruments.HostQuery;
+using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Link.Mllp;
+using EdgeLab.Instruments.Message.Lis2;
+using EdgeLab.Instruments.Outbound;
+using EdgeLab.Instruments.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Gateway.Hosting;
+
+/// <summary>
+/// Builds one instrument's pipeline from its configuration: transport (serial / TCP client / TCP server) → protocol
+/// session (ASTM E1381 link + LIS02-A2 processor, or MLLP + HL7) → the outbox sink and the order cache.
+/// </summary>
+internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstrumentMessageSink sink, IOrderCache orders, TimeProvider time, ILoggerFactory loggers)
+{
+    public ProfileCatalog Profiles => profiles;
+
+    /// <summary>Errors naming the field for instruments whose profile is unknown or whose protocol is not supported.</summary>
+    public IReadOnlyList<string> Check(GatewayConfig config)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < config.Instruments.Count; i++)
+        {
+            var inst = config.Instruments[i];
+            if (!profiles.TryGet(inst.Profile, out var profile))
+                errors.Add($"instruments[{i}].profile: no profile \"{inst.Profile}\" in {profiles.Directory} (known: {string.Join(", ", profiles.Names)})");
+            else if (profile.Protocol is not ("astm" or "hl7"))
+                errors.Add($"instruments[{i}].profile: profile \"{inst.Profile}\" has protocol \"{profile.Protocol}\"; the gateway runs astm and hl7");
+        }
+        return errors;
+    }
+
+    public IInstrumentTransport CreateTransport(TransportConfig t) => t.Type switch
+    {
+        TransportConfig.Serial => new SerialTransport(new SerialPortSettings(
+            t.Path!, t.Baud, t.DataBits,
+            t.Parity switch { "even" => SerialParity.Even, "odd" => SerialParity.Odd, _ => SerialParity.None },
+            t.StopBits,
+            t.FlowControl switch { "rts-cts" => SerialHandshake.RtsCts, "xon-xoff" => SerialHandshake.XonXoff, _ => SerialHandshake.None })),
+        TransportConfig.TcpClient => new TcpClientTransport(t.Host!, t.Port!.Value),
+        // A tcp-server listens on the configured address; without one, on every interface (analyzers sit on the lab LAN).
+        TransportConfig.TcpServer => new TcpServerTransport(new IPEndPoint(t.Host is null ? IPAddress.Any : IPAddress.Parse(t.Host), t.Port!.Value)),
+        _ => throw new ArgumentException($"transport.type: \"{t.Type}\" is not serial, tcp-client or tcp-server"),
+    };
+
+    public IInstrumentProtocolSession CreateSession(InstrumentConfig instrument, TimeZoneInfo siteZone)
+    {
+        var profile = profiles.Get(instrument.Profile);
+        return profile.Protocol switch
+        {
+            "astm" => new AstmLinkSession(instrument.Id, profile,
+                new AstmMessageProcessor(instrument.Id, profile, sink, orders, siteZone, time, loggers.CreateLogger<AstmMessageProcessor>()),
+                time, loggers.CreateLogger<AstmLinkSession>()),
+            "hl7" => new MllpSession(instrument.Id, profile, sink, orders, time, siteZone, loggers.CreateLogger<MllpSession>()),
+            _ => throw new ArgumentException($"profile {profile.Name}: protocol \"{profile.Protocol}\" is not astm or hl7"),
+        };
+    }
+}

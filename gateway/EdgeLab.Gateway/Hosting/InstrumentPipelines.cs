@@ -1,0 +1,113 @@
+using EdgeLab.Gateway.Configuration;
+using EdgeLab.Instruments.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Gateway.Hosting;
+
+/// <summary>
+/// Runs one <see cref="InstrumentLinkRunner"/> per enabled instrument and replaces the whole set when a new
+/// configuration is applied. A pipeline that cannot be built is reported (log, link down) and the others run.
+/// </summary>
+internal sealed class InstrumentPipelines(InstrumentPipelineFactory factory, GatewayRuntime runtime, ILinkStateObserver observer, TimeProvider time, ILogger log) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<(IInstrumentTransport Transport, Task Run)> _running = [];
+    private CancellationTokenSource? _stop;
+
+    public InstrumentPipelineFactory Factory => factory;
+
+    public int RunningCount => _running.Count;
+
+    public async Task StartAsync(GatewayConfig config)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            StartLocked(config);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops every pipeline, then starts those of <paramref name="config"/>.</summary>
+    public async Task ReplaceAsync(GatewayConfig config)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await StopLockedAsync().ConfigureAwait(false);
+            StartLocked(config);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await StopLockedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void StartLocked(GatewayConfig config)
+    {
+        _stop = new CancellationTokenSource();
+        foreach (var instrument in config.Instruments)
+        {
+            if (!instrument.Enabled) continue;
+            IInstrumentTransport transport;
+            IInstrumentProtocolSession session;
+            try
+            {
+                transport = factory.CreateTransport(instrument.Transport);
+                session = factory.CreateSession(instrument, runtime.SiteZone);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException or IOException or TimeZoneNotFoundException)
+            {
+                GatewayLog.InstrumentNotStarted(log, instrument.Id, ex.Message);
+                observer.OnLinkDown(instrument.Id, $"cannot start: {ex.Message}");
+                continue;
+            }
+            var runner = new InstrumentLinkRunner(instrument.Id, transport, session, observer, time);
+            var token = _stop.Token;
+            _running.Add((transport, Task.Run(() => runner.RunAsync(token), CancellationToken.None)));
+        }
+    }
+
+    private async Task StopLockedAsync()
+    {
+        if (_stop is null) return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var (transport, run) in _running)
+        {
+            try
+            {
+                await run.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+        _running.Clear();
+        _stop.Dispose();
+        _stop = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+}

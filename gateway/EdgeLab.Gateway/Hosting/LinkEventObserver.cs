@@ -1,0 +1,46 @@
+using EdgeLab.Contract;
+using EdgeLab.Gateway.Outbox;
+using EdgeLab.Instruments.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Gateway.Hosting;
+
+/// <summary>
+/// Turns the link runners' up/down reports into runtime state (status) and <c>link-up</c>/<c>link-down</c> events that
+/// travel through the outbox like results, so the hub learns of an unplugged analyzer even after an uplink outage.
+/// </summary>
+internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outbox, ILogger log) : ILinkStateObserver
+{
+    public void OnLinkUp(string instrumentId, string transportDescription)
+    {
+        GatewayLog.LinkUp(log, instrumentId, transportDescription);
+        runtime.SetLink(instrumentId, "up");
+        Record(new GatewayEvent(EventTypes.LinkUp, instrumentId, runtime.Time.GetUtcNow(), $"link up: {transportDescription}"));
+    }
+
+    public void OnLinkDown(string instrumentId, string reason)
+    {
+        GatewayLog.LinkDown(log, instrumentId, reason);
+        runtime.SetLink(instrumentId, "down");
+        Record(new GatewayEvent(EventTypes.LinkDown, instrumentId, runtime.Time.GetUtcNow(), reason));
+    }
+
+    private void Record(GatewayEvent e)
+    {
+        // The runner calls us synchronously; the event commits in the background and a full store simply drops it
+        // (the status still shows the link state).
+        _ = RecordAsync(e);
+    }
+
+    private async Task RecordAsync(GatewayEvent e)
+    {
+        try
+        {
+            await outbox.AddEventAsync(e).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // Shutting down.
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeLab.Contract;
+using EdgeLab.Gateway.Hosting;
+using EdgeLab.Gateway.Outbox;
+using EdgeLab.Gateway.Uplink;
+using EdgeLab.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Gateway.Management;
+
+/// <summary>
+/// The hub's commands on <c>…/cmd</c>: ping, restart, fetch-logs (no patient data), resend from a sequence. The reply
+/// goes to the request's Response Topic (default <c>…/cmd-reply</c>) with its Correlation Data (MQTT 5.0 §4.10).
+/// </summary>
+internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox, LogRing logs, Action requestRestart, ILogger log)
+{
+    public const int DefaultLogLines = 200;
+
+    /// <summary>Set once the dispatcher exists (resend).</summary>
+    public OutboxDispatcher? Dispatcher { get; set; }
+
+    public void Handle(MqttReceivedMessage message, IMqttClient client, CancellationToken cancellationToken)
+    {
+        var gatewayId = runtime.Config.GatewayId;
+        CommandReplyMessage reply;
+        CommandMessage? command = null;
+        try
+        {
+            command = JsonSerializer.Deserialize(message.Payload.Span, WireJson.Default.CommandMessage);
+        }
+        catch (JsonException ex)
+        {
+            reply = new CommandReplyMessage { GatewayId = gatewayId, Name = "?", Ok = false, Text = $"not a command document: {ex.Message}" };
+            Reply(message, reply, client, cancellationToken);
+            return;
+        }
+        if (command is null || command.Schema != Schemas.Command)
+        {
+            reply = new CommandReplyMessage { GatewayId = gatewayId, Name = command?.Name ?? "?", Ok = false, Text = $"unknown schema \"{command?.Schema}\" (expected {Schemas.Command})" };
+            Reply(message, reply, client, cancellationToken);
+            return;
+        }
+        reply = command.Name switch
+        {
+            CommandNames.Ping => Ok(command, "pong", new Dictionary<string, string>
+            {
+                ["version"] = GatewayRuntime.Version,
+                ["uptimeSeconds"] = runtime.Uptime.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),
+                ["outboxDepth"] = outbox.PendingRows.ToString(CultureInfo.InvariantCulture),
+                ["configVersion"] = runtime.Config.ConfigVersion.ToString(CultureInfo.InvariantCulture),
+            }),
+            CommandNames.FetchLogs => FetchLogs(command),
+            CommandNames.Resend => Resend(command),
+            CommandNames.Restart => Ok(command, "restarting", null),
+            CommandNames.Update => Fail(command, "update is not supported by this build: install the new package and use restart"),
+            _ => Fail(command, $"unknown command \"{command.Name}\" (known: ping, restart, fetch-logs, resend)"),
+        };
+        var restart = command.Name == CommandNames.Restart;
+        GatewayLog.CommandHandled(log, command.Name, reply.Ok ? "ok" : reply.Text ?? "failed");
+        Reply(message, reply, client, cancellationToken);
+        if (restart) requestRestart();
+    }
+
+    private CommandReplyMessage FetchLogs(CommandMessage command)
+    {
+        var lines = DefaultLogLines;
+        if (command.Args.TryGetValue("lines", out var l) && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out lines) || lines is < 1 or > 10_000))
+            return Fail(command, $"args.lines: \"{l}\" is not 1..10000");
+        var tail = logs.Tail(lines);
+        return Ok(command, string.Join('\n', tail), new Dictionary<string, string> { ["lines"] = tail.Count.ToString(CultureInfo.InvariantCulture) });
+    }
+
+    private CommandReplyMessage Resend(CommandMessage command)
+    {
+        if (!command.Args.TryGetValue("fromSequence", out var s) || !long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from < 1)
+            return Fail(command, "args.fromSequence: required, a sequence ≥ 1");
+        if (Dispatcher is not { } d) return Fail(command, "the uplink is not running");
+        d.ResendFrom(from);
+        return Ok(command, $"resending unacknowledged messages from sequence {from}", new Dictionary<string, string> { ["fromSequence"] = s });
+    }
+
+    private CommandReplyMessage Ok(CommandMessage c, string text, IReadOnlyDictionary<string, string>? data) =>
+        new() { GatewayId = runtime.Config.GatewayId, Name = c.Name, Ok = true, Text = text, Data = data ?? new Dictionary<string, string>() };
+
+    private CommandReplyMessage Fail(CommandMessage c, string text) =>
+        new() { GatewayId = runtime.Config.GatewayId, Name = c.Name, Ok = false, Text = text };
+
+    private void Reply(MqttReceivedMessage request, CommandReplyMessage reply, IMqttClient client, CancellationToken cancellationToken)
+    {
+        var topic = string.IsNullOrEmpty(request.ResponseTopic) ? Topics.CommandReply(runtime.Config.GatewayId) : request.ResponseTopic;
+        var message = new MqttApplicationMessage
+        {
+            Topic = topic,
+            Payload = JsonSerializer.SerializeToUtf8Bytes(reply, WireJson.Default.CommandReplyMessage),
+            QualityOfService = MqttQualityOfService.AtLeastOnce,
+            ContentType = "application/json",
+            CorrelationData = request.CorrelationData,
+        };
+        // Not awaited for the PUBACK inside the broker's delivery to us: the reply may wait for quota behind a drain.
+        _ = PublishReplyAsync(client, message, cancellationToken);
+    }
+
+    private async Task PublishReplyAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            GatewayLog.InboundRejected(log, message.Topic, $"reply not delivered: {ex.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+
+namespace EdgeLab.Gateway.Outbox;
+
+/// <summary>
+/// The gateway's one SQLite file: outbox, raw transcripts, quarantine and the order cache. Every connection is set to
+/// WAL with <c>synchronous=FULL</c> (DESIGN.md guarantee 1): a commit returns only after the WAL is fsynced, so what an
+/// analyzer was told is stored survives a power cut. Set on every connection because other SQLite builds differ.
+/// </summary>
+internal static class OutboxDatabase
+{
+    public const string FileName = "gateway.db";
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS outbox (
+            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+            instrument_id TEXT    NOT NULL,
+            kind          TEXT    NOT NULL,   -- result | event
+            order_key     TEXT    NOT NULL,   -- instrument + specimen: what must reach the hub in sequence order
+            payload       BLOB    NOT NULL,   -- UTF-8 JSON, exactly what is published
+            size          INTEGER NOT NULL,   -- payload + transcript bytes, counted against the store limit
+            created_at    INTEGER NOT NULL    -- unix ms
+        );
+        CREATE INDEX IF NOT EXISTS outbox_order_key ON outbox(order_key, seq);
+        CREATE TABLE IF NOT EXISTS transcripts (
+            seq           INTEGER PRIMARY KEY, -- the outbox sequence of the message it carried
+            instrument_id TEXT    NOT NULL,
+            raw           BLOB    NOT NULL,    -- bytes as they crossed the wire, both directions, in order
+            chunks        TEXT    NOT NULL,    -- per chunk: unix ms, direction (0 from / 1 to instrument), length; ';'-separated
+            sha256        TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL,
+            acked_at      INTEGER              -- when the hub acknowledged; kept for the retention period after
+        );
+        CREATE INDEX IF NOT EXISTS transcripts_acked ON transcripts(acked_at) WHERE acked_at IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS quarantine (
+            seq           INTEGER PRIMARY KEY, -- the outbox sequence of its 'quarantined' event
+            instrument_id TEXT    NOT NULL,
+            profile       TEXT    NOT NULL,
+            protocol      TEXT    NOT NULL,
+            error         TEXT    NOT NULL,
+            raw           BLOB    NOT NULL,
+            chunks        TEXT    NOT NULL,
+            sha256        TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS last_message (
+            instrument_id TEXT    PRIMARY KEY, -- recognises an analyzer's repeat of a message committed just before a crash
+            content_sha256 TEXT   NOT NULL,
+            seq           INTEGER NOT NULL,
+            at            INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS orders (
+            specimen_id   TEXT    PRIMARY KEY,
+            order_id      TEXT    NOT NULL,
+            body          BLOB    NOT NULL,   -- the OrderMessage JSON as the hub sent it
+            at            INTEGER NOT NULL,   -- the hub's time of this version; an older message never overwrites a newer one
+            cancelled     INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS orders_order_id ON orders(order_id);
+        """;
+
+    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> with the durability pragmas set.</summary>
+    public static SqliteConnection Open(string path)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Each store owns its few long-lived connections; pooling would hand a connection's pragmas to strangers.
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Creates the tables on first use; idempotent.</summary>
+    public static void EnsureSchema(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = Schema;
+        cmd.ExecuteNonQuery();
+    }
+
+    public static long UnixMs(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography.X509Certificates;
+using EdgeLab.Contract;
+using EdgeLab.Gateway.Configuration;
+using EdgeLab.Mqtt;
+
+namespace EdgeLab.Gateway.Uplink;
+
+/// <summary>The gateway's MQTT session: its own client id, a persistent session, the offline Will, TLS from the config.</summary>
+internal static class MqttOptionsFactory
+{
+    /// <summary>
+    /// The broker keeps the gateway's session (acks, orders, commands queued while it is offline) this long. A week
+    /// covers a long weekend with the uplink down; beyond that the hub resends orders and the gateway resends results.
+    /// </summary>
+    public const uint SessionExpirySeconds = 7 * 24 * 3600;
+
+    public static MqttClientOptions Create(GatewayConfig config, Func<MqttReceivedMessage, ValueTask> onMessage, TimeProvider time)
+    {
+        var gw = config.GatewayId;
+        return new MqttClientOptions
+        {
+            Host = config.Mqtt.Host,
+            Port = config.Mqtt.Port,
+            ClientId = gw,
+            CleanStart = false,
+            SessionExpirySeconds = SessionExpirySeconds,
+            KeepAliveSeconds = (ushort)config.Mqtt.KeepAliveSeconds,
+            ReceiveMaximum = 100,
+            Will = new MqttWill
+            {
+                Topic = Topics.Status(gw),
+                Payload = StatusReporter.Offline(gw, config.ConfigVersion, time.GetUtcNow()),
+                QualityOfService = MqttQualityOfService.AtLeastOnce,
+                Retain = true,
+                ContentType = "application/json",
+            },
+            Tls = config.Mqtt.Tls is { } tls ? LoadTls(tls, config.Mqtt.Host) : null,
+            OnMessage = onMessage,
+            TimeProvider = time,
+        };
+    }
+
+    /// <exception cref="GatewayConfigException">A certificate file is missing or unreadable; names the field.</exception>
+    private static MqttTlsOptions LoadTls(MqttTlsConfig tls, string host)
+    {
+        X509Certificate2 ca;
+        try
+        {
+            ca = X509Certificate2.CreateFromPem(File.ReadAllText(tls.Ca));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new GatewayConfigException("config", [$"mqtt.tls.ca: cannot load {tls.Ca}: {ex.Message}"]);
+        }
+        X509Certificate2? client = null;
+        if (tls.Cert is not null && tls.Key is not null)
+        {
+            try
+            {
+                client = X509Certificate2.CreateFromPemFile(tls.Cert, tls.Key);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new GatewayConfigException("config", [$"mqtt.tls.cert: cannot load {tls.Cert} with key {tls.Key}: {ex.Message}"]);
+            }
+        }
+        return new MqttTlsOptions { CaCertificate = ca, ClientCertificate = client, TargetHost = host };
+    }
+}

@@ -1,0 +1,308 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using EdgeLab.Contract;
+using EdgeLab.Gateway.Hosting;
+using EdgeLab.Gateway.Outbox;
+using EdgeLab.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Gateway.Uplink;
+
+/// <summary>
+/// Moves outbox rows to the broker at QoS 1 and forgets them only on the hub's end-to-end ack (DESIGN.md guarantee 1).
+/// </summary>
+/// <remarks>
+/// <para>Two lanes share one window of <see cref="UplinkOptions.MaxInFlight"/> hub-unacknowledged messages:</para>
+/// <list type="bullet">
+/// <item>The <b>backlog lane</b> is a cursor over the outbox in sequence order (a batch of rows read ahead at a time).
+/// After hours offline it drains the backlog as fast as the broker's Receive Maximum and the hub's acks allow.</item>
+/// <item>The <b>live lane</b> takes rows as they commit (<see cref="OutboxStore.Committed"/>) and publishes them ahead of
+/// the backlog, so a result finished now reaches the clinician within a second even while 100,000 older ones drain.</item>
+/// </list>
+/// <para>Order (guarantee 3) is kept per order key = instrument + specimen, which is what "a correction never lands before
+/// the original" needs: a live row goes ahead only if no older row with its key is still unpublished; otherwise it waits
+/// for the cursor. Within a key, rows are published in sequence order on one MQTT connection, which the broker delivers
+/// in order [MQTT-4.6.0-5].</para>
+/// <para>Resends: a row not acked within <see cref="UplinkOptions.AckTimeout"/> is published again; after a reconnect
+/// every row the broker PUBACKed but the hub did not ack is published again (a broker crash loses PUBACKed messages);
+/// a publish that failed with <see cref="MqttSessionLostException"/> is published again as new. The hub dedupes by
+/// message id. All state is owned by the single loop in <see cref="RunAsync"/>; other threads only post signals.</para>
+/// </remarks>
+internal sealed class OutboxDispatcher : IDisposable
+{
+    private readonly OutboxStore _store;
+    private readonly IMqttClient _client;
+    private readonly UplinkOptions _options;
+    private readonly TimeProvider _time;
+    private readonly PipelineTrace _trace;
+    private readonly ILogger _log;
+    private readonly string _resultsTopic;
+    private readonly string _eventsTopic;
+    private readonly IReadOnlyList<MqttUserProperty> _noProperties = [];
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ConcurrentQueue<IReadOnlyList<long>> _hubAcks = new();
+    private readonly ConcurrentQueue<PubAckOutcome> _pubAcks = new();
+    private readonly ConcurrentQueue<long> _resendFrom = new();
+    private readonly ITimer _resendTimer;
+    private MqttConnectedInfo? _pendingConnect;
+    private volatile bool _disconnected;
+
+    // Owned by the loop.
+    private readonly SortedDictionary<long, InFlightMessage> _inFlight = [];
+    private readonly Queue<OutboxRow> _backlog = new();
+    private readonly List<OutboxRow> _live = [];
+    private long _cursor;
+    private bool _connected;
+    private int _awaitingPubAck;
+    private int _pubAckWindow = 20;
+    private int _inFlightCount;
+
+    public OutboxDispatcher(OutboxStore store, IMqttClient client, UplinkOptions options, TimeProvider time, PipelineTrace trace, ILogger log)
+    {
+        _store = store;
+        _client = client;
+        _options = options;
+        _time = time;
+        _trace = trace;
+        _log = log;
+        _resultsTopic = Topics.Results(options.GatewayId);
+        _eventsTopic = Topics.Events(options.GatewayId);
+        _cursor = store.Reader.FirstPendingSequence() ?? store.LastCommittedSequence + 1;
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, options.AckTimeout.Ticks / 4));
+        _resendTimer = time.CreateTimer(_ => Wake(), null, tick, tick);
+    }
+
+    /// <summary>Published, not yet acknowledged by the hub.</summary>
+    public int InFlightCount => Volatile.Read(ref _inFlightCount);
+
+    public void OnConnected(MqttConnectedInfo info)
+    {
+        Volatile.Write(ref _pendingConnect, info);
+        _disconnected = false;
+        Wake();
+    }
+
+    public void OnDisconnected()
+    {
+        _disconnected = true;
+        Wake();
+    }
+
+    /// <summary>The hub committed these sequences (their rows are already deleted from the outbox).</summary>
+    public void OnHubAck(IReadOnlyList<long> sequences)
+    {
+        _hubAcks.Enqueue(sequences);
+        Wake();
+    }
+
+    /// <summary>The hub's <c>resend</c> command: publish again everything unacknowledged from this sequence on.</summary>
+    public void ResendFrom(long sequence)
+    {
+        _resendFrom.Enqueue(sequence);
+        Wake();
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            ProcessSignals();
+            if (_connected) Fill();
+            Volatile.Write(ref _inFlightCount, _inFlight.Count);
+            var wake = _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            if (_live.Count < 256 && !wake.IsCompleted)
+            {
+                var committed = _store.Committed.WaitToReadAsync(cancellationToken).AsTask();
+                await Task.WhenAny(wake, committed).ConfigureAwait(false);
+            }
+            else
+            {
+                await wake.ConfigureAwait(false);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            _wake.Reader.TryRead(out _);
+        }
+    }
+
+    private void ProcessSignals()
+    {
+        if (Interlocked.Exchange(ref _pendingConnect, null) is { } info)
+        {
+            _connected = true;
+            _pubAckWindow = Math.Clamp((int)info.ServerReceiveMaximum, 1, 1000);
+            // PUBACKed is not stored: a broker that crashed and restarted from its snapshot has forgotten them.
+            var again = 0;
+            foreach (var f in _inFlight.Values)
+                if (!f.AwaitingPubAck && !f.NeedsResend)
+                {
+                    f.NeedsResend = true;
+                    again++;
+                }
+            if (again > 0) GatewayLog.Resending(_log, again, "reconnected");
+        }
+        if (_disconnected) _connected = false;
+        var now = _time.GetUtcNow();
+        while (_hubAcks.TryDequeue(out var acks))
+        {
+            foreach (var seq in acks)
+            {
+                if (_inFlight.Remove(seq, out var f))
+                {
+                    if (f.AwaitingPubAck) _awaitingPubAck--;
+                    _trace.Write(PipelineTrace.Acked, seq, f.Row.InstrumentId, now);
+                }
+            }
+        }
+        while (_pubAcks.TryDequeue(out var p))
+        {
+            if (!_inFlight.TryGetValue(p.Sequence, out var f) || !f.AwaitingPubAck) continue;
+            f.AwaitingPubAck = false;
+            _awaitingPubAck--;
+            if (p.Outcome is { IsSuccess: true })
+            {
+                if (!f.PubAcked) _trace.Write(PipelineTrace.Published, p.Sequence, f.Row.InstrumentId, now);
+                f.PubAcked = true;
+            }
+            else
+            {
+                // Refused (e.g. 0x87 by ACL, 0x97 quota) or lost with the session: keep it and try again later.
+                f.NeedsResend = p.Error is MqttSessionLostException || p.Error is not null && !_connected;
+                if (!f.NeedsResend) f.SentAt = now; // a refusal waits the ack timeout, not a tight loop
+                GatewayLog.PublishRefused(_log, p.Sequence, p.Outcome?.ReasonCode.ToString() ?? p.Error?.GetType().Name ?? "unknown");
+            }
+        }
+        while (_resendFrom.TryDequeue(out var from))
+        {
+            foreach (var f in _inFlight.Values)
+                if (f.Row.Sequence >= from && !f.AwaitingPubAck) f.NeedsResend = true;
+            if (from < _cursor)
+            {
+                _cursor = Math.Max(1, from);
+                _backlog.Clear();
+            }
+        }
+    }
+
+    private void Fill()
+    {
+        var now = _time.GetUtcNow();
+        ResendDue(now);
+        PublishLive(now);
+        PublishBacklog(now);
+    }
+
+    private void ResendDue(DateTimeOffset now)
+    {
+        var count = 0;
+        foreach (var f in _inFlight.Values)
+        {
+            if (_awaitingPubAck >= _pubAckWindow) break;
+            if (f.AwaitingPubAck) continue;
+            if (f.NeedsResend || now - f.SentAt >= _options.AckTimeout)
+            {
+                Publish(f, now);
+                count++;
+            }
+        }
+        if (count > 0) GatewayLog.Resending(_log, count, "not acknowledged by the hub in time or lost with the broker");
+    }
+
+    private void PublishLive(DateTimeOffset now)
+    {
+        while (_live.Count < 1024 && _store.Committed.TryRead(out var row)) _live.Add(row);
+        for (var i = 0; i < _live.Count; i++)
+        {
+            if (_awaitingPubAck >= _pubAckWindow || _inFlight.Count >= _options.MaxInFlight) return;
+            var row = _live[i];
+            if (row.Sequence < _cursor || _inFlight.ContainsKey(row.Sequence))
+            {
+                _live.RemoveAt(i--);
+                continue;
+            }
+            if (!MayOvertake(row)) continue;
+            _live.RemoveAt(i--);
+            Publish(Track(row), now);
+        }
+    }
+
+    /// <summary>True when no older row with the same order key is still waiting to be published.</summary>
+    private bool MayOvertake(OutboxRow row)
+    {
+        foreach (var b in _backlog)
+            if (b.OrderKey == row.OrderKey && b.Sequence < row.Sequence && !_inFlight.ContainsKey(b.Sequence)) return false;
+        foreach (var l in _live)
+            if (l.Sequence < row.Sequence && l.OrderKey == row.OrderKey && !_inFlight.ContainsKey(l.Sequence)) return false;
+        foreach (var seq in _store.Reader.PendingWithKey(row.OrderKey, _cursor, row.Sequence))
+            if (!_inFlight.ContainsKey(seq)) return false;
+        return true;
+    }
+
+    private void PublishBacklog(DateTimeOffset now)
+    {
+        while (_awaitingPubAck < _pubAckWindow && _inFlight.Count < _options.MaxInFlight)
+        {
+            if (_backlog.Count == 0)
+            {
+                if (_cursor > _store.LastCommittedSequence) return;
+                var rows = _store.Reader.ReadPending(_cursor, _options.ReadBatch);
+                if (rows.Count == 0)
+                {
+                    _cursor = _store.LastCommittedSequence + 1;
+                    return;
+                }
+                foreach (var r in rows) _backlog.Enqueue(r);
+                _cursor = rows[^1].Sequence + 1;
+            }
+            var row = _backlog.Dequeue();
+            if (_inFlight.ContainsKey(row.Sequence)) continue;
+            Publish(Track(row), now);
+        }
+    }
+
+    private InFlightMessage Track(OutboxRow row)
+    {
+        var f = new InFlightMessage(row);
+        _inFlight.Add(row.Sequence, f);
+        return f;
+    }
+
+    private void Publish(InFlightMessage f, DateTimeOffset now)
+    {
+        f.SentAt = now;
+        f.AwaitingPubAck = true;
+        f.NeedsResend = false;
+        f.Attempts++;
+        _awaitingPubAck++;
+        var row = f.Row;
+        var message = new MqttApplicationMessage
+        {
+            Topic = row.Kind == OutboxKinds.Result ? _resultsTopic : _eventsTopic,
+            Payload = row.Payload,
+            QualityOfService = MqttQualityOfService.AtLeastOnce,
+            ContentType = "application/json",
+            UserProperties = [new MqttUserProperty(MessageId.UserPropertyName, new MessageId(_options.GatewayId, row.Sequence).ToString())],
+        };
+        _ = AwaitPubAckAsync(row.Sequence, message);
+    }
+
+    private async Task AwaitPubAckAsync(long sequence, MqttApplicationMessage message)
+    {
+        PubAckOutcome outcome;
+        try
+        {
+            outcome = new PubAckOutcome(sequence, await _client.PublishAsync(message).ConfigureAwait(false), null);
+        }
+        catch (Exception ex)
+        {
+            // Session lost, client stopped, connection gone: the row is still in the outbox and in flight; it goes again.
+            outcome = new PubAckOutcome(sequence, null, ex);
+        }
+        _pubAcks.Enqueue(outcome);
+        Wake();
+    }
+
+    public void Dispose() => _resendTimer.Dispose();
+}
