@@ -112,3 +112,17 @@ internal sealed class AstmLinkHarness : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+internal static class AstmLinkHarnessExtensions
+{
+    /// <summary>ENQ, H and L frames; the reply to the last frame must be <paramref name="lastReply"/>.</summary>
+    public static async Task SendMessageAsync_ExpectingLast(this AstmLinkHarness link, byte lastReply)
+    {
+        await link.SendAsync(AstmTestBytes.Enq);
+        await link.ExpectAsync(AstmTestBytes.Ack);
+        await link.SendFrameAsync(1, "H|\\^&\r");
+        await link.ExpectAsync(AstmTestBytes.Ack);
+        await link.SendFrameAsync(2, "L|1|N\r");
+        await link.ExpectAsync(lastReply);
+    }
+}
