@@ -172,6 +172,7 @@ public sealed class MllpFrameReader(int maxMessageSize)
     {
         var item = new MllpItem(kind, buffer.Slice(0, length), _position, length, missingCr);
         Consume(ref buffer, length);
+        _scanned = 0;
         return item;
     }
 

@@ -21,7 +21,7 @@ public static class Hl7MessageDecoder
 {
     /// <summary>Decodes a result message; never throws for bad input (the error says what and where).</summary>
     public static Hl7DecodeResult Decode(ReadOnlySpan<byte> message, InstrumentProfile profile, TimeZoneInfo siteZone) =>
-        Decode(message.ToArray(), profile, siteZone);
+        Decode(new ReadOnlyMemory<byte>(message.ToArray()), profile, siteZone);
 
     /// <inheritdoc cref="Decode(ReadOnlySpan{byte}, InstrumentProfile, TimeZoneInfo)"/>
     public static Hl7DecodeResult Decode(ReadOnlyMemory<byte> message, InstrumentProfile profile, TimeZoneInfo siteZone) =>
