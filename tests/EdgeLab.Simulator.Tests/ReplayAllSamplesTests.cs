@@ -59,6 +59,9 @@ public sealed class ReplayAllSamplesTests
 
         var exit = await new ReplayRunner(output).RunAsync(new ReplayOptions { Files = [path] }, instrument, timeout.Token);
 
+        // The runner returns on the last ACK; the receiver still has the EOT to take.
+        var guard = DateTime.UtcNow.AddSeconds(10);
+        while (receiver.Messages.Count + receiver.Hl7Messages.Count == 0 && DateTime.UtcNow < guard) await Task.Delay(5);
         await stop.CancelAsync();
         await serving;
         Assert.True(exit == 0, progress.ToString());

@@ -83,7 +83,7 @@ internal sealed class FaultPlan
         }
         if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
         {
-            error = $"fault '{text}': N must be a frame (ASTM) or message (HL7) number from 1";
+            error = $"fault '{text}': N counts from 1: use a frame (ASTM) or message (HL7) number such as @3";
             return false;
         }
         fault = new Fault(kind, n, pause);

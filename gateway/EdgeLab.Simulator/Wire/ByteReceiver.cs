@@ -29,9 +29,11 @@ internal sealed class ByteReceiver : IAsyncDisposable
     /// </summary>
     public async ValueTask<byte?> ReadByteAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // The timer is started even when a byte is already buffered, so every protocol wait is one timer on the
+        // clock: tests on a fake clock can then count "the sender's third 15 s wait" deterministically.
+        using var timer = new CancellationTokenSource(timeout, _time);
         if (_offset < _current.Length) return _current[_offset++];
         if (_chunks.Reader.TryRead(out var ready)) return Take(ready);
-        using var timer = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
         try
         {
