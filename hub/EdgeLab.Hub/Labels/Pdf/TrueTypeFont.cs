@@ -134,8 +134,10 @@ internal sealed class TrueTypeFont
         if (version >= 2 && os2.Length >= 90) CapHeight = BinaryPrimitives.ReadInt16BigEndian(os2[88..]);
     }
 
+    /// <summary>A font program subset for a CIDFontType2 has no cmap (PDF maps CIDs to glyphs); that is not an error.</summary>
     private void ReadCmap()
     {
+        if (!HasTable("cmap")) return;
         var cmap = Table("cmap");
         var count = BinaryPrimitives.ReadUInt16BigEndian(cmap[2..]);
         int format4 = -1, format12 = -1;
