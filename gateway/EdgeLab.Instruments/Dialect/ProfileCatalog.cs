@@ -15,6 +15,9 @@ internal sealed class ProfileCatalog
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        // Profiles expose read-only lists; YAML sequences become lists behind them.
+        .WithTypeMapping<IReadOnlyList<int>, List<int>>()
+        .WithTypeMapping<IReadOnlyList<string>, List<string>>()
         .Build();
 
     private readonly Dictionary<string, InstrumentProfile> _profiles;
@@ -96,12 +99,19 @@ internal sealed class ProfileCatalog
 
     /// <summary>
     /// Finds <c>firmware-config/instruments</c> by walking up from the executable's folder, then from the current
-    /// directory; null when neither has it.
+    /// directory, then in the repository the assembly was built from (builds into private artifact folders);
+    /// null when none has it.
     /// </summary>
     public static string? FindDefaultDirectory()
     {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        var builtFrom = typeof(ProfileCatalog).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "EdgeLabRepositoryRoot")?.Value;
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, builtFrom })
         {
+            if (string.IsNullOrEmpty(start))
+                continue;
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, RelativeDirectory);

@@ -78,7 +78,8 @@ internal static class DecodeRunner
         foreach (var (offset, bytes) in SplitHl7(capture))
         {
             index++;
-            var decoded = Hl7MessageDecoder.Decode(bytes, profile, zone);
+            // The ReadOnlyMemory overload: the span one copies to an array and calls back into itself (first-class span conversions).
+            var decoded = Hl7MessageDecoder.Decode((ReadOnlyMemory<byte>)bytes, profile, zone);
             if (decoded.Message is null)
             {
                 stderr.WriteLine($"error: {file}: HL7 message {index} at byte offset {offset}: {decoded.Error}");
