@@ -23,6 +23,9 @@ public sealed class SerialStream : Stream
         _path = path;
     }
 
+    /// <summary>The open descriptor (for tests that read the applied termios back); -1 once closed.</summary>
+    internal int FileDescriptor => _fd;
+
     public override bool CanRead => true;
     public override bool CanWrite => true;
     public override bool CanSeek => false;
