@@ -34,7 +34,7 @@ internal static class ReferralEndpoints
         if (!result.Succeeded)
         {
             await audit.RecordAsync(http, caller, "create", "Referral", null, null, StatusCodes.Status422UnprocessableEntity);
-            return ValidationOutcome(result.Errors, field => field);
+            return ValidationOutcome(result.Errors, FormField);
         }
 
         var registered = result.Registered!;
@@ -85,6 +85,18 @@ internal static class ReferralEndpoints
         };
     }
 
+    /// <summary>The referral service's field names → this form's names, so the issue points at what the EMR sent.</summary>
+    public static string FormField(string field) => field switch
+    {
+        "patient.omsPolicy" => "patient.oms",
+        "patient.familyName" => "patient.family",
+        "patient.givenName" => "patient.given",
+        "patient.middleName" => "patient.middle",
+        "practitionerName" => "practitioner",
+        "performingLabId" => "performingLab",
+        _ => field,
+    };
+
     private static bool Require(string? value, string field, List<ValidationError> errors)
     {
         if (!string.IsNullOrWhiteSpace(value)) return true;
@@ -121,7 +133,7 @@ internal static class ReferralEndpoints
             {
                 Severity = "error",
                 Code = IssueType.Value,
-                Diagnostics = $"{e.Field}: {e.Message}",
+                Diagnostics = $"{expression(e.Field)}: {e.Message}",
                 Expression = [expression(e.Field)],
             }).ToList(),
         }, StatusCodes.Status422UnprocessableEntity);

@@ -10,6 +10,10 @@ internal static class ResourceIds
     public static bool IsValid(string? id) =>
         !string.IsNullOrEmpty(id) && id.Length <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
 
+    /// <summary>API client ids: 3–64 of a-z 0-9 '-' (like organization and gateway ids).</summary>
+    public static bool IsValidClientId(string id) =>
+        id.Length is >= 3 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
     public static string? ServiceRequest(string referralId, string catalogCode)
     {
         var id = $"{referralId}.{catalogCode}";

@@ -1,0 +1,53 @@
+using EdgeLab.Hub.Catalog;
+using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Referrals;
+using EdgeLab.Hub.Store;
+
+namespace EdgeLab.Hub.Hosting;
+
+/// <summary>DI wiring of the hub core: database, catalog, stores, referral service, MQTT connection and ingest.</summary>
+internal static class HubServices
+{
+    public static IHubDatabase CreateDatabase(HubStorageOptions storage) => storage.Provider switch
+    {
+        DatabaseDialect.Postgres => new PostgresHubDatabase(storage.ConnectionString
+            ?? throw new ArgumentException("--database-provider postgres needs --connection-string, e.g. 'Host=127.0.0.1;Port=5432;Username=edgelab;Database=edgelab'")),
+        _ => new SqliteHubDatabase(storage.SqlitePath),
+    };
+
+    /// <summary>Stores, catalog and database for any command (also the CLI ones).</summary>
+    public static IServiceCollection AddHubStore(this IServiceCollection services, HubStorageOptions storage, string? catalogFile = null)
+    {
+        services.AddSingleton(storage);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => CreateDatabase(storage));
+        services.AddSingleton<ITestCatalog>(_ => catalogFile is null ? CatalogLoader.LoadEmbedded() : CatalogLoader.LoadFile(catalogFile));
+        services.AddSingleton<HubStore>();
+        services.AddSingleton<IClinicalStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IReferralStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IApiClientStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<HubStore>());
+        return services;
+    }
+
+    /// <summary>The MQTT connection (orders, acks, and uplink when <paramref name="ingest"/>), referral service, ingest and notifications.</summary>
+    public static IServiceCollection AddHubRuntime(this IServiceCollection services, HubMqttOptions mqtt, IngestOptions ingest)
+    {
+        services.AddSingleton(mqtt);
+        services.AddSingleton(ingest);
+        services.AddSingleton<HubMqttConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubMqttConnection>());
+        services.AddSingleton<IOrderPublisher>(sp => ActivatorUtilities.CreateInstance<MqttOrderPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
+        services.AddSingleton<IReferralService, ReferralService>();
+        if (mqtt.Ingest)
+        {
+            services.AddSingleton<IngestWriter>();
+            services.AddSingleton<IngestPipeline>();
+            services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+            services.AddHttpClient(NotificationDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+            services.AddHostedService<NotificationDelivery>();
+        }
+        return services;
+    }
+}

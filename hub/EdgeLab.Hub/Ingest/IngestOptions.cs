@@ -1,0 +1,13 @@
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>Ingest tuning: batch size, payload limit, where to write the timing trace.</summary>
+internal sealed record IngestOptions
+{
+    /// <summary>Most messages per transaction. Under load batches fill by themselves; idle, a message is written alone at once.</summary>
+    public int MaxBatchMessages { get; init; } = 512;
+    public int MaxPayloadBytes { get; init; } = PayloadTriage.DefaultMaxPayloadBytes;
+    /// <summary>Bound of the queue between the MQTT handler and the writer (back-pressure on the broker beyond it).</summary>
+    public int QueueCapacity { get; init; } = 8192;
+    /// <summary>JSON lines <c>{"event":"stored","messageId":…,"at":…}</c> per stored result message; null = off.</summary>
+    public string? TraceFile { get; init; }
+}

@@ -1,0 +1,52 @@
+using EdgeLab.Hub.Catalog;
+using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Store;
+
+namespace EdgeLab.Hub.Referrals;
+
+/// <summary>
+/// Registration: validate, check the organizations, persist (patient matched by SNILS/OMS, barcodes issued, one
+/// specimen per specimen type the tests need), then send the orders to the performing lab's gateways.
+/// </summary>
+internal sealed class ReferralService(IReferralStore referrals, IClinicalStore clinical, IDirectoryStore directory, ITestCatalog catalog, IOrderPublisher orders, TimeProvider time)
+    : IReferralService
+{
+    public async Task<ReferralRegistrationResult> RegisterAsync(string orderingOrganizationId, ReferralRequest request, CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var (patient, tests, errors) = ReferralValidator.Validate(request, orderingOrganizationId, catalog, today);
+        var ordering = await directory.GetOrganizationAsync(orderingOrganizationId, cancellationToken).ConfigureAwait(false);
+        if (ordering is null) errors.Add(new("orderingOrganization", $"organization '{orderingOrganizationId}' is not registered at the hub"));
+        if (!string.IsNullOrWhiteSpace(request.PerformingLabId))
+        {
+            var lab = await directory.GetOrganizationAsync(request.PerformingLabId, cancellationToken).ConfigureAwait(false);
+            if (lab is null) errors.Add(new("performingLabId", $"lab '{request.PerformingLabId}' is not registered at the hub"));
+            else if (lab.Kind != OrganizationKind.Lab) errors.Add(new("performingLabId", $"organization '{request.PerformingLabId}' is not a lab"));
+        }
+        if (errors.Count > 0) return new ReferralRegistrationResult(null, errors);
+
+        var referral = new Referral
+        {
+            Id = StoreEncoding.NewId(), PatientId = patient!.Id, OrderingOrganizationId = orderingOrganizationId, PractitionerName = request.PractitionerName.Trim(),
+            PractitionerId = request.PractitionerId, PerformingLabId = request.PerformingLabId, TestCodes = tests.Select(t => t.Code).ToList(),
+            Priority = request.Priority ?? "routine", Status = ReferralStatus.Active, ExternalId = request.ExternalId,
+        };
+        var specimens = tests.GroupBy(t => t.SpecimenType).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(t => t.Code).ToList())).ToList();
+        var registered = await referrals.RegisterReferralAsync(new NewReferral { Patient = patient, Referral = referral, Specimens = specimens }, cancellationToken).ConfigureAwait(false);
+        if (!registered.AlreadyExisted) await orders.PublishAsync(registered, "upsert", cancellationToken).ConfigureAwait(false);
+        return new ReferralRegistrationResult(registered, []);
+    }
+
+    public async Task<Referral?> CancelAsync(AccessScope scope, string referralId, CancellationToken cancellationToken = default)
+    {
+        var existing = await clinical.GetReferralAsync(scope, referralId, cancellationToken).ConfigureAwait(false);
+        if (existing is null) return null;
+        var cancelled = await referrals.CancelReferralAsync(scope, referralId, cancellationToken).ConfigureAwait(false);
+        if (cancelled is null) return null;
+        var specimens = await clinical.SearchSpecimensAsync(AccessScope.Region, new SpecimenQuery { ReferralId = referralId, Count = 100 }, cancellationToken).ConfigureAwait(false);
+        var patient = await clinical.GetPatientAsync(AccessScope.Region, cancelled.PatientId, cancellationToken).ConfigureAwait(false);
+        if (existing.Status != ReferralStatus.Cancelled && patient is not null)
+            await orders.PublishAsync(new RegisteredReferral(patient, cancelled, specimens.Items, false), "cancel", cancellationToken).ConfigureAwait(false);
+        return cancelled;
+    }
+}
