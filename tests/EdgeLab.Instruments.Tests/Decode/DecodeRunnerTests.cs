@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EdgeLab.Instruments.Dialect.Decode;
 
-namespace EdgeLab.Instruments.Tests.Decode;
+namespace EdgeLab.Instruments.Tests.CaptureDecode;
 
 public class DecodeRunnerTests
 {

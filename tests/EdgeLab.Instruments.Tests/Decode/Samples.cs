@@ -2,7 +2,7 @@ using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.Message;
 using EdgeLab.Instruments.Message.Lis2.Capture;
 
-namespace EdgeLab.Instruments.Tests.Decode;
+namespace EdgeLab.Instruments.Tests.CaptureDecode;
 
 /// <summary>The repository's sample captures and profiles, as the tests see them.</summary>
 internal static class Samples

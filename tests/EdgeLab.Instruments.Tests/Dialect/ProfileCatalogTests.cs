@@ -1,5 +1,5 @@
 using EdgeLab.Instruments.Dialect;
-using EdgeLab.Instruments.Tests.Decode;
+using EdgeLab.Instruments.Tests.CaptureDecode;
 
 namespace EdgeLab.Instruments.Tests.DialectProfiles;
 
