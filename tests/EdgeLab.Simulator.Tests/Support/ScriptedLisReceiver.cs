@@ -92,6 +92,19 @@ internal sealed class ScriptedLisReceiver : IAsyncDisposable
         return frame;
     }
 
+    /// <summary>Takes one transmission from the sender (ACKing ENQ and every frame) up to and including its EOT.</summary>
+    public async Task ServeUntilEotAsync()
+    {
+        await ExpectAsync(Enq);
+        await SendAsync(Ack);
+        while (await ReadByteAsync() is var b && b != Eot)
+        {
+            Assert.Equal(Stx, b);
+            await ReadFrameAsync(stxRead: true);
+            await SendAsync(Ack);
+        }
+    }
+
     /// <summary>
     /// A whole-hearted receiver: ACKs every ENQ, every good frame (NAKs bad ones), every MLLP block (with MSA|AA),
     /// collecting messages, until <paramref name="cancellationToken"/> or the stream ends.
