@@ -13,14 +13,17 @@ public sealed class SerialStream : Stream
     internal const int PollSliceMs = 100;
     private readonly object _gate = new();
     private readonly string _path;
+    private readonly string _kind;
     private int _fd;
     private int _active;
     private volatile bool _disposed;
 
-    internal SerialStream(int fd, string path)
+    /// <param name="kind">What the device is, for error messages: <c>serial device</c>, <c>input device</c>.</param>
+    internal SerialStream(int fd, string path, string kind = "serial device")
     {
         _fd = fd;
         _path = path;
+        _kind = kind;
     }
 
     /// <summary>The open descriptor (for tests that read the applied termios back); -1 once closed.</summary>
@@ -136,13 +139,13 @@ public sealed class SerialStream : Stream
         {
             var errno = Marshal.GetLastPInvokeError();
             if (errno == LinuxNative.EINTR) return 0;
-            throw new IOException($"poll on serial device failed: {LinuxNative.ErrorText(errno)}");
+            throw new IOException($"poll on a device failed: {LinuxNative.ErrorText(errno)}");
         }
         return rc == 0 ? (short)0 : pfd.Revents;
     }
 
     private IOException HungUp() =>
-        new($"serial device {_path} hung up: the USB adapter was unplugged or the other end closed; check the cable and /dev/serial/by-id");
+        new($"{_kind} {_path} hung up: the USB device was unplugged or the other end closed; check the cable and /dev/serial/by-id (or /dev/input/by-id)");
 
     private int Enter()
     {
