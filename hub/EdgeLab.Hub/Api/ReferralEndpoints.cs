@@ -42,7 +42,7 @@ internal static class ReferralEndpoints
         await audit.RecordAsync(http, caller, "create", "Referral", registered.Referral.Id, registered.Patient.Id, status);
         FhirLog.ReferralRegistered(logger, registered.Referral.Id, caller.ClientId, registered.Specimens.Count);
         var receipt = Receipt(http.Request, registered);
-        return Results.Json(receipt, ApiJson.Default.ReferralReceipt, statusCode: status);
+        return Results.Json(receipt, ApiJson.Wire.ReferralReceipt, statusCode: status);
     }
 
     /// <summary>Translates the form; missing or malformed fields become 422 issues naming the field.</summary>

@@ -41,7 +41,7 @@ internal static class UnmatchedEndpoints
         }, http.RequestAborted);
         await audit.RecordAsync(http, caller, "search", "Unmatched", null, null, StatusCodes.Status200OK);
         var body = new UnmatchedList(page.Items.Select(ToItem).ToList(), page.NextCursor);
-        return Results.Json(body, ApiJson.Default.UnmatchedList);
+        return Results.Json(body, ApiJson.Wire.UnmatchedList);
     }
 
     private static async Task<IResult> Resolve(string id, HttpContext http, IClinicalStore store, AuditTrail audit, ILogger<UnmatchedItem> logger)
@@ -74,7 +74,7 @@ internal static class UnmatchedEndpoints
         FhirLog.UnmatchedResolved(logger, unmatchedId, caller.ClientId, resultIds.Count);
         var response = new ResolveResponse(unmatchedId, resultIds,
             resultIds.Select(r => "Observation/" + r.ToString(CultureInfo.InvariantCulture)).ToList());
-        return Results.Json(response, ApiJson.Default.ResolveResponse);
+        return Results.Json(response, ApiJson.Wire.ResolveResponse);
     }
 
     private static UnmatchedItem ToItem(UnmatchedResult u) => new()

@@ -52,7 +52,7 @@ internal static class AuditEndpoints
             StatusCode = e.StatusCode,
             RemoteAddress = e.RemoteAddress,
         }).ToList();
-        return Results.Json(new AuditList(items, page.NextCursor), ApiJson.Default.AuditList);
+        return Results.Json(new AuditList(items, page.NextCursor), ApiJson.Wire.AuditList);
     }
 
     private static DateTimeOffset? Instant(IQueryCollection q, string name)

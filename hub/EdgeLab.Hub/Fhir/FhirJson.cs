@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeLab.Hub.Fhir.Resources;
@@ -19,8 +20,14 @@ internal sealed partial class FhirJson : JsonSerializerContext
 {
     public const string MediaType = "application/fhir+json";
 
+    /// <summary>
+    /// The generated context with Cyrillic written as is (UTF-8), not as \uXXXX escapes: bodies are
+    /// application/fhir+json, never inlined into HTML, so HTML-sensitive escaping is not needed.
+    /// </summary>
+    public static FhirJson Wire { get; } = new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     public static byte[] Serialize(Resource resource) =>
-        JsonSerializer.SerializeToUtf8Bytes(resource, Default.Resource);
+        JsonSerializer.SerializeToUtf8Bytes(resource, Wire.Resource);
 
     /// <summary>Reads one resource; a malformed or unknown-type body gives a <see cref="FhirInputException"/> (→ 400).</summary>
     public static Resource Deserialize(ReadOnlySpan<byte> utf8)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeLab.Hub.Fhir.Resources;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace EdgeLab.Hub.Fhir.Resources;
 /// </summary>
 internal sealed record Bundle : Resource
 {
+    [JsonIgnore]
     public override string ResourceType => "Bundle";
 
     public required string Type { get; init; }

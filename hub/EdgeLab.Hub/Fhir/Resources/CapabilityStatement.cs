@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeLab.Hub.Fhir.Resources;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace EdgeLab.Hub.Fhir.Resources;
 /// </summary>
 internal sealed record CapabilityStatement : Resource
 {
+    [JsonIgnore]
     public override string ResourceType => "CapabilityStatement";
 
     public string? Name { get; init; }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeLab.Hub.Fhir.Resources;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace EdgeLab.Hub.Fhir.Resources;
 /// </summary>
 internal sealed record Observation : Resource
 {
+    [JsonIgnore]
     public override string ResourceType => "Observation";
 
     public IReadOnlyList<Identifier>? Identifier { get; init; }

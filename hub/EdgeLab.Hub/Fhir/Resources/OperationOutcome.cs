@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeLab.Hub.Fhir.Resources;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace EdgeLab.Hub.Fhir.Resources;
 /// </summary>
 internal sealed record OperationOutcome : Resource
 {
+    [JsonIgnore]
     public override string ResourceType => "OperationOutcome";
 
     public required IReadOnlyList<OperationOutcomeIssue> Issue { get; init; }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeLab.Hub.Fhir.Resources;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace EdgeLab.Hub.Fhir.Resources;
 /// </summary>
 internal sealed record Patient : Resource
 {
+    [JsonIgnore]
     public override string ResourceType => "Patient";
 
     public IReadOnlyList<Identifier>? Identifier { get; init; }

@@ -19,7 +19,10 @@ namespace EdgeLab.Hub.Fhir.Resources;
 internal abstract record Resource
 {
     /// <summary>Logical id: <c>[A-Za-z0-9\-\.]{1,64}</c> (R4 §2.24.0.1 id).</summary>
+    [JsonPropertyOrder(-20)]
     public string? Id { get; init; }
+
+    [JsonPropertyOrder(-10)]
     public Meta? Meta { get; init; }
 
     [JsonIgnore]
