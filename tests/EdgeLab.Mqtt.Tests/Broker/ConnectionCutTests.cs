@@ -26,7 +26,8 @@ public sealed class ConnectionCutTests(MosquittoFixture fixture) : IClassFixture
         proxy.HoldServerBytes();
         var tasks = Enumerable.Range(0, 10).Select(i => publisher.PublishAsync(new MqttApplicationMessage
         {
-            Topic = "cut/" + i, Payload = Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Topic = "cut/" + i,
+            Payload = Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         })).ToList();
         await WaitUntil(() => proxy.ClientPublishes.Count >= 10);
         var first = proxy.ClientPublishes.ToList();

@@ -8,7 +8,9 @@ public sealed class WillAndSharedSubscriptionTests(MosquittoFixture fixture) : I
 {
     private static MqttWill Offline(string gateway) => new()
     {
-        Topic = $"edgelab/v1/gw/{gateway}/status", Payload = Encoding.UTF8.GetBytes("offline"), Retain = false,
+        Topic = $"edgelab/v1/gw/{gateway}/status",
+        Payload = Encoding.UTF8.GetBytes("offline"),
+        Retain = false,
     };
 
     [Fact]

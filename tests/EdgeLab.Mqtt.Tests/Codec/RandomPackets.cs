@@ -72,31 +72,40 @@ internal static class RandomPackets
         0 => Connect(r),
         1 => new ConnAckPacket
         {
-            SessionPresent = r.Next(2) == 0, ReasonCode = MqttConnectReasonCode.Success, Properties = Properties(r, AllowedProperties.ConnAck),
+            SessionPresent = r.Next(2) == 0,
+            ReasonCode = MqttConnectReasonCode.Success,
+            Properties = Properties(r, AllowedProperties.ConnAck),
         },
         2 => Publish(r),
         3 => new PubAckPacket
         {
-            PacketId = Id(r), ReasonCode = r.Next(2) == 0 ? MqttPubAckReasonCode.Success : MqttPubAckReasonCode.NotAuthorized,
+            PacketId = Id(r),
+            ReasonCode = r.Next(2) == 0 ? MqttPubAckReasonCode.Success : MqttPubAckReasonCode.NotAuthorized,
             Properties = Properties(r, AllowedProperties.Ack),
         },
         4 => new SubscribePacket
         {
-            PacketId = Id(r), Properties = Properties(r, AllowedProperties.Subscribe),
+            PacketId = Id(r),
+            Properties = Properties(r, AllowedProperties.Subscribe),
             Subscriptions = Enumerable.Range(0, r.Next(1, 4)).Select(_ => new MqttSubscription
             {
-                TopicFilter = Topic(r), MaximumQualityOfService = (MqttQualityOfService)r.Next(3), NoLocal = r.Next(2) == 0,
-                RetainAsPublished = r.Next(2) == 0, RetainHandling = (MqttRetainHandling)r.Next(3),
+                TopicFilter = Topic(r),
+                MaximumQualityOfService = (MqttQualityOfService)r.Next(3),
+                NoLocal = r.Next(2) == 0,
+                RetainAsPublished = r.Next(2) == 0,
+                RetainHandling = (MqttRetainHandling)r.Next(3),
             }).ToList(),
         },
         5 => new SubAckPacket
         {
-            PacketId = Id(r), Properties = Properties(r, AllowedProperties.Ack),
+            PacketId = Id(r),
+            Properties = Properties(r, AllowedProperties.Ack),
             ReasonCodes = Enumerable.Range(0, r.Next(1, 4)).Select(_ => (MqttSubAckReasonCode)r.Next(3)).ToList(),
         },
         6 => new UnsubscribePacket
         {
-            PacketId = Id(r), Properties = Properties(r, AllowedProperties.Unsubscribe),
+            PacketId = Id(r),
+            Properties = Properties(r, AllowedProperties.Unsubscribe),
             TopicFilters = Enumerable.Range(0, r.Next(1, 4)).Select(_ => Topic(r)).ToList(),
         },
         7 => new UnsubAckPacket { PacketId = Id(r), Properties = Properties(r, AllowedProperties.Ack), ReasonCodes = [0x00, 0x11] },
@@ -113,8 +122,12 @@ internal static class RandomPackets
     {
         var p = new ConnectPacket
         {
-            ClientId = Text(r), CleanStart = r.Next(2) == 0, KeepAliveSeconds = (ushort)r.Next(ushort.MaxValue),
-            Properties = Properties(r, AllowedProperties.Connect), UserName = MaybeRef(r, () => Text(r)), Password = MaybeRef(r, () => Bytes(r)),
+            ClientId = Text(r),
+            CleanStart = r.Next(2) == 0,
+            KeepAliveSeconds = (ushort)r.Next(ushort.MaxValue),
+            Properties = Properties(r, AllowedProperties.Connect),
+            UserName = MaybeRef(r, () => Text(r)),
+            Password = MaybeRef(r, () => Bytes(r)),
         };
         if (r.Next(2) == 0)
         {
@@ -132,8 +145,13 @@ internal static class RandomPackets
         var qos = (MqttQualityOfService)r.Next(3);
         return new PublishPacket
         {
-            Topic = Topic(r), QoS = qos, Retain = r.Next(2) == 0, Dup = qos > 0 && r.Next(2) == 0, PacketId = qos > 0 ? Id(r) : (ushort)0,
-            Payload = Bytes(r, 300), Properties = Properties(r, AllowedProperties.Publish),
+            Topic = Topic(r),
+            QoS = qos,
+            Retain = r.Next(2) == 0,
+            Dup = qos > 0 && r.Next(2) == 0,
+            PacketId = qos > 0 ? Id(r) : (ushort)0,
+            Payload = Bytes(r, 300),
+            Properties = Properties(r, AllowedProperties.Publish),
         };
     }
 

@@ -13,13 +13,23 @@ public sealed class ConnectDisconnectTests
         await using var broker = new ScriptedBroker();
         var will = new MqttWill
         {
-            Topic = "edgelab/v1/gw/a/status", Payload = Encoding.UTF8.GetBytes("offline"), Retain = true, DelaySeconds = 5,
+            Topic = "edgelab/v1/gw/a/status",
+            Payload = Encoding.UTF8.GetBytes("offline"),
+            Retain = true,
+            DelaySeconds = 5,
             ContentType = "application/json",
         };
         await using var client = new MqttClient(broker.Options(will: will) is var o ? new MqttClientOptions
         {
-            Host = o.Host, Port = o.Port, ClientId = "gw-a", Will = will, SessionExpirySeconds = 3600, CleanStart = false,
-            UserName = "u", Password = new byte[] { 1, 2 }, UserProperties = [new("fw", "1.0")],
+            Host = o.Host,
+            Port = o.Port,
+            ClientId = "gw-a",
+            Will = will,
+            SessionExpirySeconds = 3600,
+            CleanStart = false,
+            UserName = "u",
+            Password = new byte[] { 1, 2 },
+            UserProperties = [new("fw", "1.0")],
         } : null!);
         var connecting = client.ConnectAsync();
         var (peer, connect) = await broker.AcceptConnectionAsync(properties: p => p.AssignedClientIdentifier = null);

@@ -91,7 +91,11 @@ public sealed class ProtocolErrorTests
         var options = broker.Options(onMessage: async _ => await release.Task);
         await using var client = new MqttClient(new MqttClientOptions
         {
-            Host = options.Host, Port = options.Port, ClientId = "rm", ReceiveMaximum = 2, OnMessage = options.OnMessage,
+            Host = options.Host,
+            Port = options.Port,
+            ClientId = "rm",
+            ReceiveMaximum = 2,
+            OnMessage = options.OnMessage,
         });
         var connecting = client.ConnectAsync();
         var (peer, connect) = await broker.AcceptConnectionAsync();

@@ -28,20 +28,20 @@ internal static class Brokers
     /// <summary>Options for 127.0.0.1:<paramref name="port"/> (the broker, or a <see cref="TcpProxy"/> in front of it).</summary>
     public static MqttClientOptions Options(int port, string clientId, Func<MqttReceivedMessage, ValueTask>? onMessage = null,
         uint sessionExpiry = 0, bool cleanStart = true, ushort keepAlive = 30, MqttWill? will = null, MqttTlsOptions? tls = null) => new()
-    {
-        Host = "127.0.0.1",
-        Port = port,
-        ClientId = clientId,
-        OnMessage = onMessage,
-        SessionExpirySeconds = sessionExpiry,
-        CleanStart = cleanStart,
-        KeepAliveSeconds = keepAlive,
-        Will = will,
-        Tls = tls,
-        ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
-        ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-        ConnectTimeout = TimeSpan.FromSeconds(3),
-    };
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            ClientId = clientId,
+            OnMessage = onMessage,
+            SessionExpirySeconds = sessionExpiry,
+            CleanStart = cleanStart,
+            KeepAliveSeconds = keepAlive,
+            Will = will,
+            Tls = tls,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        };
 }
 
 /// <summary>One Mosquitto per test class; stopped by pid when the class is done, pass or fail.</summary>

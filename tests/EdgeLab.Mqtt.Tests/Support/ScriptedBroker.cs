@@ -22,20 +22,20 @@ internal sealed class ScriptedBroker : IAsyncDisposable
 
     public MqttClientOptions Options(string clientId = "scripted", TimeProvider? time = null, Func<MqttReceivedMessage, ValueTask>? onMessage = null,
         ushort keepAlive = 0, uint maximumPacketSize = 4 * 1024 * 1024, ushort topicAliasMaximum = 0, MqttWill? will = null) => new()
-    {
-        Host = "127.0.0.1",
-        Port = Port,
-        ClientId = clientId,
-        KeepAliveSeconds = keepAlive,
-        TimeProvider = time ?? TimeProvider.System,
-        OnMessage = onMessage,
-        MaximumPacketSize = maximumPacketSize,
-        TopicAliasMaximum = topicAliasMaximum,
-        Will = will,
-        ReconnectMinDelay = TimeSpan.FromMilliseconds(10),
-        ReconnectMaxDelay = TimeSpan.FromMilliseconds(50),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-    };
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            ClientId = clientId,
+            KeepAliveSeconds = keepAlive,
+            TimeProvider = time ?? TimeProvider.System,
+            OnMessage = onMessage,
+            MaximumPacketSize = maximumPacketSize,
+            TopicAliasMaximum = topicAliasMaximum,
+            Will = will,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(10),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(50),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
 
     public async Task<ScriptedPeer> AcceptAsync()
     {

@@ -41,7 +41,7 @@ internal sealed class TestCertificates : IDisposable
         }
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var issued = request.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        using var issued = request.Create(Ca, Ca.NotBefore.ToUniversalTime(), Ca.NotAfter.ToUniversalTime().AddMinutes(-1), serial);
         return issued.CopyWithPrivateKey(key);
     }
 
