@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace EdgeLab.Instruments.Transport;
 
 /// <summary>
@@ -20,6 +23,7 @@ public sealed class InstrumentLinkRunner
     private readonly TimeProvider _time;
     private readonly ReconnectBackoff _backoff;
     private readonly Random _random;
+    private readonly ILogger _logger;
 
     public InstrumentLinkRunner(
         string instrumentId,
@@ -28,7 +32,8 @@ public sealed class InstrumentLinkRunner
         ILinkStateObserver observer,
         TimeProvider? timeProvider = null,
         ReconnectBackoff? backoff = null,
-        Random? random = null)
+        Random? random = null,
+        ILogger<InstrumentLinkRunner>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instrumentId);
         _instrumentId = instrumentId;
@@ -38,6 +43,7 @@ public sealed class InstrumentLinkRunner
         _time = timeProvider ?? TimeProvider.System;
         _backoff = backoff ?? new ReconnectBackoff();
         _random = random ?? Random.Shared;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>A session that lasted this long counts as a healthy link: the next reopen starts from the initial delay.</summary>
@@ -67,6 +73,7 @@ public sealed class InstrumentLinkRunner
                 var reason = $"cannot open {_transport.Description}: {e.Message}";
                 if (reason != lastReportedFailure)
                 {
+                    TransportLog.LinkDown(_logger, _instrumentId, reason);
                     _observer.OnLinkDown(_instrumentId, reason);
                     lastReportedFailure = reason;
                 }
@@ -77,6 +84,7 @@ public sealed class InstrumentLinkRunner
             lastReportedFailure = null;
             var startedAt = _time.GetTimestamp();
             IsUp = true;
+            TransportLog.LinkUp(_logger, _instrumentId, _transport.Description);
             _observer.OnLinkUp(_instrumentId, _transport.Description);
             string downReason;
             try
@@ -88,8 +96,13 @@ public sealed class InstrumentLinkRunner
             {
                 downReason = "gateway stopping";
             }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                downReason = e.Message;
+            }
             catch (Exception e)
             {
+                TransportLog.SessionFailed(_logger, _instrumentId, e);
                 // The session contract says it never throws for bad input; what reaches here is I/O (cable pulled,
                 // peer reset) or a defect. Either way the link is down and the loop goes on: the gateway must not die.
                 downReason = e.Message;
@@ -99,6 +112,7 @@ public sealed class InstrumentLinkRunner
                 IsUp = false;
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
+            TransportLog.LinkDown(_logger, _instrumentId, downReason);
             _observer.OnLinkDown(_instrumentId, downReason);
             if (cancellationToken.IsCancellationRequested) return;
             if (_time.GetElapsedTime(startedAt) >= StableAfter) attempt = 0;
@@ -108,9 +122,11 @@ public sealed class InstrumentLinkRunner
 
     private async Task<bool> DelayAsync(int attempt, CancellationToken cancellationToken)
     {
+        var delay = _backoff.DelayFor(attempt, _random);
+        TransportLog.Reopening(_logger, _instrumentId, _transport.Description, (long)delay.TotalMilliseconds, attempt + 1);
         try
         {
-            await Task.Delay(_backoff.DelayFor(attempt, _random), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)
