@@ -8,7 +8,7 @@ namespace EdgeLab.Instruments.Message.Hl7;
 /// (<see cref="Hl7Layout"/>, defaults when the profile has none) and the HL7 layer's own settings. The only place
 /// that reads the profile, so the decoder never sees YAML-shaped data.
 /// </summary>
-internal sealed record Hl7DialectSettings
+public sealed record Hl7DialectSettings
 {
     public required string ProfileName { get; init; }
     /// <summary>Specimen id locations, tried in order until one is valued.</summary>
@@ -46,5 +46,5 @@ internal sealed record Hl7DialectSettings
     }
 
     /// <summary>MSH-18 → encoding under this profile; null when not decodable.</summary>
-    public Encoding? ResolveCharacterSet(string? msh18) => Hl7CharacterSet.Resolve(msh18, UnicodeCharset, DefaultCharset);
+    internal Encoding? ResolveCharacterSet(string? msh18) => Hl7CharacterSet.Resolve(msh18, UnicodeCharset, DefaultCharset);
 }

@@ -4,7 +4,7 @@ namespace EdgeLab.Instruments.Message.Hl7;
 /// A place in a message as dialect profiles write it: <c>OBR-3</c>, <c>SPM-2.1</c> (segment id, field, optional
 /// component; HL7 v2.5 §2.5.3 numbering).
 /// </summary>
-internal readonly record struct Hl7FieldPath(string SegmentId, int Field, int Component)
+public readonly record struct Hl7FieldPath(string SegmentId, int Field, int Component)
 {
     public static Hl7FieldPath Parse(string text)
     {
@@ -22,7 +22,7 @@ internal readonly record struct Hl7FieldPath(string SegmentId, int Field, int Co
         return new Hl7FieldPath(text[..3], field, component);
     }
 
-    public bool Matches(Hl7Segment segment) =>
+    internal bool Matches(Hl7Segment segment) =>
         segment.IdSpan.Length == 3 && segment.IdSpan[0] == SegmentId[0] && segment.IdSpan[1] == SegmentId[1] && segment.IdSpan[2] == SegmentId[2];
 
     /// <summary>The value at this path in <paramref name="segment"/>: first repetition, the component, its first subcomponent.</summary>

@@ -27,7 +27,8 @@ public static class Hl7MessageDecoder
     public static Hl7DecodeResult Decode(ReadOnlyMemory<byte> message, InstrumentProfile profile, TimeZoneInfo siteZone) =>
         Decode(message, Hl7DialectSettings.From(profile), profile.ResolveTimeZone(siteZone));
 
-    internal static Hl7DecodeResult Decode(ReadOnlyMemory<byte> message, Hl7DialectSettings dialect, TimeZoneInfo instrumentZone)
+    /// <summary>Decodes with settings resolved once (<see cref="Hl7DialectSettings.From"/>); for callers decoding many messages.</summary>
+    public static Hl7DecodeResult Decode(ReadOnlyMemory<byte> message, Hl7DialectSettings dialect, TimeZoneInfo instrumentZone)
     {
         Hl7Header? header = null;
         try
@@ -43,11 +44,11 @@ public static class Hl7MessageDecoder
     }
 
     /// <summary>Parses the structure with the profile's character-set rules. Throws only <see cref="Hl7Exception"/>.</summary>
-    internal static Hl7Message Parse(ReadOnlyMemory<byte> message, Hl7DialectSettings dialect) =>
+    public static Hl7Message Parse(ReadOnlyMemory<byte> message, Hl7DialectSettings dialect) =>
         Hl7Message.Parse(message, dialect.ResolveCharacterSet);
 
     /// <summary>ORU^R01 / OUL^R22 to a decoded message; any other type is <see cref="Hl7ErrorKind.UnsupportedMessageType"/>.</summary>
-    internal static DecodedMessage DecodeResults(Hl7Message message, Hl7Header header, Hl7DialectSettings dialect, TimeZoneInfo instrumentZone)
+    public static DecodedMessage DecodeResults(Hl7Message message, Hl7Header header, Hl7DialectSettings dialect, TimeZoneInfo instrumentZone)
     {
         if (!Hl7MessageTypes.IsResult(header))
             throw new Hl7Exception(new Hl7Error(Hl7ErrorKind.UnsupportedMessageType,
