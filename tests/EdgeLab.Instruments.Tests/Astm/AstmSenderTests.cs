@@ -335,6 +335,21 @@ public class AstmSenderTests
     }
 
     [Fact]
+    public async Task Queued_message_can_be_withdrawn_before_it_goes_on_the_wire()
+    {
+        await using var link = AstmLinkHarness.Start();
+        await link.SendAsync(Enq); // the instrument holds the line
+        await link.ExpectAsync(Ack);
+        using var cancel = new CancellationTokenSource();
+        var sent = link.Session.SendAsync(Records, cancellationToken: cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sent);
+        await link.SendAsync(Eot);
+        await link.WaitForPhaseAsync(AstmLinkPhase.Neutral);
+        link.ExpectSilence(); // nothing left to bid for
+    }
+
+    [Fact]
     public async Task Same_session_code_acts_as_the_instrument_towards_a_computer_session()
     {
         // Two sessions back to back: the simulator's side (instrument) sends, the gateway's side (computer) receives.

@@ -88,12 +88,14 @@ public sealed partial class AstmLinkSession : IInstrumentProtocolSession
         if (cancellationToken.CanBeCanceled)
         {
             // Only a message still waiting in the queue can be withdrawn; one on the wire finishes its transmission.
-            cancellationToken.Register(() =>
+            var registration = cancellationToken.Register(() =>
             {
                 bool removed;
                 lock (_gate) removed = _outbound.Remove(item);
                 if (removed) item.Completion.TrySetCanceled(cancellationToken);
             });
+            item.Completion.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         if (urgent) RequestInterrupt();
         _input?.Wake();
