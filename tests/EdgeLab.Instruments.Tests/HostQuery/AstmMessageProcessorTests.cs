@@ -1,0 +1,178 @@
+using System.Text;
+using EdgeLab.Instruments.HostQuery;
+using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Message.Lis2;
+using EdgeLab.Instruments.Outbound;
+using EdgeLab.Instruments.Tests.CaptureDecode;
+using EdgeLab.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLab.Instruments.Tests.HostQueryAnswers;
+
+public class AstmMessageProcessorTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+    private readonly RecordingSink _sink = new();
+    private readonly InMemoryOrderCache _orders = new();
+
+    private AstmMessageProcessor Processor(string profile = "ortho-vitros") => new(
+        "vitros-1", Samples.Catalog.Get(profile), _sink, _orders, TimeZoneInfo.Utc, new FakeTimeProvider(Now),
+        NullLogger<AstmMessageProcessor>.Instance);
+
+    private static AstmReceivedMessage Message(string records)
+    {
+        var bytes = Encoding.Latin1.GetBytes(records.Replace("\n", "\r", StringComparison.Ordinal));
+        return new AstmReceivedMessage(bytes, new Transcript([new TranscriptChunk(Now, TranscriptDirection.FromInstrument, bytes)]), Now, Now);
+    }
+
+    private static AstmReceivedMessage SampleMessage(string sample)
+    {
+        var wire = File.ReadAllBytes(Samples.AstmPath(sample));
+        var text = new byte[wire.Length];
+        var n = EdgeLab.Instruments.Message.Lis2.Capture.AstmFrameScanner.Join(wire, text, true, null, out _);
+        return new AstmReceivedMessage(text.AsMemory(0, n), new Transcript([new TranscriptChunk(Now, TranscriptDirection.FromInstrument, wire)]), Now, Now);
+    }
+
+    private static CachedOrder Order(string specimen, params string[] vitrosCodes) => new()
+    {
+        OrderId = "ord-" + specimen,
+        SpecimenId = specimen,
+        PatientId = "P-77",
+        PatientFamilyName = "Testova",
+        PatientGivenName = "Anna",
+        PatientSex = "female",
+        PatientBirthDate = new DateOnly(1980, 2, 3),
+        Priority = "stat",
+        Tests = vitrosCodes.Select(c => new CachedOrderTest("LOINC-" + c, new Dictionary<string, string> { ["ortho-vitros"] = c })).ToList(),
+    };
+
+    [Fact]
+    public async Task Results_are_committed_before_ack_with_transcript()
+    {
+        var outcome = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_results_M_records_repeat_flags.astm"), default);
+
+        Assert.True(outcome.Accepted);
+        Assert.Null(outcome.Reply);
+        var committed = Assert.Single(_sink.Committed);
+        Assert.Equal("vitros-1", committed.InstrumentId);
+        Assert.Equal("ortho-vitros", committed.Profile);
+        Assert.Equal("astm", committed.Protocol);
+        Assert.Null(committed.DecodeError);
+        Assert.Equal("1111111", committed.Decoded!.SpecimenId);
+        Assert.Equal(8, committed.Decoded.Results.Count);
+        Assert.Equal(File.ReadAllBytes(Samples.AstmPath("ortho_vitros3600_results_M_records_repeat_flags.astm")), committed.Transcript.ToArray());
+    }
+
+    [Theory]
+    [InlineData(CommitOutcome.StoreFull)]
+    [InlineData(CommitOutcome.Failed)]
+    public async Task Not_committed_means_not_accepted(CommitOutcome outcome)
+    {
+        _sink.Outcome = outcome;
+        var result = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_results_M_records_repeat_flags.astm"), default);
+        Assert.False(result.Accepted);
+    }
+
+    [Fact]
+    public async Task Unparseable_message_is_quarantined_with_raw_bytes_never_dropped()
+    {
+        var outcome = await Processor().OnMessageAsync(Message("H|\\^&\nR|1|^^^X|1|||||F||||notatime\nL|1|N\n"), default);
+
+        Assert.True(outcome.Accepted);
+        var q = Assert.Single(_sink.Committed);
+        Assert.Null(q.Decoded);
+        Assert.Contains("record 2 (R), field R.13", q.DecodeError, StringComparison.Ordinal);
+        Assert.NotEqual(0, q.Transcript.Length);
+    }
+
+    [Fact]
+    public async Task Host_query_is_answered_in_the_instruments_dialect_and_not_committed()
+    {
+        _orders.Add(Order("1068687", "1.0000+002+1.0", "1.0000+950+1.0"));
+
+        var outcome = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default);
+
+        Assert.True(outcome.Accepted);
+        Assert.Empty(_sink.Committed);
+        Assert.Equal(
+        [
+            "H|\\^&|||EdgeLab|||||||P|LIS2-A2|20261121100000",
+            "P|1|P-77|||Testova^Anna||19800203|F", // P.3 patient id, P.6 name, P.8 birth date, P.9 sex
+            "O|1|1068687||^^^1.0000+002+1.0\\^^^1.0000+950+1.0|S||||||N||||||||||||||Q",
+            "L|1|N",
+        ], outcome.Reply);
+    }
+
+    [Fact]
+    public async Task Unknown_specimen_is_answered_with_no_information()
+    {
+        var outcome = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default);
+
+        Assert.True(outcome.Accepted);
+        Assert.Equal(["H|\\^&|||EdgeLab|||||||P|LIS2-A2|20261121100000", "L|1|I"], outcome.Reply);
+        Assert.Equal(1, _orders.Lookups);
+    }
+
+    [Fact]
+    public async Task Order_without_tests_for_this_analyzer_is_no_information()
+    {
+        _orders.Add(Order("1068687") with { Tests = [new CachedOrderTest("GLU", new Dictionary<string, string> { ["sysmex-xn"] = "WBC" })] });
+        var outcome = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default);
+        Assert.Equal("L|1|I", outcome.Reply![^1]);
+    }
+
+    [Fact]
+    public async Task Cancel_gets_no_reply_and_nothing_committed()
+    {
+        var outcome = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_abort_Q-A_L-T.astm"), default);
+
+        Assert.True(outcome.Accepted);
+        Assert.Null(outcome.Reply);
+        Assert.Empty(_sink.Committed);
+        Assert.Equal(0, _orders.Lookups);
+    }
+
+    [Fact]
+    public async Task Only_one_outstanding_query_and_a_cancel_withdraws_it()
+    {
+        _orders.Add(Order("1068687", "1.0000+002+1.0"));
+        _orders.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = Processor();
+
+        var first = processor.OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default).AsTask();
+        var second = await processor.OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default);
+        Assert.False(second.Accepted); // refused: the instrument repeats it later
+
+        var cancel = await processor.OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_abort_Q-A_L-T.astm"), default);
+        Assert.Null(cancel.Reply);
+        var firstOutcome = await first;
+        Assert.True(firstOutcome.Accepted);
+        Assert.Null(firstOutcome.Reply); // withdrawn: nothing to send
+
+        _orders.Gate = null;
+        var again = await processor.OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default);
+        Assert.Equal("L|1|N", again.Reply![^1]);
+    }
+
+    [Fact]
+    public async Task Reply_uses_the_delimiters_of_the_instruments_header_and_escapes_values()
+    {
+        _orders.Add(Order("S-9", "GLU") with { PatientFamilyName = "O`Hara^Smith", Tests = [new CachedOrderTest("GLU", new Dictionary<string, string> { ["erba-xl"] = "GLU" }), new CachedOrderTest("K", new Dictionary<string, string> { ["erba-xl"] = "K" })] });
+
+        var outcome = await Processor("erba-xl").OnMessageAsync(Message("H|`^&\nQ|1|^S-9||ALL||||||||O\nL|1|N\n"), default);
+
+        Assert.Equal("H|`^&|||EdgeLab|||||||P|LIS2-A2|20261121100000", outcome.Reply![0]);
+        Assert.Equal("P|1|P-77|||O&R&Hara&S&Smith^Anna||19800203|F", outcome.Reply[1]);
+        Assert.StartsWith("O|1|S-9||^^^GLU`^^^K|S|", outcome.Reply[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Incomplete_message_is_kept_for_audit()
+    {
+        await Processor().OnIncompleteMessageAsync(Message("H|\\^&\nP|1\n"), "EOT mid-message", default);
+
+        var kept = Assert.Single(_sink.Committed);
+        Assert.Null(kept.Decoded);
+        Assert.Contains("EOT mid-message", kept.DecodeError, StringComparison.Ordinal);
+    }
+}
