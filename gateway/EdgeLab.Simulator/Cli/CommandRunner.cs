@@ -15,6 +15,11 @@ internal static class CommandRunner
         Func<Stream, Task<int>> run,
         CancellationToken cancellationToken)
     {
+        if (endpoint.Validate() is { } usage)
+        {
+            output.Progress($"error: {usage}");
+            return Usage;
+        }
         try
         {
             output.Progress($"instrument on {endpoint.Describe()}");

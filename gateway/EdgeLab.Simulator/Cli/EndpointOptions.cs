@@ -19,14 +19,7 @@ internal sealed class EndpointOptions
         command.Options.Add(TcpConnect);
         command.Options.Add(TcpListen);
         command.Options.Add(Verbose);
-        command.Validators.Add(result =>
-        {
-            if (Read(result) is { } endpoint && endpoint.Validate() is { } error) result.AddError(error);
-        });
     }
-
-    public InstrumentEndpoint Read(System.CommandLine.Parsing.CommandResult result) =>
-        new(result.GetValue(Serial), result.GetValue(Baud), result.GetValue(TcpConnect), result.GetValue(TcpListen));
 
     public InstrumentEndpoint Read(ParseResult result) =>
         new(result.GetValue(Serial), result.GetValue(Baud), result.GetValue(TcpConnect), result.GetValue(TcpListen));

@@ -59,6 +59,11 @@ internal static class GenerateCommand
                 ids.AddRange(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')));
             }
             var baseEndpoint = endpoint.Read(parse);
+            if (baseEndpoint.Validate() is { } usage)
+            {
+                output.Progress($"error: {usage}");
+                return CommandRunner.Usage;
+            }
             var serials = baseEndpoint.SerialPath?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (serials is not null && serials.Length != n)
             {

@@ -49,6 +49,11 @@ internal static class ReplayCommand
                 Hl7AckTimeout = TimeSpan.FromSeconds(parse.GetValue(ackTimeout)),
                 Faults = plan,
             };
+            if (endpoint.Read(parse).Validate() is { } usage)
+            {
+                output.Progress($"error: {usage}");
+                return CommandRunner.Usage;
+            }
             foreach (var file in options.Files)
             {
                 if (!File.Exists(file))
