@@ -20,7 +20,10 @@ namespace EdgeLab.Hub.Api;
 internal sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>Writes Cyrillic as UTF-8 rather than \uXXXX escapes (the API returns JSON, never HTML).</summary>
-    public static ApiJson Wire { get; } = new(new JsonSerializerOptions(Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static ApiJson? s_wire;
+
+    // Lazy: a static initializer would run before the generated default options exist.
+    public static ApiJson Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>Reads a JSON body; empty or malformed → 400 OperationOutcome naming where it broke.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -10,7 +10,7 @@ internal enum SpecimenStatus
 }
 
 /// <summary>
-/// One tube. <see cref="Id"/> is the barcode the hub issued (numeric, check digit per ISO/IEC 7064 MOD 11,10,
+/// One tube. <see cref="Id"/> is the barcode the hub issued (numeric, Damm check digit,
 /// see <c>Referrals/SpecimenBarcode.cs</c>); one referral gets one specimen per container type its tests need.
 /// </summary>
 internal sealed record Specimen

@@ -24,7 +24,10 @@ internal sealed partial class FhirJson : JsonSerializerContext
     /// The generated context with Cyrillic written as is (UTF-8), not as \uXXXX escapes: bodies are
     /// application/fhir+json, never inlined into HTML, so HTML-sensitive escaping is not needed.
     /// </summary>
-    public static FhirJson Wire { get; } = new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static FhirJson? s_wire;
+
+    // Lazy: a static initializer would run before the generated default options exist.
+    public static FhirJson Wire => s_wire ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public static byte[] Serialize(Resource resource) =>
         JsonSerializer.SerializeToUtf8Bytes(resource, Wire.Resource);

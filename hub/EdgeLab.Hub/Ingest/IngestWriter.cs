@@ -59,19 +59,19 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         var plan = new BatchPlan();
         var results = fresh.Where(e => e.Kind == EnvelopeKind.Result && e.Result!.Kind == "patient").ToList();
         var labs = (await c.QueryAsync<(string, string)>(new CommandDefinition(
-                "SELECT id, lab_id FROM gateway WHERE id IN @ids", new { ids = fresh.Select(e => e.GatewayId).Distinct().ToArray() }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                $"SELECT id, lab_id FROM gateway WHERE {SqlLists.In(database.Dialect, "id", "ids")}", new { ids = fresh.Select(e => e.GatewayId).Distinct().ToArray() }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Item1, r => r.Item2);
         var specimenIds = results.Select(e => e.Result!.SpecimenId?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Distinct().ToArray();
         var specimens = specimenIds.Length == 0 ? [] : (await c.QueryAsync<SpecimenLinkRow>(new CommandDefinition(
                 "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
-                "FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE s.id IN @ids",
+                $"FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE {SqlLists.In(database.Dialect, "s.id", "ids")}",
                 new { ids = specimenIds }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.id, r => r.ToLink());
         var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
         if (reported.Length > 0)
         {
             foreach (var r in await c.QueryAsync<(long, string, string, long, long)>(new CommandDefinition(
-                         "SELECT id, specimen_id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND specimen_id IN @ids",
+                         $"SELECT id, specimen_id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND {SqlLists.In(database.Dialect, "specimen_id", "ids")}",
                          new { ids = reported }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
                 plan.Current[(r.Item2, r.Item3)] = new CurrentResult(r.Item1, Time(r.Item4), r.Item5, null);
         }
@@ -107,7 +107,7 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
 
         // 4. Write the plan and commit.
         await _bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
-        await PlanWriter.WriteRestAsync(c, tx, plan, now, cancellationToken).ConfigureAwait(false);
+        await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count);
     }

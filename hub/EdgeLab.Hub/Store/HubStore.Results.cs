@@ -31,7 +31,7 @@ internal sealed partial class HubStore
         if (query.Codes.Count > 0)
         {
             var codes = query.Codes.SelectMany(code => new[] { code, catalog.Find(code)?.Code ?? code }).Distinct().ToArray();
-            where += " AND (catalog_code IN @codes OR loinc IN @codes)";
+            where += $" AND ({SqlLists.In(database.Dialect, "catalog_code", "codes")} OR {SqlLists.In(database.Dialect, "loinc", "codes")})";
             p.Add("codes", codes);
         }
         if (query.Category is { } cat && !string.Equals(cat, "laboratory", StringComparison.OrdinalIgnoreCase)) { where += " AND section = @sec"; p.Add("sec", cat); }
@@ -64,7 +64,7 @@ internal sealed partial class HubStore
             .Select(r => r.ToDomain()).ToList();
         if (referrals.Count == 0) return [];
         var results = (await c.QueryAsync<ResultRow>(Cmd(
-                $"SELECT {ResultColumns} FROM lab_result WHERE is_current = 1 AND referral_id IN @ids", new { ids = referrals.Select(r => r.Id).ToArray() }, cancellationToken)).ConfigureAwait(false))
+                $"SELECT {ResultColumns} FROM lab_result WHERE is_current = 1 AND {SqlLists.In(database.Dialect, "referral_id", "ids")}", new { ids = referrals.Select(r => r.Id).ToArray() }, cancellationToken)).ConfigureAwait(false))
             .Select(r => r.ToDomain()).ToLookup(r => r.ReferralId);
         var reports = referrals.SelectMany(r => ReportBuilder.Build(r, results[r.Id].ToList()));
         if (query.Status is { } st) reports = reports.Where(r => r.Status == st);
