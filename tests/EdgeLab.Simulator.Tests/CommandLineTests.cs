@@ -1,5 +1,5 @@
-using EdgeLab.LocalServices;
 using EdgeLab.Instruments.Transport;
+using EdgeLab.LocalServices;
 using EdgeLab.Simulator.Tests.Support;
 
 namespace EdgeLab.Simulator.Tests;
