@@ -1,0 +1,82 @@
+using System.Text;
+using EdgeLab.Contract;
+using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Referrals;
+using EdgeLab.Hub.Store;
+using EdgeLab.Hub.Tests.Support;
+using EdgeLab.LocalServices;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLab.Hub.Tests.Ingest;
+
+/// <summary>The ingest pipeline and order publishing over a real Mosquitto, the test acting as the lab's gateway.</summary>
+public sealed class MosquittoIngestTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Gateway_results_become_rows_and_are_acked_end_to_end_and_orders_reach_the_lab_gateway(string provider)
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var hub = await TestHub.CreateAsync(provider);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port }, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        var pipeline = new IngestPipeline(connection, hub.Writer, new IngestOptions(), TimeProvider.System, NullLogger<IngestPipeline>.Instance);
+        await connection.StartAsync(CancellationToken.None);
+        await pipeline.StartAsync(CancellationToken.None);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+
+        // Referral registered through the real service: the order reaches the lab's gateway over the broker.
+        var service = new ReferralService(hub.Store, hub.Store, hub.Store, hub.Catalog,
+            new MqttOrderPublisher(connection.Client, hub.Store, hub.Catalog, TimeProvider.System, NullLogger<MqttOrderPublisher>.Instance), hub.Time);
+        var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
+        {
+            Patient = Patients.Sidorov, PractitionerName = "Петров П. П.", PerformingLabId = TestHub.Lab, Tests = ["WBC", "HGB", "PLT"],
+        });
+        Assert.True(registered.Succeeded);
+        var specimen = registered.Registered!.Specimens.Single().Id;
+        await WaitUntilAsync(() => gateway.Orders.Any(o => o.SpecimenId == specimen));
+        var order = gateway.Orders.Single(o => o.SpecimenId == specimen);
+        Assert.Equal("upsert", order.Action);
+        Assert.Equal("WBC", order.Tests.Single(t => t.Code == "WBC").InstrumentCodes["sysmex-xn"]);
+
+        // The gateway sends results (one twice, as after a lost ack), a garbage payload and an unknown tube.
+        await gateway.PublishAsync(Messages.Cbc(1, specimen));
+        await gateway.PublishAsync(Messages.Cbc(1, specimen));
+        await gateway.PublishAsync(Messages.Cbc(2, "99999"));
+        await gateway.PublishAsync(Topics.Results(TestHub.Gateway), Encoding.UTF8.GetBytes("not json"), $"{TestHub.Gateway}:3");
+        await gateway.WaitForAcksAsync([1, 2, 3], Timeout);
+
+        var rows = await hub.Store.SearchObservationsAsync(AccessScope.ForOrganization(TestHub.Clinic), new ObservationQuery { PatientId = registered.Registered.Patient.Id });
+        Assert.Equal(3, rows.Items.Count);
+        Assert.Equal(3, (await hub.Store.ListUnmatchedAsync(AccessScope.Region, new UnmatchedQuery())).Items.Count);
+        Assert.Single((await hub.Store.ListQuarantineAsync()).Items);
+
+        // Cancelling sends a cancel for the tube.
+        await service.CancelAsync(AccessScope.ForOrganization(TestHub.Clinic), registered.Registered.Referral.Id);
+        await WaitUntilAsync(() => gateway.Orders.Any(o => o.SpecimenId == specimen && o.Action == "cancel"));
+
+        // Status (retained) updates the fleet record.
+        await gateway.PublishAsync(Topics.Status(TestHub.Gateway), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new StatusMessage { GatewayId = TestHub.Gateway, Online = true, At = Messages.At, OutboxDepth = 0 }, WireJson.Default.StatusMessage), null);
+        await WaitUntilAsync(async () => (await hub.Store.GetGatewayAsync(TestHub.Gateway))!.Online == true);
+        await pipeline.StopAsync(CancellationToken.None);
+        await connection.StopAsync(CancellationToken.None);
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    /// <summary>Polls a condition that a real process (broker, database) makes true; fails after the timeout.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within " + Timeout);
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using EdgeLab.Contract;
+using EdgeLab.Mqtt;
+
+namespace EdgeLab.Hub.Tests.Support;
+
+/// <summary>
+/// The test acting as a gateway on a real broker: publishes uplink messages with the message-id user property,
+/// collects the hub's end-to-end acks and the orders sent to it.
+/// </summary>
+internal sealed class GatewayPeer : IAsyncDisposable
+{
+    private readonly MqttClient _client;
+    private readonly object _gate = new();
+    private readonly HashSet<long> _acked = [];
+    private readonly List<(HashSet<long> Want, TaskCompletionSource Done)> _waiters = [];
+
+    private GatewayPeer(string gatewayId, string host, int port)
+    {
+        GatewayId = gatewayId;
+        _client = new MqttClient(new MqttClientOptions
+        {
+            Host = host, Port = port, ClientId = gatewayId + "-test", CleanStart = true,
+            OnMessage = OnMessageAsync,
+        });
+    }
+
+    public string GatewayId { get; }
+    public ConcurrentQueue<OrderMessage> Orders { get; } = new();
+    public int AckMessages;
+
+    public IReadOnlyCollection<long> Acked
+    {
+        get { lock (_gate) return _acked.ToList(); }
+    }
+
+    public static async Task<GatewayPeer> ConnectAsync(string gatewayId, string host, int port)
+    {
+        var peer = new GatewayPeer(gatewayId, host, port);
+        await peer._client.ConnectAsync();
+        await peer._client.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Ack(gatewayId) }, new MqttSubscription { TopicFilter = Topics.Orders(gatewayId) }]);
+        return peer;
+    }
+
+    public Task PublishAsync(ResultMessage message) => PublishAsync(Topics.Results(GatewayId), Messages.Json(message), message.MessageId);
+
+    public async Task PublishAsync(string topic, byte[] payload, string? messageId)
+    {
+        var result = await _client.PublishAsync(new MqttApplicationMessage
+        {
+            Topic = topic, Payload = payload, QualityOfService = MqttQualityOfService.AtLeastOnce,
+            UserProperties = messageId is null ? [] : [new MqttUserProperty(MessageId.UserPropertyName, messageId)],
+        });
+        Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+    }
+
+    /// <summary>Completes when every sequence has been acked end to end (at least once).</summary>
+    public Task WaitForAcksAsync(IEnumerable<long> sequences, TimeSpan timeout)
+    {
+        var want = sequences.ToHashSet();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            want.ExceptWith(_acked);
+            if (want.Count == 0) return Task.CompletedTask;
+            _waiters.Add((want, done));
+        }
+        return done.Task.WaitAsync(timeout);
+    }
+
+    private ValueTask OnMessageAsync(MqttReceivedMessage m)
+    {
+        if (m.Topic == Topics.Orders(GatewayId))
+        {
+            Orders.Enqueue(JsonSerializer.Deserialize(m.Payload.Span, WireJson.Default.OrderMessage)!);
+            return ValueTask.CompletedTask;
+        }
+        var ack = JsonSerializer.Deserialize(m.Payload.Span, WireJson.Default.AckMessage)!;
+        Interlocked.Increment(ref AckMessages);
+        lock (_gate)
+        {
+            _acked.UnionWith(ack.Sequences);
+            foreach (var w in _waiters.ToList())
+            {
+                w.Want.ExceptWith(ack.Sequences);
+                if (w.Want.Count == 0)
+                {
+                    _waiters.Remove(w);
+                    w.Done.TrySetResult();
+                }
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DisconnectAsync();
+        await _client.DisposeAsync();
+    }
+}
