@@ -1,1 +1,49 @@
-return 0;
+using EdgeLab.Bench.Decode;
+using EdgeLab.Bench.Footprint;
+using EdgeLab.Bench.Hl7;
+using EdgeLab.Bench.Link;
+using EdgeLab.Bench.Mqtt;
+using EdgeLab.Bench.Outbox;
+
+// EdgeLab benchmarks: each prints its figures and the ratio against its peer. Run through bench/run.sh (Release).
+var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
+{
+    ("link", "ASTM E1381 frame parsing with every checksum verified (MB/s), vs the 9600-baud line", o => { AstmFrameBenchmark.Run(o); return Task.CompletedTask; }),
+    ("decode", "ASTM wire bytes to LIS02-A2 records and results (MB/s, messages/s)", o => { DecodeBenchmark.Run(o); return Task.CompletedTask; }),
+    ("hl7", "HL7 v2 from MLLP bytes to segments and fields (MB/s, messages/s)", o => { Hl7DecodeBenchmark.Run(o); return Task.CompletedTask; }),
+    ("mqtt", "QoS 1 publish throughput of our MQTT 5 client vs MQTT.js against the same Mosquitto", o => MqttPublishBenchmark.RunAsync(o)),
+    ("outbox", "outbox commit rate and a 100k-message backlog drained end-to-end acked, live latency meanwhile", o => OutboxDrainBenchmark.RunAsync(o)),
+    ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
+};
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("usage: edgelab-bench [all | NAME ...]");
+    foreach (var b in benchmarks) Console.WriteLine($"  {b.Name,-10} {b.What}");
+    return 0;
+}
+
+var selected = args.Length == 0 || args.Contains("all") ? benchmarks.Select(b => b.Name).ToArray() : args;
+var unknown = selected.Where(n => benchmarks.All(b => b.Name != n)).ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"edgelab-bench: unknown benchmark(s) {string.Join(", ", unknown)}; known: {string.Join(", ", benchmarks.Select(b => b.Name))}");
+    return 2;
+}
+
+var failed = 0;
+foreach (var b in benchmarks.Where(b => selected.Contains(b.Name)))
+{
+    Console.WriteLine();
+    Console.WriteLine($"## {b.Name}: {b.What}");
+    try
+    {
+        await b.Run(Console.Out);
+    }
+    catch (Exception ex)
+    {
+        failed++;
+        Console.WriteLine($"{b.Name}: FAILED: {ex.GetType().Name}: {ex.Message}");
+    }
+}
+return failed == 0 ? 0 : 1;

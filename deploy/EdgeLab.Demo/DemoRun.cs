@@ -20,6 +20,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
 
     private readonly Timeline _timeline = new(output);
     private readonly List<IAsyncDisposable> _started = [];
+    private volatile bool _stopping;
 
     public async Task<int> RunAsync(CancellationToken stop)
     {
@@ -42,6 +43,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         }
         finally
         {
+            _stopping = true;
             _timeline.Step("stopping every process the demo started");
             for (var i = _started.Count - 1; i >= 0; i--)
                 await _started[i].DisposeAsync();
@@ -152,6 +154,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
 
     private void OnTrace(TraceEvent e)
     {
+        if (_stopping) return;
         var what = e.Name switch
         {
             "received" => $"gateway: last frame of message #{e.Key} received from {e.Instrument}",
@@ -166,6 +169,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
 
     private void OnSimulatorLine(string who, string line)
     {
+        if (_stopping) return;
         if (line.StartsWith("ACKED", StringComparison.Ordinal) || line.StartsWith("SENT", StringComparison.Ordinal) || line.Contains("error", StringComparison.OrdinalIgnoreCase))
             _timeline.Step($"{who}: {line}");
     }
@@ -186,13 +190,15 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         ["orderingOrganization"] = ClinicOrganization,
         ["practitioner"] = "Demo Physician",
         ["performingLab"] = LabOrganization,
-        ["tests"] = new JsonArray("CBC"),
+        // A complete blood count, analyte by analyte as the regional catalog lists it.
+        ["tests"] = new JsonArray("WBC", "RBC", "HGB", "HCT", "MCV", "MCH", "MCHC", "PLT"),
     };
 
     private static JsonObject GatewayConfig(int brokerPort, string dataDir, string profilesDir, string serialPath, int hl7Port) => new()
     {
+        ["configVersion"] = 1,
         ["gatewayId"] = GatewayId,
-        ["labId"] = LabOrganization,
+        ["organizationId"] = LabOrganization,
         ["timeZone"] = "Asia/Tomsk",
         ["dataDirectory"] = dataDir,
         ["profilesDirectory"] = profilesDir,

@@ -42,17 +42,17 @@ internal sealed class HubApi(HttpClient http, string token) : IDisposable
         using var response = await http.PostAsJsonAsync("api/referrals", form, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"the hub refused the demo referral: HTTP {(int)response.StatusCode}: {body}");
-        var node = JsonNode.Parse(body) ?? throw new InvalidOperationException("empty referral response");
+            throw new DemoFailedException($"the hub refused the demo referral: HTTP {(int)response.StatusCode}: {body}");
+        var node = JsonNode.Parse(body) ?? throw new DemoFailedException("empty referral response");
         var referralId = node["referralId"]?.ToString() ?? node["id"]?.ToString() ?? "?";
         var patientId = node["patientId"]?.ToString() ?? node["patient"]?["id"]?.ToString()
-            ?? throw new InvalidOperationException($"referral response has no patient id: {body}");
+            ?? throw new DemoFailedException($"referral response has no patient id: {body}");
         var barcodes = (node["specimens"] as JsonArray ?? [])
             .Select(s => s?["barcode"]?.ToString() ?? s?["id"]?.ToString())
             .Where(b => b is not null)
             .Select(b => b!)
             .ToList();
-        if (barcodes.Count == 0) throw new InvalidOperationException($"referral response has no specimen barcodes: {body}");
+        if (barcodes.Count == 0) throw new DemoFailedException($"referral response has no specimen barcodes: {body}");
         return new RegisteredReferral(referralId, patientId, barcodes);
     }
 
