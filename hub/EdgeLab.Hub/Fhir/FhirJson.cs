@@ -40,6 +40,12 @@ internal sealed partial class FhirJson : JsonSerializerContext
             return JsonSerializer.Deserialize(utf8, Default.Resource)
                 ?? throw new FhirInputException(IssueType.Structure, "The body is JSON null, not a FHIR resource.");
         }
+        catch (JsonException e) when (e.Message.Contains("discriminator", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FhirInputException(IssueType.NotSupported,
+                "resourceType is missing or not one this server accepts (Bundle, Patient, ServiceRequest, Specimen, Observation, DiagnosticReport).",
+                string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "resourceType" : e.Path);
+        }
         catch (JsonException e)
         {
             throw new FhirInputException(IssueType.Structure, $"The body is not a valid FHIR R4 JSON resource: {Describe(e)}", e.Path);

@@ -1,0 +1,86 @@
+using EdgeLab.Hub.Referrals;
+using EdgeLab.Hub.Tests.Fhir;
+using EdgeLab.Hub.Tests.Support;
+
+namespace EdgeLab.Hub.Tests.Api;
+
+public sealed class ReferralFormTests
+{
+    private static string Form(string snils, string family = "\"Сидоров\"", string? externalId = null, string org = "") => $$"""
+        {
+          "patient": {"snils": "{{snils}}", "oms": null, "family": {{family}}, "given": "Алексей", "middle": "Иванович", "sex": "male", "birthDate": "1955-07-02"},
+          {{org}}
+          "practitioner": "Петров П. П.",
+          "tests": ["HGB", "GLU"],
+          "performingLab": "{{TestHub.Lab}}"{{(externalId is null ? "" : $", \"externalId\": \"{externalId}\"")}}
+        }
+        """;
+
+    [Fact]
+    public async Task Registers_a_referral_and_answers_barcodes_then_repeats_idempotently()
+    {
+        await using var host = await ApiTestHost.StartAsync();
+        var client = host.Client(host.ClinicToken);
+        var (status, receipt, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr-77"));
+
+        Assert.Equal(201, status);
+        var referralId = (string)receipt!["referralId"]!;
+        var specimens = receipt["specimens"]!.AsArray();
+        Assert.Equal(2, specimens.Count); // HGB from EDTA blood, GLU from serum
+        foreach (var s in specimens)
+        {
+            var barcode = (string)s!["barcode"]!;
+            Assert.Matches("^[0-9]+$", barcode);
+            Assert.EndsWith($"/api/specimens/{barcode}/label.pdf", (string?)s["labelPdf"], StringComparison.Ordinal);
+            Assert.Equal(200, (await client.FetchAsync($"/fhir/Specimen/{barcode}")).Status);
+        }
+        Assert.Single(host.Orders.Published, o => o.Referral.Referral.Id == referralId);
+
+        var (again, second, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr-77"));
+        Assert.Equal(200, again);
+        Assert.Equal(referralId, (string?)second!["referralId"]);
+        Assert.True((bool?)second["alreadyExisted"]);
+    }
+
+    [Fact]
+    public async Task Bad_snils_is_422_naming_the_field()
+    {
+        await using var host = await ApiTestHost.StartAsync();
+        var good = Snils.Complete("223344556");
+        var bad = good[..9] + (good[9] == '9' ? "00" : "99");
+        var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(bad));
+        Assert.Equal(422, status);
+        var issue = Http.AssertOutcome(outcome, "value");
+        Assert.Equal("patient.snils", (string?)issue["expression"]![0]);
+        Assert.Contains("SNILS", (string?)issue["diagnostics"], StringComparison.Ordinal);
+        Assert.Empty(host.Orders.Published);
+    }
+
+    [Fact]
+    public async Task Missing_fields_malformed_json_and_foreign_organization_are_4xx()
+    {
+        await using var host = await ApiTestHost.StartAsync();
+        var client = host.Client(host.ClinicToken);
+
+        var (missing, outcome, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), family: "null"));
+        Assert.Equal(422, missing);
+        Assert.Contains(outcome!["issue"]!.AsArray(), i => (string?)i!["expression"]![0] == "patient.family");
+
+        var (malformed, syntax, _) = await client.PostJsonAsync("/api/referrals", "{\"patient\": {\"snils\": ");
+        Assert.Equal(400, malformed);
+        Http.AssertOutcome(syntax, "structure");
+
+        var (wrongType, _, _) = await client.PostJsonAsync("/api/referrals", "{\"tests\": \"HGB\"}");
+        Assert.Equal(400, wrongType);
+
+        var (unknownTest, testOutcome, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556")).Replace("\"GLU\"", "\"NOPE\"", StringComparison.Ordinal));
+        Assert.Equal(422, unknownTest);
+        Assert.Equal("tests", (string?)testOutcome!["issue"]![0]!["expression"]![0]);
+
+        var (foreign, _, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), org: $"\"orderingOrganization\": \"{TestHub.OtherClinic}\","));
+        Assert.Equal(403, foreign);
+
+        var (text, _, _) = await client.PostJsonAsync("/api/referrals", "patient=x", "text/plain");
+        Assert.Equal(415, text);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using EdgeLab.Hub.Tests.Fhir;
+using EdgeLab.Hub.Tests.Support;
+
+namespace EdgeLab.Hub.Tests.Api;
+
+public sealed class UnmatchedAndLabelTests
+{
+    [Fact]
+    public async Task Lab_lists_held_results_and_resolves_them_into_observations()
+    {
+        await using var host = await ApiTestHost.StartAsync();
+        var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
+        await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, "LAB-000123"))]);
+        var lab = host.Client(host.LabToken);
+
+        var (status, list, _) = await lab.FetchAsync("/api/unmatched");
+        Assert.Equal(200, status);
+        var items = list!["items"]!.AsArray();
+        Assert.Equal(3, items.Count);
+        Assert.All(items, i => Assert.Equal("unknown-specimen", (string?)i!["reason"]));
+        Assert.Empty((await host.Client(host.ClinicToken).FetchAsync("/api/unmatched")).Body!["items"]!.AsArray());
+
+        var id = (long)items[0]!["id"]!;
+        var (bad, badOutcome, _) = await lab.PostJsonAsync($"/api/unmatched/{id}/resolve", "{}");
+        Assert.Equal(422, bad);
+        Http.AssertOutcome(badOutcome, "value");
+        Assert.Equal(400, (await lab.PostJsonAsync("/api/unmatched/abc/resolve", "{\"specimenId\": \"1\"}")).Status);
+
+        var (resolved, body, _) = await lab.PostJsonAsync($"/api/unmatched/{id}/resolve", $"{{\"specimenId\": \"{reg.Specimens.Single().Id}\"}}");
+        Assert.Equal(200, resolved);
+        Assert.Equal(3, body!["resultIds"]!.AsArray().Count); // all three held with the same gateway and specimen id
+        var observation = (string)body["observations"]![0]!;
+        Assert.Equal(200, (await host.Client(host.ClinicToken).FetchAsync($"/fhir/{observation}")).Status);
+        Assert.Empty((await lab.FetchAsync("/api/unmatched")).Body!["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Labels_come_as_zpl_and_pdf_for_visible_specimens_only()
+    {
+        await using var host = await ApiTestHost.StartAsync();
+        var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
+        var barcode = reg.Specimens.Single().Id;
+        var client = host.Client(host.ClinicToken);
+
+        var zpl = await client.GetAsync(new Uri($"/api/specimens/{barcode}/label.zpl", UriKind.Relative));
+        Assert.Equal(200, (int)zpl.StatusCode);
+        var text = await zpl.Content.ReadAsStringAsync();
+        Assert.Contains($"^FD{barcode}^FS", text, StringComparison.Ordinal);
+        Assert.Contains("ИВАНОВА Мария Сергеевна", text, StringComparison.Ordinal);
+        Assert.Contains("14.03.1980", text, StringComparison.Ordinal);
+
+        var pdf = await client.GetAsync(new Uri($"/api/specimens/{barcode}/label.pdf?copies=2", UriKind.Relative));
+        Assert.Equal(200, (int)pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        Assert.StartsWith("%PDF-1.7", Encoding.ASCII.GetString(bytes, 0, 8), StringComparison.Ordinal);
+        Assert.Contains("/Count 2", Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
+
+        Assert.Equal(404, (await host.Client(host.OtherClinicToken).FetchAsync($"/api/specimens/{barcode}/label.pdf")).Status);
+        Assert.Equal(404, (await client.FetchAsync("/api/specimens/99999999999/label.zpl")).Status);
+        Assert.Equal(400, (await client.FetchAsync($"/api/specimens/{barcode}/label.zpl?copies=100")).Status);
+    }
+}
