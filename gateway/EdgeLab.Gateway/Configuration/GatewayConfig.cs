@@ -11,35 +11,35 @@ internal sealed record GatewayConfig
     public required string GatewayId { get; init; }
     public string? OrganizationId { get; init; }
     /// <summary>IANA id of the site's time zone (e.g. <c>Asia/Tomsk</c>); analyzer times are local to it.</summary>
-    public string TimeZone { get; init; } = "UTC";
+    public string TimeZone { get; set; } = "UTC";
     public required string DataDirectory { get; init; }
     public string? ProfilesDirectory { get; init; }
-    public OutboxConfig Outbox { get; init; } = new();
+    public OutboxConfig Outbox { get; set; } = new();
     public required MqttConfig Mqtt { get; init; }
-    public ManagementConfig Management { get; init; } = new();
-    public IReadOnlyList<InstrumentConfig> Instruments { get; init; } = [];
-    public IReadOnlyList<ScannerConfig> Scanners { get; init; } = [];
+    public ManagementConfig Management { get; set; } = new();
+    public IReadOnlyList<InstrumentConfig> Instruments { get; set; } = [];
+    public IReadOnlyList<ScannerConfig> Scanners { get; set; } = [];
 }
 
 internal sealed record OutboxConfig
 {
     /// <summary>Unsent rows at which the gateway stops accepting (the analyzer keeps its data and retries).</summary>
-    public long MaxRows { get; init; } = 1_000_000;
+    public long MaxRows { get; set; } = 1_000_000;
     /// <summary>Unsent bytes (payload + raw transcript) at which the gateway stops accepting.</summary>
-    public long MaxBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
     /// <summary>How long a raw transcript is kept after the hub acknowledged its message (audit, re-decoding).</summary>
-    public int TranscriptRetentionDays { get; init; } = 90;
+    public int TranscriptRetentionDays { get; set; } = 90;
     /// <summary>A published message the hub has not acknowledged within this time is sent again.</summary>
-    public int AckTimeoutSeconds { get; init; } = 60;
+    public int AckTimeoutSeconds { get; set; } = 60;
     /// <summary>Messages published and not yet acknowledged by the hub, at most.</summary>
-    public int MaxInFlight { get; init; } = 2000;
+    public int MaxInFlight { get; set; } = 2000;
 }
 
 internal sealed record MqttConfig
 {
     public required string Host { get; init; }
-    public int Port { get; init; } = 1883;
-    public int KeepAliveSeconds { get; init; } = 30;
+    public int Port { get; set; } = 1883;
+    public int KeepAliveSeconds { get; set; } = 30;
     public MqttTlsConfig? Tls { get; init; }
 }
 
@@ -55,9 +55,9 @@ internal sealed record MqttTlsConfig
 
 internal sealed record ManagementConfig
 {
-    public int HeartbeatSeconds { get; init; } = 30;
+    public int HeartbeatSeconds { get; set; } = 30;
     /// <summary>After a configuration from the hub is applied, instruments that were up must be up again within this time, or it is rolled back.</summary>
-    public int ConfigApplyTimeoutSeconds { get; init; } = 60;
+    public int ConfigApplyTimeoutSeconds { get; set; } = 60;
 }
 
 internal sealed record InstrumentConfig
@@ -66,7 +66,7 @@ internal sealed record InstrumentConfig
     public required string Id { get; init; }
     /// <summary>Dialect profile (file name in the profiles directory without extension), e.g. <c>sysmex-xn</c>.</summary>
     public required string Profile { get; init; }
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; set; } = true;
     public required TransportConfig Transport { get; init; }
 }
 
@@ -79,13 +79,13 @@ internal sealed record TransportConfig
     /// <summary><c>serial</c>, <c>tcp-client</c> or <c>tcp-server</c>.</summary>
     public required string Type { get; init; }
     public string? Path { get; init; }
-    public int Baud { get; init; } = 9600;
-    public int DataBits { get; init; } = 8;
+    public int Baud { get; set; } = 9600;
+    public int DataBits { get; set; } = 8;
     /// <summary><c>none</c>, <c>even</c> or <c>odd</c>.</summary>
-    public string Parity { get; init; } = "none";
-    public int StopBits { get; init; } = 1;
+    public string Parity { get; set; } = "none";
+    public int StopBits { get; set; } = 1;
     /// <summary><c>none</c>, <c>rts-cts</c> or <c>xon-xoff</c>.</summary>
-    public string FlowControl { get; init; } = "none";
+    public string FlowControl { get; set; } = "none";
     public string? Host { get; init; }
     public int? Port { get; init; }
 }
@@ -99,6 +99,6 @@ internal sealed record ScannerConfig
     /// <summary>Where the scanner stands (reception, a bench), reported with each scan.</summary>
     public string? Station { get; init; }
     /// <summary>Keyboard layout of an evdev scanner, e.g. <c>us</c>.</summary>
-    public string Layout { get; init; } = "us";
-    public int Baud { get; init; } = 9600;
+    public string Layout { get; set; } = "us";
+    public int Baud { get; set; } = 9600;
 }

@@ -11,6 +11,8 @@ internal sealed record GatewayAppOptions
     /// <summary><c>--trace-file</c>: JSON lines of pipeline steps.</summary>
     public string? TraceFile { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Clock of the MQTT client (keep alive, reconnect backoff); defaults to <see cref="Time"/>.</summary>
+    public TimeProvider? MqttTime { get; init; }
     public ILoggerFactory? Loggers { get; init; }
     /// <summary>Makes the MQTT client; default is EdgeLab's <see cref="MqttClient"/>.</summary>
     public Func<MqttClientOptions, ILogger, IMqttClient>? MqttClientFactory { get; init; }

@@ -25,7 +25,10 @@ internal static class MqttOptionsFactory
             CleanStart = false,
             SessionExpirySeconds = SessionExpirySeconds,
             KeepAliveSeconds = (ushort)config.Mqtt.KeepAliveSeconds,
-            ReceiveMaximum = 100,
+            // The broker resends everything queued for our session at once on resume (hub acks piled up while we were
+            // offline); Mosquitto 2.0 was seen exceeding a small Receive Maximum there, which the client must treat as a
+            // protocol error — a reconnect loop. Acks and orders are small and handled quickly, so accept the most.
+            ReceiveMaximum = ushort.MaxValue,
             Will = new MqttWill
             {
                 Topic = Topics.Status(gw),

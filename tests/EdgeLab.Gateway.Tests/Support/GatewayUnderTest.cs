@@ -1,0 +1,62 @@
+using EdgeLab.Gateway.Configuration;
+using EdgeLab.Gateway.Hosting;
+using EdgeLab.LocalServices;
+
+namespace EdgeLab.Gateway.Tests.Support;
+
+/// <summary>The real <see cref="GatewayApp"/> (outbox file, uplink, management) in-process, pointed at a test broker.</summary>
+internal sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly ScratchDirectory _dir;
+
+    private GatewayUnderTest(ScratchDirectory dir, GatewayApp app, string configPath)
+    {
+        _dir = dir;
+        App = app;
+        ConfigPath = configPath;
+    }
+
+    public GatewayApp App { get; }
+    public string ConfigPath { get; }
+    public string GatewayId => App.Runtime.Config.GatewayId;
+
+    public static async Task<GatewayUnderTest> StartAsync(int brokerPort, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000)
+    {
+        var dir = new ScratchDirectory("gw-app");
+        Directory.CreateDirectory(dir.File("profiles"));
+        var config = new GatewayConfig
+        {
+            ConfigVersion = 1,
+            GatewayId = gatewayId,
+            DataDirectory = dir.File("data"),
+            ProfilesDirectory = dir.File("profiles"),
+            Mqtt = new MqttConfig { Host = "127.0.0.1", Port = brokerPort, KeepAliveSeconds = 30 },
+            Outbox = new OutboxConfig { AckTimeoutSeconds = ackTimeoutSeconds, MaxRows = maxRows },
+        };
+        var path = dir.File("gateway.json");
+        await File.WriteAllTextAsync(path, GatewayConfigLoader.Serialize(config));
+        var logs = new LogRing();
+        var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(_ => { });
+        loggers.AddProvider(logs);
+        var app = GatewayApp.Create(config, new GatewayAppOptions
+        {
+            Loggers = loggers,
+            ConfigPath = path,
+            Time = time ?? TimeProvider.System,
+            MqttTime = TimeProvider.System,
+            TraceFile = dir.File("trace.jsonl"),
+        }, logs);
+        await app.StartAsync();
+        return new GatewayUnderTest(dir, app, path);
+    }
+
+    public string TracePath => _dir.File("trace.jsonl");
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}
