@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+
 namespace EdgeLab.Instruments.Message.Lis2.Capture;
 
 /// <summary>
@@ -10,6 +13,8 @@ namespace EdgeLab.Instruments.Message.Lis2.Capture;
 internal static class AstmFrameScanner
 {
     public const byte ENQ = 0x05, STX = 0x02, ETX = 0x03, ETB = 0x17, EOT = 0x04, ACK = 0x06, NAK = 0x15, CR = 0x0D, LF = 0x0A;
+
+    private static readonly SearchValues<byte> FrameControls = SearchValues.Create([ETX, ETB, STX, EOT, ENQ]);
 
     /// <summary>Where a frame's text landed in the joined text, for locating record errors on the wire.</summary>
     public readonly record struct FrameSpan(int Frame, long WireOffset, int TextStart, int TextLength);
@@ -63,14 +68,14 @@ internal static class AstmFrameScanner
             frame++;
             var start = pos;
             var body = wire[(pos + 1)..];
-            var end = body.IndexOfAny(ETX, ETB);
+            // One pass finds the frame end and any transmission-control byte that must not occur inside frame text.
+            var end = body.IndexOfAny(FrameControls);
             if (end < 0)
                 throw new CaptureFormatException("frame has no ETX or ETB (truncated)", frame, start);
+            if (body[end] is not (ETX or ETB))
+                throw new CaptureFormatException($"control byte 0x{body[end]:X2} inside frame text (frame not terminated)", frame, start + 1 + end);
             if (end == 0)
                 throw new CaptureFormatException("frame has no frame number", frame, start + 1);
-            var stray = body[..end].IndexOfAny(STX, EOT, ENQ);
-            if (stray >= 0)
-                throw new CaptureFormatException($"control byte 0x{body[stray]:X2} inside frame text (frame not terminated)", frame, start + 1 + stray);
 
             var fn = body[0];
             if (fn is < (byte)'0' or > (byte)'7')
@@ -125,16 +130,32 @@ internal static class AstmFrameScanner
     }
 
     /// <summary>LIS01-A2 §6.3.1.4: sum of the bytes from FN through ETB/ETX inclusive, modulo 256.</summary>
+    /// <remarks>
+    /// Only the sum modulo 256 matters, so bytes are added lane-wise in vectors with wrap-around (byte addition is
+    /// already modulo 256) and the lanes summed at the end: a frame costs a few vector additions.
+    /// </remarks>
     public static int Checksum(ReadOnlySpan<byte> fromFrameNumberThroughEnd)
     {
-        var sum = 0u;
+        var data = fromFrameNumberThroughEnd;
         var i = 0;
-        // Four bytes per step: the sums stay far below overflow for any frame size (64,000 max).
-        for (; i + 4 <= fromFrameNumberThroughEnd.Length; i += 4)
-            sum += (uint)fromFrameNumberThroughEnd[i] + fromFrameNumberThroughEnd[i + 1] + fromFrameNumberThroughEnd[i + 2] + fromFrameNumberThroughEnd[i + 3];
-        for (; i < fromFrameNumberThroughEnd.Length; i++)
-            sum += fromFrameNumberThroughEnd[i];
-        return (int)(sum & 0xFF);
+        byte sum = 0;
+        if (Vector256.IsHardwareAccelerated && data.Length >= Vector256<byte>.Count)
+        {
+            var acc = Vector256<byte>.Zero;
+            for (; i + Vector256<byte>.Count <= data.Length; i += Vector256<byte>.Count)
+                acc += Vector256.Create(data.Slice(i, Vector256<byte>.Count));
+            sum = Vector256.Sum(acc);
+        }
+        else if (Vector128.IsHardwareAccelerated && data.Length >= Vector128<byte>.Count)
+        {
+            var acc = Vector128<byte>.Zero;
+            for (; i + Vector128<byte>.Count <= data.Length; i += Vector128<byte>.Count)
+                acc += Vector128.Create(data.Slice(i, Vector128<byte>.Count));
+            sum = Vector128.Sum(acc);
+        }
+        for (; i < data.Length; i++)
+            sum += data[i];
+        return sum;
     }
 
     private static int ParseHex(byte hi, byte lo)
