@@ -12,4 +12,25 @@ internal interface IResultBulkWriter
     Task<Func<long>> ReserveResultIdsAsync(DbConnection c, DbTransaction tx, int count, CancellationToken ct);
 
     Task InsertResultsAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct);
+
+    /// <summary>Specimen → referral → patient for each id that exists.</summary>
+    Task<Dictionary<string, SpecimenLink>> LoadSpecimensAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, CancellationToken ct);
+
+    /// <summary>Seeds <see cref="BatchPlan.Current"/> with the current results of these specimens.</summary>
+    Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct);
+
+    /// <summary>Marks <see cref="BatchPlan.Superseded"/> rows as no longer current.</summary>
+    Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct);
+}
+
+/// <summary>The specimen lookup shared by both dialects (the WHERE clause differs).</summary>
+internal static class SpecimenLookup
+{
+    public const string Select =
+        "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
+        "FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE ";
+
+    public static SpecimenLink Read(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+        Store.StoreEncoding.Enum<Domain.SpecimenStatus>(r.GetString(5)), Store.StoreEncoding.Sex(r.GetString(6)), Store.StoreEncoding.Date(r.GetString(7)));
 }

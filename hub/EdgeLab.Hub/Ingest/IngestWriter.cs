@@ -61,20 +61,10 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         var labs = (await c.QueryAsync<(string, string)>(new CommandDefinition(
                 $"SELECT id, lab_id FROM gateway WHERE {SqlLists.In(database.Dialect, "id", "ids")}", new { ids = fresh.Select(e => e.GatewayId).Distinct().ToArray() }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Item1, r => r.Item2);
-        var specimenIds = results.Select(e => e.Result!.SpecimenId?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Distinct().ToArray();
-        var specimens = specimenIds.Length == 0 ? [] : (await c.QueryAsync<SpecimenLinkRow>(new CommandDefinition(
-                "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
-                $"FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE {SqlLists.In(database.Dialect, "s.id", "ids")}",
-                new { ids = specimenIds }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .ToDictionary(r => r.id, r => r.ToLink());
+        var specimenIds = results.Select(e => e.Result!.SpecimenId?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).Distinct().ToArray();
+        var specimens = await _bulk.LoadSpecimensAsync(c, tx, specimenIds, cancellationToken).ConfigureAwait(false);
         var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
-        if (reported.Length > 0)
-        {
-            foreach (var r in await c.QueryAsync<(long, string, string, long, long)>(new CommandDefinition(
-                         $"SELECT id, specimen_id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND {SqlLists.In(database.Dialect, "specimen_id", "ids")}",
-                         new { ids = reported }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
-                plan.Current[(r.Item2, r.Item3)] = new CurrentResult(r.Item1, Time(r.Item4), r.Item5, null);
-        }
+        await _bulk.LoadCurrentAsync(c, tx, reported, plan, cancellationToken).ConfigureAwait(false);
 
         // 3. Link in memory, in arrival order (the gateway sends each instrument's messages in order).
         var itemCount = results.Sum(e => e.Result!.Results.Count);
@@ -107,24 +97,9 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
 
         // 4. Write the plan and commit.
         await _bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
+        await _bulk.MarkSupersededAsync(c, tx, plan, Ms(now), cancellationToken).ConfigureAwait(false);
         await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count);
     }
-
-#pragma warning disable CA1812 // Dapper
-    private sealed class SpecimenLinkRow
-    {
-        public string id { get; set; } = "";
-        public string referral_id { get; set; } = "";
-        public string patient_id { get; set; } = "";
-        public string ordering_org_id { get; set; } = "";
-        public string performing_lab_id { get; set; } = "";
-        public string status { get; set; } = "";
-        public string sex { get; set; } = "";
-        public string birth_date { get; set; } = "";
-
-        public SpecimenLink ToLink() => new(id, referral_id, patient_id, ordering_org_id, performing_lab_id, Enum<SpecimenStatus>(status), Sex(sex), Date(birth_date));
-    }
-#pragma warning restore CA1812
 }

@@ -7,15 +7,13 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Ingest;
 
-/// <summary>The rarer parts of a batch plan, in portable SQL: supersession, specimen status, held items, quarantine, events, status, notifications.</summary>
+/// <summary>The rarer parts of a batch plan, in portable SQL: specimen status, held items, quarantine, events, status, notifications.</summary>
 internal static class PlanWriter
 {
     public static async Task WriteRestAsync(DbConnection c, DbTransaction tx, Store.DatabaseDialect dialect, BatchPlan plan, DateTimeOffset now, CancellationToken ct)
     {
         var nowMs = Ms(now);
         CommandDefinition Cmd(string sql, object? args) => new(sql, args, tx, cancellationToken: ct);
-        if (plan.Superseded.Count > 0)
-            await c.ExecuteAsync(Cmd($"UPDATE lab_result SET is_current = 0, last_updated = @now WHERE {Store.SqlLists.In(dialect, "id", "ids")}", new { now = nowMs, ids = plan.Superseded.ToArray() })).ConfigureAwait(false);
         if (plan.ReceivedSpecimens.Count > 0)
             await c.ExecuteAsync(Cmd($"UPDATE specimen SET status = 'received', last_updated = @now WHERE status = 'issued' AND {Store.SqlLists.In(dialect, "id", "ids")}", new { now = nowMs, ids = plan.ReceivedSpecimens.ToArray() })).ConfigureAwait(false);
         if (plan.Unmatched.Count > 0)

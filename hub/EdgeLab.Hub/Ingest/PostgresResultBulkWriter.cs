@@ -67,4 +67,39 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
         }
         await importer.CompleteAsync(ct).ConfigureAwait(false);
     }
+
+    public async Task<Dictionary<string, SpecimenLink>> LoadSpecimensAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, CancellationToken ct)
+    {
+        var found = new Dictionary<string, SpecimenLink>();
+        if (specimenIds.Count == 0) return found;
+        await using var cmd = new NpgsqlCommand(SpecimenLookup.Select + "s.id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("ids", specimenIds.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var link = SpecimenLookup.Read(r);
+            found[link.SpecimenId] = link;
+        }
+        return found;
+    }
+
+    public async Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct)
+    {
+        if (specimenIds.Count == 0) return;
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id, specimen_id, catalog_code, effective_at, sequence FROM lab_result WHERE specimen_id = ANY(@ids) AND is_current = 1", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("ids", specimenIds.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            plan.Current[(r.GetString(1), r.GetString(2))] = new CurrentResult(r.GetInt64(0), Store.StoreEncoding.Time(r.GetInt64(3)), r.GetInt64(4), null);
+    }
+
+    public async Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct)
+    {
+        if (plan.Superseded.Count == 0) return;
+        await using var cmd = new NpgsqlCommand("UPDATE lab_result SET is_current = 0, last_updated = @now WHERE id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("ids", plan.Superseded.ToArray());
+        cmd.Parameters.AddWithValue("now", nowMs);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 }

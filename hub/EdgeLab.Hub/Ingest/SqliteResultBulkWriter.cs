@@ -9,7 +9,7 @@ namespace EdgeLab.Hub.Ingest;
 /// database's single write lock for the whole batch; result ids can then be taken from <c>MAX(id)</c> without a race,
 /// and prepared single-row inserts run at in-process speed.
 /// </summary>
-internal sealed class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
+internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
     public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
     {
@@ -50,6 +50,62 @@ internal sealed class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IRe
         {
             var values = ResultInsert.Values(plan.Results[i], plan.ResultSequences[i], catalog);
             for (var k = 0; k < p.Length; k++) p[k].Value = values[k] ?? DBNull.Value;
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+}
+
+internal sealed partial class SqliteResultBulkWriter
+{
+    // Prepared single-row statements in a loop: SQLite binds parameters by name in O(n), so one statement with an
+    // expanded IN list of thousands of parameters is quadratic; a prepared lookup per id is linear and in-process.
+    public async Task<Dictionary<string, SpecimenLink>> LoadSpecimensAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, CancellationToken ct)
+    {
+        var found = new Dictionary<string, SpecimenLink>();
+        if (specimenIds.Count == 0) return found;
+        await using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = SpecimenLookup.Select + "s.id = $id";
+        var id = cmd.Parameters.Add("$id", SqliteType.Text);
+        cmd.Prepare();
+        foreach (var s in specimenIds)
+        {
+            id.Value = s;
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await r.ReadAsync(ct).ConfigureAwait(false)) found[s] = SpecimenLookup.Read(r);
+        }
+        return found;
+    }
+
+    public async Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct)
+    {
+        if (specimenIds.Count == 0) return;
+        await using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = "SELECT id, catalog_code, effective_at, sequence FROM lab_result WHERE specimen_id = $id AND is_current = 1";
+        var id = cmd.Parameters.Add("$id", SqliteType.Text);
+        cmd.Prepare();
+        foreach (var s in specimenIds)
+        {
+            id.Value = s;
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+                plan.Current[(s, r.GetString(1))] = new CurrentResult(r.GetInt64(0), Time(r.GetInt64(2)), r.GetInt64(3), null);
+        }
+    }
+
+    public async Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct)
+    {
+        if (plan.Superseded.Count == 0) return;
+        await using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = "UPDATE lab_result SET is_current = 0, last_updated = $now WHERE id = $id";
+        var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+        cmd.Parameters.AddWithValue("$now", nowMs);
+        cmd.Prepare();
+        foreach (var s in plan.Superseded)
+        {
+            id.Value = s;
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

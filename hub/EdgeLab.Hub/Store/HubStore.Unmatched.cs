@@ -97,6 +97,7 @@ internal sealed partial class HubStore
             resolved.Add((u.id, plan.Results[before].Id));
         }
         await bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
+        await bulk.MarkSupersededAsync(c, tx, plan, Ms(now), cancellationToken).ConfigureAwait(false);
         await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
         await c.ExecuteAsync(Cmd(
             "UPDATE unmatched_result SET resolved_at = @at, resolved_by = @by, resolved_result_id = @rid WHERE id = @id",
