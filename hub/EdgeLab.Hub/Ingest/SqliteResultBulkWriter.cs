@@ -24,7 +24,7 @@ internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalo
         foreach (var m in messageIds)
         {
             id.Value = m;
-            if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1) claimed.Add(m);
+            if (cmd.ExecuteNonQuery() == 1) claimed.Add(m);
         }
         return claimed;
     }
@@ -50,7 +50,8 @@ internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalo
         {
             var values = ResultInsert.Values(plan.Results[i], plan.ResultSequences[i], catalog);
             for (var k = 0; k < p.Length; k++) p[k].Value = values[k] ?? DBNull.Value;
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            // Synchronous on purpose: SQLite has no async I/O; the async wrapper only adds a Task per row.
+            cmd.ExecuteNonQuery();
         }
     }
 }
@@ -106,7 +107,7 @@ internal sealed partial class SqliteResultBulkWriter
         foreach (var s in plan.Superseded)
         {
             id.Value = s;
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            cmd.ExecuteNonQuery();
         }
     }
 }
