@@ -125,7 +125,9 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
 
         // 7. Wait until the EMR can read the results.
         var firstVisible = await WaitForObservationsAsync(api, referral.PatientId, stop);
+        var visibleAt = DateTimeOffset.UtcNow;
         _timeline.Step($"visible in the FHIR API: {firstVisible} Observation(s) for patient {referral.PatientId}");
+        PrintTimings(trace, visibleAt);
         output.WriteLine();
         output.WriteLine($"FHIR base URL: http://127.0.0.1:{httpPort}/fhir");
         output.WriteLine($"EMR bearer token (organization {ClinicOrganization}): {token}");
@@ -155,16 +157,41 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
     private void OnTrace(TraceEvent e)
     {
         if (_stopping) return;
+        // The gateway traces every outbox row (results and events such as link-up); the hub traces stored results.
         var what = e.Name switch
         {
-            "received" => $"gateway: last frame of message #{e.Key} received from {e.Instrument}",
-            "committed" => $"gateway: message #{e.Key} from {e.Instrument} committed to the outbox (then ACKed to the analyzer)",
-            "published" => $"gateway: message #{e.Key} published to the broker",
-            "acked" => $"gateway: hub acknowledged message #{e.Key} end to end; outbox row released",
-            "stored" => $"hub: message {e.Key} stored and linked",
+            "received" => $"gateway: outbox #{e.Key} ({e.Instrument}) received",
+            "committed" => $"gateway: outbox #{e.Key} ({e.Instrument}) committed to disk; the analyzer gets its ACK now",
+            "published" => $"gateway: outbox #{e.Key} published to the broker",
+            "acked" => $"gateway: outbox #{e.Key} acknowledged by the hub end to end; row released",
+            "stored" => $"hub: result message {e.Key} stored and linked to the referral",
             _ => null,
         };
         if (what is not null) _timeline.Step(what);
+    }
+
+    /// <summary>For each result the hub stored: how long each hop took, from the trace files.</summary>
+    private void PrintTimings(PipelineTrace trace, DateTimeOffset visibleAt)
+    {
+        var stored = trace.Seen.Where(kv => kv.Key.Event == "stored").OrderBy(kv => kv.Value).ToList();
+        if (stored.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine("result message          received→committed  →published  →stored at hub  →visible in FHIR (first poll)");
+        foreach (var (key, storedAt) in stored)
+        {
+            var seq = key.Key[(key.Key.LastIndexOf(':') + 1)..];
+            string Ms(string ev, DateTimeOffset from, out DateTimeOffset at)
+            {
+                at = trace.Seen.TryGetValue((ev, seq), out var t) ? t : from;
+                return $"{(at - from).TotalMilliseconds,8:0} ms";
+            }
+            if (!trace.Seen.TryGetValue(("received", seq), out var received)) continue;
+            var committed = Ms("committed", received, out var committedAt);
+            var published = Ms("published", committedAt, out var publishedAt);
+            var toStored = $"{(storedAt - publishedAt).TotalMilliseconds,8:0} ms";
+            var toVisible = visibleAt >= storedAt ? $"{(visibleAt - storedAt).TotalMilliseconds,8:0} ms" : "       –";
+            output.WriteLine($"{key.Key,-22} {committed,19} {published,11} {toStored,15} {toVisible,17}");
+        }
     }
 
     private void OnSimulatorLine(string who, string line)
