@@ -22,6 +22,7 @@ namespace EdgeLab.Bench.Outbox;
 internal static class OutboxDrainBenchmark
 {
     private const string GatewayId = "bench-gw01";
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
     public static async Task RunAsync(TextWriter output)
     {
@@ -86,16 +87,24 @@ internal static class OutboxDrainBenchmark
             var live = new List<(long Seq, long CommittedAt)>();
             var liveTask = Task.Run(async () =>
             {
-                for (var i = 0; app.Outbox.PendingRows > 0 && i < 10_000; i++)
+                for (var i = 0; app.Outbox.PendingRows > 0 && sw.Elapsed < Limit; i++)
                 {
                     await Task.Delay(100);
-                    var before = app.Outbox.LastCommittedSequence;
-                    await app.Outbox.CommitAsync(Message("live-1", $"L{i}"), default);
-                    lock (live) live.Add((app.Outbox.LastCommittedSequence, Stopwatch.GetTimestamp()));
-                    _ = before;
+                    // Timed from before the commit: the hub may receive it before CommitAsync has returned here.
+                    var started = Stopwatch.GetTimestamp();
+                    var seq = await app.Outbox.AddEventAsync(new GatewayEvent(EventTypes.TubeScan, "live-1", DateTimeOffset.UtcNow, $"live {i}"));
+                    if (seq is { } s) lock (live) live.Add((s, started));
                 }
             });
-            while (app.Outbox.PendingRows > 0 && sw.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(10);
+            var nextReport = TimeSpan.FromSeconds(5);
+            while (app.Outbox.PendingRows > 0 && sw.Elapsed < Limit)
+            {
+                await Task.Delay(10);
+                if (sw.Elapsed < nextReport) continue;
+                nextReport += TimeSpan.FromSeconds(5);
+                output.WriteLine($"  {sw.Elapsed.TotalSeconds:0} s: hub has {hub.Arrived.Count:N0}, outbox pending {app.Outbox.PendingRows:N0}, in flight {app.Uplink.Dispatcher?.InFlightCount}");
+            }
+            if (app.Outbox.PendingRows > 0) output.WriteLine($"drain NOT finished within {Limit.TotalSeconds:0} s: {app.Outbox.PendingRows:N0} rows still pending");
             var elapsed = sw.Elapsed;
             await liveTask;
             await app.StopAsync();
