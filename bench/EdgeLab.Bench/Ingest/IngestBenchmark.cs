@@ -24,6 +24,9 @@ internal static class IngestBenchmark
     private static readonly string[] CbcCodes =
         ["WBC", "RBC", "HGB", "HCT", "MCV", "MCH", "MCHC", "PLT", "NEUT%", "LYMPH%", "MONO%", "EO%", "BASO%", "NEUT#", "LYMPH#", "MONO#", "EO#", "BASO#", "RDW-SD", "RDW-CV"];
 
+    /// <summary>Typical Sysmex values for <see cref="CbcCodes"/> in the analyzer's units (critical values are the exception, not the load).</summary>
+    private static readonly double[] NormalValues = [6.1, 4.6, 13.8, 41, 89, 30, 340, 250, 58, 30, 8, 3, 0.5, 3.5, 1.8, 0.5, 0.2, 0.03, 45, 13];
+
     public static async Task RunAsync(TextWriter output)
     {
         output.WriteLine("command: bench/run.sh ingest   (edgelab-bench ingest, Release)");
@@ -55,13 +58,23 @@ internal static class IngestBenchmark
             {
                 Patient = new Patient
                 {
-                    Id = StoreEncoding.NewId(), ManagingOrganizationId = "bench-clinic", Snils = Hub.Referrals.Snils.Complete((200_000_000 + i).ToString(CultureInfo.InvariantCulture)),
-                    FamilyName = "Тестов", GivenName = "Пациент", Sex = i % 2 == 0 ? Sex.Female : Sex.Male, BirthDate = new DateOnly(1970 + i % 40, 1, 1),
+                    Id = StoreEncoding.NewId(),
+                    ManagingOrganizationId = "bench-clinic",
+                    Snils = Hub.Referrals.Snils.Complete((200_000_000 + i).ToString(CultureInfo.InvariantCulture)),
+                    FamilyName = "Тестов",
+                    GivenName = "Пациент",
+                    Sex = i % 2 == 0 ? Sex.Female : Sex.Male,
+                    BirthDate = new DateOnly(1970 + i % 40, 1, 1),
                 },
                 Referral = new Referral
                 {
-                    Id = StoreEncoding.NewId(), PatientId = "", OrderingOrganizationId = "bench-clinic", PractitionerName = "Врач", PerformingLabId = "bench-lab",
-                    TestCodes = CbcCodes, Status = ReferralStatus.Active,
+                    Id = StoreEncoding.NewId(),
+                    PatientId = "",
+                    OrderingOrganizationId = "bench-clinic",
+                    PractitionerName = "Врач",
+                    PerformingLabId = "bench-lab",
+                    TestCodes = CbcCodes,
+                    Status = ReferralStatus.Active,
                 },
                 Specimens = [("blood-edta", CbcCodes)],
             });
@@ -92,9 +105,17 @@ internal static class IngestBenchmark
 
     private static ResultMessage Message(long seq, string specimen) => new()
     {
-        MessageId = $"bench-gw01:{seq}", GatewayId = "bench-gw01", Sequence = seq, InstrumentId = "xn-1", Profile = "sysmex-xn", Protocol = "astm", Kind = "patient",
-        SpecimenId = specimen, ReceivedAt = DateTimeOffset.UtcNow, TranscriptSha256 = new string('0', 64),
-        Results = CbcCodes.Select((c, k) => new ResultItem { Code = c, Value = (4 + k % 7 + seq % 10 / 10.0).ToString("F1", CultureInfo.InvariantCulture), Status = "F" }).ToList(),
+        MessageId = $"bench-gw01:{seq}",
+        GatewayId = "bench-gw01",
+        Sequence = seq,
+        InstrumentId = "xn-1",
+        Profile = "sysmex-xn",
+        Protocol = "astm",
+        Kind = "patient",
+        SpecimenId = specimen,
+        ReceivedAt = DateTimeOffset.UtcNow,
+        TranscriptSha256 = new string('0', 64),
+        Results = CbcCodes.Select((c, k) => new ResultItem { Code = c, Value = (NormalValues[k] * (0.95 + seq % 10 / 100.0)).ToString("F2", CultureInfo.InvariantCulture), Status = "F" }).ToList(),
     };
 
     /// <summary>
@@ -125,7 +146,9 @@ internal static class IngestBenchmark
         var clock = Stopwatch.StartNew();
         await using var gw = new MqttClient(new MqttClientOptions
         {
-            Host = broker.Host, Port = broker.Port, ClientId = "bench-gw01",
+            Host = broker.Host,
+            Port = broker.Port,
+            ClientId = "bench-gw01",
             OnMessage = m =>
             {
                 var ack = JsonSerializer.Deserialize(m.Payload.Span, WireJson.Default.AckMessage)!;
@@ -137,7 +160,8 @@ internal static class IngestBenchmark
         await gw.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Ack("bench-gw01") }]);
         Task Publish(long seq) => gw.PublishAsync(new MqttApplicationMessage
         {
-            Topic = Topics.Results("bench-gw01"), Payload = JsonSerializer.SerializeToUtf8Bytes(Message(seq, "00000000013"), WireJson.Default.ResultMessage),
+            Topic = Topics.Results("bench-gw01"),
+            Payload = JsonSerializer.SerializeToUtf8Bytes(Message(seq, "00000000013"), WireJson.Default.ResultMessage),
             UserProperties = [new MqttUserProperty(MessageId.UserPropertyName, $"bench-gw01:{seq}")],
         });
         long killAt = 0, seqAtKill = 0;

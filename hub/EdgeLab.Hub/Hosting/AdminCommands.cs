@@ -34,7 +34,9 @@ internal static class AdminCommands
             await using var scope = await CliScope.OpenAsync(result, ct).ConfigureAwait(false);
             await scope.Store.UpsertOrganizationAsync(new Organization
             {
-                Id = result.GetValue(id)!, Name = result.GetValue(name)!, Kind = result.GetValue(kind) == "lab" ? OrganizationKind.Lab : OrganizationKind.Clinic,
+                Id = result.GetValue(id)!,
+                Name = result.GetValue(name)!,
+                Kind = result.GetValue(kind) == "lab" ? OrganizationKind.Lab : OrganizationKind.Clinic,
                 WebhookUrl = result.GetValue(webhook),
             }, ct).ConfigureAwait(false);
             Console.WriteLine($"organization {result.GetValue(id)} saved");

@@ -112,9 +112,12 @@ internal sealed class IngestPipeline : BackgroundService
             IngestLog.PoisonMessage(_logger, ex, envelope.MessageId?.ToString() ?? "(none)");
             var quarantined = envelope with
             {
-                Kind = EnvelopeKind.Quarantine, QuarantineReason = QuarantineReason.Invalid, QuarantineDetail = "could not be stored: " + ex.GetType().Name,
+                Kind = EnvelopeKind.Quarantine,
+                QuarantineReason = QuarantineReason.Invalid,
+                QuarantineDetail = "could not be stored: " + ex.GetType().Name,
                 RawPayload = envelope.Result is { } r ? JsonSerializer.SerializeToUtf8Bytes(r, WireJson.Default.ResultMessage) : envelope.RawPayload,
-                Result = null, Event = null,
+                Result = null,
+                Event = null,
             };
             Completed([quarantined], await _writer.WriteAsync([quarantined], ct).ConfigureAwait(false));
         }

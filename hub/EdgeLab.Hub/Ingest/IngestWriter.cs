@@ -84,8 +84,13 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
                     {
                         Event = new EventMessage
                         {
-                            MessageId = e.Result.MessageId, GatewayId = e.GatewayId, Sequence = e.Result.Sequence, Type = e.Result.Kind + "-result",
-                            InstrumentId = e.Result.InstrumentId, At = e.Result.ReceivedAt, Text = $"{e.Result.Results.Count} {e.Result.Kind} results",
+                            MessageId = e.Result.MessageId,
+                            GatewayId = e.GatewayId,
+                            Sequence = e.Result.Sequence,
+                            Type = e.Result.Kind + "-result",
+                            InstrumentId = e.Result.InstrumentId,
+                            At = e.Result.ReceivedAt,
+                            Text = $"{e.Result.Results.Count} {e.Result.Kind} results",
                         },
                     });
                     break;

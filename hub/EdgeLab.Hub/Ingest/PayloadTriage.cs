@@ -20,9 +20,15 @@ internal static class PayloadTriage
 
         IngestEnvelope Quarantine(QuarantineReason reason, string detail) => new()
         {
-            Kind = EnvelopeKind.Quarantine, Topic = topic, GatewayId = gatewayId, MessageId = propertyId,
-            QuarantineReason = reason, QuarantineDetail = detail,
-            RawPayload = payload.Length > maxPayloadBytes ? payload[..maxPayloadBytes] : payload, RawLength = payload.Length, ReceivedAt = receivedAt,
+            Kind = EnvelopeKind.Quarantine,
+            Topic = topic,
+            GatewayId = gatewayId,
+            MessageId = propertyId,
+            QuarantineReason = reason,
+            QuarantineDetail = detail,
+            RawPayload = payload.Length > maxPayloadBytes ? payload[..maxPayloadBytes] : payload,
+            RawLength = payload.Length,
+            ReceivedAt = receivedAt,
         };
 
         if (payload.Length > maxPayloadBytes)
@@ -40,24 +46,24 @@ internal static class PayloadTriage
             switch (leaf)
             {
                 case "results":
-                {
-                    var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.ResultMessage)!;
-                    if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
-                    if (m.Results is null || m.InstrumentId is null || m.Profile is null) return Quarantine(QuarantineReason.Invalid, "results, instrumentId or profile missing");
-                    return new IngestEnvelope { Kind = EnvelopeKind.Result, Topic = topic, GatewayId = gatewayId, MessageId = id, Result = m, RawLength = payload.Length, ReceivedAt = receivedAt };
-                }
+                    {
+                        var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.ResultMessage)!;
+                        if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
+                        if (m.Results is null || m.InstrumentId is null || m.Profile is null) return Quarantine(QuarantineReason.Invalid, "results, instrumentId or profile missing");
+                        return new IngestEnvelope { Kind = EnvelopeKind.Result, Topic = topic, GatewayId = gatewayId, MessageId = id, Result = m, RawLength = payload.Length, ReceivedAt = receivedAt };
+                    }
                 case "events":
-                {
-                    var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.EventMessage)!;
-                    if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
-                    return new IngestEnvelope { Kind = EnvelopeKind.Event, Topic = topic, GatewayId = gatewayId, MessageId = id, Event = m, RawLength = payload.Length, ReceivedAt = receivedAt };
-                }
+                    {
+                        var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.EventMessage)!;
+                        if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
+                        return new IngestEnvelope { Kind = EnvelopeKind.Event, Topic = topic, GatewayId = gatewayId, MessageId = id, Event = m, RawLength = payload.Length, ReceivedAt = receivedAt };
+                    }
                 default:
-                {
-                    var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.StatusMessage)!;
-                    if (m.GatewayId != gatewayId) return Quarantine(QuarantineReason.Invalid, $"status names gateway '{Truncate(m.GatewayId)}' on the topic of '{gatewayId}'");
-                    return new IngestEnvelope { Kind = EnvelopeKind.Status, Topic = topic, GatewayId = gatewayId, Status = m, RawPayload = payload, RawLength = payload.Length, ReceivedAt = receivedAt };
-                }
+                    {
+                        var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.StatusMessage)!;
+                        if (m.GatewayId != gatewayId) return Quarantine(QuarantineReason.Invalid, $"status names gateway '{Truncate(m.GatewayId)}' on the topic of '{gatewayId}'");
+                        return new IngestEnvelope { Kind = EnvelopeKind.Status, Topic = topic, GatewayId = gatewayId, Status = m, RawPayload = payload, RawLength = payload.Length, ReceivedAt = receivedAt };
+                    }
             }
         }
         catch (JsonException ex)

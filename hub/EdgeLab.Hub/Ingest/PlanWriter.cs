@@ -22,24 +22,48 @@ internal static class PlanWriter
                 "VALUES (@reason, @mid, @gw, @lab, @inst, @profile, @seq, @sid, @code, @value, @units, @flags, @range, @status, @completed, @received)",
                 plan.Unmatched.Select(u => new
                 {
-                    reason = u.Item.Reason.ToString(), mid = u.Item.MessageId, gw = u.Item.GatewayId, lab = u.Item.LabId, inst = u.Item.InstrumentId, profile = u.Item.Profile,
-                    seq = u.Sequence, sid = u.Item.SpecimenId, code = u.Item.AnalyzerCode, value = u.Item.Value, units = u.Item.Units, flags = List(u.Item.Flags),
-                    range = u.Item.ReferenceRange, status = u.Item.Status, completed = Ms(u.Item.CompletedAt), received = Ms(u.Item.ReceivedAt),
+                    reason = u.Item.Reason.ToString(),
+                    mid = u.Item.MessageId,
+                    gw = u.Item.GatewayId,
+                    lab = u.Item.LabId,
+                    inst = u.Item.InstrumentId,
+                    profile = u.Item.Profile,
+                    seq = u.Sequence,
+                    sid = u.Item.SpecimenId,
+                    code = u.Item.AnalyzerCode,
+                    value = u.Item.Value,
+                    units = u.Item.Units,
+                    flags = List(u.Item.Flags),
+                    range = u.Item.ReferenceRange,
+                    status = u.Item.Status,
+                    completed = Ms(u.Item.CompletedAt),
+                    received = Ms(u.Item.ReceivedAt),
                 }))).ConfigureAwait(false);
         if (plan.Quarantined.Count > 0)
             await c.ExecuteAsync(Cmd(
                 "INSERT INTO quarantine(topic, gateway_id, message_id, reason, detail, payload, payload_length, received_at) VALUES (@topic, @gw, @mid, @reason, @detail, @payload, @len, @at)",
                 plan.Quarantined.Select(q => new
                 {
-                    topic = q.Topic, gw = q.GatewayId, mid = q.MessageId?.ToString(), reason = q.QuarantineReason!.Value.ToString(), detail = q.QuarantineDetail ?? "",
-                    payload = q.RawPayload.ToArray(), len = (long)q.RawLength, at = Ms(q.ReceivedAt),
+                    topic = q.Topic,
+                    gw = q.GatewayId,
+                    mid = q.MessageId?.ToString(),
+                    reason = q.QuarantineReason!.Value.ToString(),
+                    detail = q.QuarantineDetail ?? "",
+                    payload = q.RawPayload.ToArray(),
+                    len = (long)q.RawLength,
+                    at = Ms(q.ReceivedAt),
                 }))).ConfigureAwait(false);
         if (plan.Events.Count > 0)
             await c.ExecuteAsync(Cmd(
                 "INSERT INTO gateway_event(gateway_id, message_id, type, instrument_id, at, text, data_json) VALUES (@gw, @mid, @type, @inst, @at, @text, @data)",
                 plan.Events.Select(e => new
                 {
-                    gw = e.GatewayId, mid = e.MessageId!.Value.ToString(), type = e.Event!.Type, inst = e.Event.InstrumentId, at = Ms(e.Event.At), text = e.Event.Text,
+                    gw = e.GatewayId,
+                    mid = e.MessageId!.Value.ToString(),
+                    type = e.Event!.Type,
+                    inst = e.Event.InstrumentId,
+                    at = Ms(e.Event.At),
+                    text = e.Event.Text,
                     data = e.Event.Data.Count == 0 ? null : JsonSerializer.Serialize(e.Event.Data),
                 }))).ConfigureAwait(false);
         foreach (var s in plan.Statuses)

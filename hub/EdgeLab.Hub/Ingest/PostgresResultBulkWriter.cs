@@ -97,9 +97,9 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
     public async Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct)
     {
         if (plan.Superseded.Count == 0) return;
-        await using var cmd = new NpgsqlCommand("UPDATE lab_result SET is_current = 0, last_updated = @now WHERE id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        // Only the unindexed internal flag changes, so PostgreSQL can update heap-only (HOT), without touching the indexes.
+        await using var cmd = new NpgsqlCommand("UPDATE lab_result SET is_current = 0 WHERE id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
         cmd.Parameters.AddWithValue("ids", plan.Superseded.ToArray());
-        cmd.Parameters.AddWithValue("now", nowMs);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

@@ -59,12 +59,31 @@ internal sealed class ResultLinker(ITestCatalog catalog)
         var id = nextId();
         var result = new LabResult
         {
-            Id = id, SpecimenId = specimen.SpecimenId, ReferralId = specimen.ReferralId, PatientId = specimen.PatientId, PerformingLabId = labId,
-            CatalogCode = test.Code, AnalyzerCode = item.Code, Value = item.Value, Numeric = v.Numeric, Comparator = v.Comparator, Unit = v.Unit,
-            ReferenceLow = v.ReferenceLow, ReferenceHigh = v.ReferenceHigh, ReferenceText = v.ReferenceText ?? item.ReferenceRange,
-            Interpretation = v.Interpretation, AnalyzerFlags = item.Flags, Status = v.Status, EffectiveAt = effective, IssuedAt = now,
-            GatewayId = gatewayId, InstrumentId = instrumentId, MessageId = messageId,
-            SupersedesId = isNewer ? previous?.Id : null, IsCurrent = isNewer, LastUpdated = now,
+            Id = id,
+            SpecimenId = specimen.SpecimenId,
+            ReferralId = specimen.ReferralId,
+            PatientId = specimen.PatientId,
+            PerformingLabId = labId,
+            CatalogCode = test.Code,
+            AnalyzerCode = item.Code,
+            Value = item.Value,
+            Numeric = v.Numeric,
+            Comparator = v.Comparator,
+            Unit = v.Unit,
+            ReferenceLow = v.ReferenceLow,
+            ReferenceHigh = v.ReferenceHigh,
+            ReferenceText = v.ReferenceText ?? item.ReferenceRange,
+            Interpretation = v.Interpretation,
+            AnalyzerFlags = item.Flags,
+            Status = v.Status,
+            EffectiveAt = effective,
+            IssuedAt = now,
+            GatewayId = gatewayId,
+            InstrumentId = instrumentId,
+            MessageId = messageId,
+            SupersedesId = isNewer ? previous?.Id : null,
+            IsCurrent = isNewer,
+            LastUpdated = now,
         };
         if (isNewer)
         {
@@ -79,8 +98,15 @@ internal sealed class ResultLinker(ITestCatalog catalog)
         {
             plan.Notifications.Add(new CriticalNotification
             {
-                Id = 0, OrganizationId = specimen.OrderingOrganizationId, ResultId = id, PatientId = specimen.PatientId, ReferralId = specimen.ReferralId,
-                CatalogCode = test.Code, Interpretation = result.Interpretation!, CreatedAt = now, NextAttemptAt = now,
+                Id = 0,
+                OrganizationId = specimen.OrderingOrganizationId,
+                ResultId = id,
+                PatientId = specimen.PatientId,
+                ReferralId = specimen.ReferralId,
+                CatalogCode = test.Code,
+                Interpretation = result.Interpretation!,
+                CreatedAt = now,
+                NextAttemptAt = now,
             });
         }
         return true;
@@ -89,10 +115,22 @@ internal sealed class ResultLinker(ITestCatalog catalog)
     private static void Hold(BatchPlan plan, ResultMessage message, string labId, ResultItem item, UnmatchedReason reason, DateTimeOffset now) =>
         plan.Unmatched.Add((new UnmatchedResult
         {
-            Id = 0, Reason = reason, MessageId = message.MessageId, GatewayId = message.GatewayId, LabId = labId.Length == 0 ? null : labId,
-            InstrumentId = message.InstrumentId, Profile = message.Profile, SpecimenId = message.SpecimenId?.Trim(), AnalyzerCode = item.Code,
-            Value = item.Value, Units = item.Units, Flags = item.Flags, ReferenceRange = item.ReferenceRange, Status = item.Status,
-            CompletedAt = item.CompletedAt, ReceivedAt = now,
+            Id = 0,
+            Reason = reason,
+            MessageId = message.MessageId,
+            GatewayId = message.GatewayId,
+            LabId = labId.Length == 0 ? null : labId,
+            InstrumentId = message.InstrumentId,
+            Profile = message.Profile,
+            SpecimenId = message.SpecimenId?.Trim(),
+            AnalyzerCode = item.Code,
+            Value = item.Value,
+            Units = item.Units,
+            Flags = item.Flags,
+            ReferenceRange = item.ReferenceRange,
+            Status = item.Status,
+            CompletedAt = item.CompletedAt,
+            ReceivedAt = now,
         }, message.Sequence));
 
     private static int AgeAt(DateOnly birth, DateTimeOffset at)

@@ -100,9 +100,9 @@ internal sealed partial class SqliteResultBulkWriter
         if (plan.Superseded.Count == 0) return;
         await using var cmd = (SqliteCommand)c.CreateCommand();
         cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = "UPDATE lab_result SET is_current = 0, last_updated = $now WHERE id = $id";
+        // Only the internal flag changes (the superseded Observation itself is unchanged), so no indexed column is touched.
+        cmd.CommandText = "UPDATE lab_result SET is_current = 0 WHERE id = $id";
         var id = cmd.Parameters.Add("$id", SqliteType.Integer);
-        cmd.Parameters.AddWithValue("$now", nowMs);
         cmd.Prepare();
         foreach (var s in plan.Superseded)
         {

@@ -30,7 +30,10 @@ internal sealed partial class MqttOrderPublisher(IMqttClient mqtt, IDirectorySto
                 {
                     var result = await mqtt.PublishAsync(new MqttApplicationMessage
                     {
-                        Topic = Topics.Orders(gw.Id), Payload = payload, QualityOfService = MqttQualityOfService.AtLeastOnce, ContentType = "application/json",
+                        Topic = Topics.Orders(gw.Id),
+                        Payload = payload,
+                        QualityOfService = MqttQualityOfService.AtLeastOnce,
+                        ContentType = "application/json",
                     }, cancellationToken).ConfigureAwait(false);
                     if (!result.IsSuccess) OrderFailed(logger, referral.Referral.Id, gw.Id, result.ReasonCode.ToString());
                 }
@@ -54,7 +57,10 @@ internal sealed partial class MqttOrderPublisher(IMqttClient mqtt, IDirectorySto
                 SpecimenId = specimen.Id,
                 Patient = new OrderPatient
                 {
-                    Id = patient.Id, FamilyName = patient.FamilyName, GivenName = patient.GivenName, BirthDate = patient.BirthDate,
+                    Id = patient.Id,
+                    FamilyName = patient.FamilyName,
+                    GivenName = patient.GivenName,
+                    BirthDate = patient.BirthDate,
                     Sex = patient.Sex switch { Sex.Male => "M", Sex.Female => "F", _ => "U" },
                 },
                 Tests = specimen.TestCodes.Select(code =>

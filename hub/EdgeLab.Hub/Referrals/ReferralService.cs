@@ -27,9 +27,16 @@ internal sealed class ReferralService(IReferralStore referrals, IClinicalStore c
 
         var referral = new Referral
         {
-            Id = StoreEncoding.NewId(), PatientId = patient!.Id, OrderingOrganizationId = orderingOrganizationId, PractitionerName = request.PractitionerName.Trim(),
-            PractitionerId = request.PractitionerId, PerformingLabId = request.PerformingLabId, TestCodes = tests.Select(t => t.Code).ToList(),
-            Priority = request.Priority ?? "routine", Status = ReferralStatus.Active, ExternalId = request.ExternalId,
+            Id = StoreEncoding.NewId(),
+            PatientId = patient!.Id,
+            OrderingOrganizationId = orderingOrganizationId,
+            PractitionerName = request.PractitionerName.Trim(),
+            PractitionerId = request.PractitionerId,
+            PerformingLabId = request.PerformingLabId,
+            TestCodes = tests.Select(t => t.Code).ToList(),
+            Priority = request.Priority ?? "routine",
+            Status = ReferralStatus.Active,
+            ExternalId = request.ExternalId,
         };
         var specimens = tests.GroupBy(t => t.SpecimenType).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(t => t.Code).ToList())).ToList();
         var registered = await referrals.RegisterReferralAsync(new NewReferral { Patient = patient, Referral = referral, Specimens = specimens }, cancellationToken).ConfigureAwait(false);

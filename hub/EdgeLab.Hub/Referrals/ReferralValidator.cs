@@ -58,9 +58,15 @@ internal static class ReferralValidator
         if (errors.Count > 0) return (null, tests, errors);
         var patient = new Patient
         {
-            Id = Store.StoreEncoding.NewId(), ManagingOrganizationId = orderingOrganizationId, Snils = snils, OmsPolicy = oms,
-            FamilyName = p!.FamilyName.Trim(), GivenName = p.GivenName.Trim(), MiddleName = string.IsNullOrWhiteSpace(p.MiddleName) ? null : p.MiddleName.Trim(),
-            Sex = ParseSex(p.Sex)!.Value, BirthDate = p.BirthDate,
+            Id = Store.StoreEncoding.NewId(),
+            ManagingOrganizationId = orderingOrganizationId,
+            Snils = snils,
+            OmsPolicy = oms,
+            FamilyName = p!.FamilyName.Trim(),
+            GivenName = p.GivenName.Trim(),
+            MiddleName = string.IsNullOrWhiteSpace(p.MiddleName) ? null : p.MiddleName.Trim(),
+            Sex = ParseSex(p.Sex)!.Value,
+            BirthDate = p.BirthDate,
         };
         return (patient, tests, errors);
 

@@ -20,8 +20,16 @@ internal sealed partial class HubStore
             $"INSERT INTO audit_entry({AuditColumns}) VALUES (@at, @client, @org, @action, @rtype, @rid, @pid, @query, @status, @remote)",
             entries.Select(e => new
             {
-                at = Ms(e.At), client = e.ClientId, org = e.OrganizationId, action = e.Action, rtype = e.ResourceType, rid = e.ResourceId,
-                pid = e.PatientId, query = e.Query, status = (long)e.StatusCode, remote = e.RemoteAddress,
+                at = Ms(e.At),
+                client = e.ClientId,
+                org = e.OrganizationId,
+                action = e.Action,
+                rtype = e.ResourceType,
+                rid = e.ResourceId,
+                pid = e.PatientId,
+                query = e.Query,
+                status = (long)e.StatusCode,
+                remote = e.RemoteAddress,
             }), cancellationToken, tx)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

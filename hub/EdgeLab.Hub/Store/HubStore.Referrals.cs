@@ -84,8 +84,17 @@ internal sealed partial class HubStore
             $"INSERT INTO referral({ReferralColumns}) VALUES (@id, @pid, @org, @pn, @pi, @lab, @tests, @prio, @st, @ext, @now, @now)",
             new
             {
-                id = stored.Id, pid = patient.Id, org = stored.OrderingOrganizationId, pn = stored.PractitionerName, pi = stored.PractitionerId,
-                lab = stored.PerformingLabId, tests = Codes(stored.TestCodes), prio = stored.Priority, st = Enum(stored.Status), ext = stored.ExternalId, now = Ms(now),
+                id = stored.Id,
+                pid = patient.Id,
+                org = stored.OrderingOrganizationId,
+                pn = stored.PractitionerName,
+                pi = stored.PractitionerId,
+                lab = stored.PerformingLabId,
+                tests = Codes(stored.TestCodes),
+                prio = stored.Priority,
+                st = Enum(stored.Status),
+                ext = stored.ExternalId,
+                now = Ms(now),
             }, cancellationToken, tx)).ConfigureAwait(false);
         foreach (var org in new[] { patient.ManagingOrganizationId, stored.OrderingOrganizationId, stored.PerformingLabId }.Distinct())
             await GrantAccessAsync(c, tx, org, patient.Id, cancellationToken).ConfigureAwait(false);
@@ -98,8 +107,14 @@ internal sealed partial class HubStore
                 : await c.ExecuteScalarAsync<long>(Cmd("SELECT nextval('specimen_barcode_seq')", null, cancellationToken, tx)).ConfigureAwait(false);
             var specimen = new Specimen
             {
-                Id = SpecimenBarcode.Issue(sequence), ReferralId = stored.Id, PatientId = patient.Id, Type = type, TestCodes = tests,
-                Status = SpecimenStatus.Issued, Created = now, LastUpdated = now,
+                Id = SpecimenBarcode.Issue(sequence),
+                ReferralId = stored.Id,
+                PatientId = patient.Id,
+                Type = type,
+                TestCodes = tests,
+                Status = SpecimenStatus.Issued,
+                Created = now,
+                LastUpdated = now,
             };
             await c.ExecuteAsync(Cmd(
                 $"INSERT INTO specimen({SpecimenColumns}) VALUES (@id, @rid, @pid, @type, @tests, @st, @col, @now, @now)",
@@ -148,8 +163,18 @@ internal sealed partial class HubStore
             "VALUES (@id, @org, @snils, @oms, @fam, @famn, @giv, @givn, @mid, @sex, @bd, @now, @now)",
             new
             {
-                id = stored.Id, org = stored.ManagingOrganizationId, snils = stored.Snils, oms = stored.OmsPolicy, fam = stored.FamilyName, famn = Norm(stored.FamilyName),
-                giv = stored.GivenName, givn = Norm(stored.GivenName), mid = stored.MiddleName, sex = Sex(stored.Sex), bd = Date(stored.BirthDate), now = Ms(now),
+                id = stored.Id,
+                org = stored.ManagingOrganizationId,
+                snils = stored.Snils,
+                oms = stored.OmsPolicy,
+                fam = stored.FamilyName,
+                famn = Norm(stored.FamilyName),
+                giv = stored.GivenName,
+                givn = Norm(stored.GivenName),
+                mid = stored.MiddleName,
+                sex = Sex(stored.Sex),
+                bd = Date(stored.BirthDate),
+                now = Ms(now),
             }, ct, tx)).ConfigureAwait(false);
         return stored;
     }

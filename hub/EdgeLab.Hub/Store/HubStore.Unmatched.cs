@@ -83,7 +83,12 @@ internal sealed partial class HubStore
             }
             var item = new ResultItem
             {
-                Code = u.analyzer_code, Value = u.value, Units = u.units, Flags = List(u.flags), ReferenceRange = u.reference_range, Status = u.status,
+                Code = u.analyzer_code,
+                Value = u.value,
+                Units = u.units,
+                Flags = List(u.flags),
+                ReferenceRange = u.reference_range,
+                Status = u.status,
                 CompletedAt = Time(u.completed_at),
             };
             var before = plan.Results.Count;

@@ -21,9 +21,17 @@ internal sealed class PatientRow
 
     public Patient ToDomain() => new()
     {
-        Id = id, ManagingOrganizationId = managing_org_id, Snils = snils, OmsPolicy = oms_policy, FamilyName = family_name,
-        GivenName = given_name, MiddleName = middle_name, Sex = Sex(sex), BirthDate = Date(birth_date),
-        Created = Time(created), LastUpdated = Time(last_updated),
+        Id = id,
+        ManagingOrganizationId = managing_org_id,
+        Snils = snils,
+        OmsPolicy = oms_policy,
+        FamilyName = family_name,
+        GivenName = given_name,
+        MiddleName = middle_name,
+        Sex = Sex(sex),
+        BirthDate = Date(birth_date),
+        Created = Time(created),
+        LastUpdated = Time(last_updated),
     };
 }
 
@@ -44,9 +52,18 @@ internal sealed class ReferralRow
 
     public Referral ToDomain() => new()
     {
-        Id = id, PatientId = patient_id, OrderingOrganizationId = ordering_org_id, PractitionerName = practitioner_name,
-        PractitionerId = practitioner_id, PerformingLabId = performing_lab_id, TestCodes = Codes(test_codes), Priority = priority,
-        Status = Enum<ReferralStatus>(status), ExternalId = external_id, Created = Time(created), LastUpdated = Time(last_updated),
+        Id = id,
+        PatientId = patient_id,
+        OrderingOrganizationId = ordering_org_id,
+        PractitionerName = practitioner_name,
+        PractitionerId = practitioner_id,
+        PerformingLabId = performing_lab_id,
+        TestCodes = Codes(test_codes),
+        Priority = priority,
+        Status = Enum<ReferralStatus>(status),
+        ExternalId = external_id,
+        Created = Time(created),
+        LastUpdated = Time(last_updated),
     };
 }
 
@@ -64,8 +81,15 @@ internal sealed class SpecimenRow
 
     public Specimen ToDomain() => new()
     {
-        Id = id, ReferralId = referral_id, PatientId = patient_id, Type = type, TestCodes = Codes(test_codes),
-        Status = Enum<SpecimenStatus>(status), CollectedAt = Time(collected_at), Created = Time(created), LastUpdated = Time(last_updated),
+        Id = id,
+        ReferralId = referral_id,
+        PatientId = patient_id,
+        Type = type,
+        TestCodes = Codes(test_codes),
+        Status = Enum<SpecimenStatus>(status),
+        CollectedAt = Time(collected_at),
+        Created = Time(created),
+        LastUpdated = Time(last_updated),
     };
 }
 
@@ -99,12 +123,31 @@ internal sealed class ResultRow
 
     public LabResult ToDomain() => new()
     {
-        Id = id, SpecimenId = specimen_id, ReferralId = referral_id, PatientId = patient_id, PerformingLabId = lab_id,
-        CatalogCode = catalog_code, AnalyzerCode = analyzer_code, Value = value, Numeric = Dec(numeric_value), Comparator = comparator,
-        Unit = unit, ReferenceLow = Dec(ref_low), ReferenceHigh = Dec(ref_high), ReferenceText = ref_text, Interpretation = interpretation,
-        AnalyzerFlags = List(flags), Status = Enum<ResultStatus>(status), EffectiveAt = Time(effective_at), IssuedAt = Time(issued_at),
-        GatewayId = gateway_id, InstrumentId = instrument_id, MessageId = message_id, SupersedesId = supersedes_id,
-        IsCurrent = is_current != 0, LastUpdated = Time(last_updated),
+        Id = id,
+        SpecimenId = specimen_id,
+        ReferralId = referral_id,
+        PatientId = patient_id,
+        PerformingLabId = lab_id,
+        CatalogCode = catalog_code,
+        AnalyzerCode = analyzer_code,
+        Value = value,
+        Numeric = Dec(numeric_value),
+        Comparator = comparator,
+        Unit = unit,
+        ReferenceLow = Dec(ref_low),
+        ReferenceHigh = Dec(ref_high),
+        ReferenceText = ref_text,
+        Interpretation = interpretation,
+        AnalyzerFlags = List(flags),
+        Status = Enum<ResultStatus>(status),
+        EffectiveAt = Time(effective_at),
+        IssuedAt = Time(issued_at),
+        GatewayId = gateway_id,
+        InstrumentId = instrument_id,
+        MessageId = message_id,
+        SupersedesId = supersedes_id,
+        IsCurrent = is_current != 0,
+        LastUpdated = Time(last_updated),
     };
 }
 
@@ -133,10 +176,25 @@ internal sealed class UnmatchedRow
 
     public UnmatchedResult ToDomain() => new()
     {
-        Id = id, Reason = System.Enum.Parse<UnmatchedReason>(reason), MessageId = message_id, GatewayId = gateway_id, LabId = lab_id,
-        InstrumentId = instrument_id, Profile = profile, SpecimenId = specimen_id, AnalyzerCode = analyzer_code, Value = value,
-        Units = units, Flags = List(flags), ReferenceRange = reference_range, Status = status, CompletedAt = Time(completed_at),
-        ReceivedAt = Time(received_at), ResolvedAt = Time(resolved_at), ResolvedBy = resolved_by, ResolvedResultId = resolved_result_id,
+        Id = id,
+        Reason = System.Enum.Parse<UnmatchedReason>(reason),
+        MessageId = message_id,
+        GatewayId = gateway_id,
+        LabId = lab_id,
+        InstrumentId = instrument_id,
+        Profile = profile,
+        SpecimenId = specimen_id,
+        AnalyzerCode = analyzer_code,
+        Value = value,
+        Units = units,
+        Flags = List(flags),
+        ReferenceRange = reference_range,
+        Status = status,
+        CompletedAt = Time(completed_at),
+        ReceivedAt = Time(received_at),
+        ResolvedAt = Time(resolved_at),
+        ResolvedBy = resolved_by,
+        ResolvedResultId = resolved_result_id,
     };
 }
 
@@ -154,8 +212,15 @@ internal sealed class QuarantineRow
 
     public QuarantinedPayload ToDomain() => new()
     {
-        Id = id, Topic = topic, GatewayId = gateway_id, MessageId = message_id, Reason = System.Enum.Parse<QuarantineReason>(reason),
-        Detail = detail, Payload = payload, PayloadLength = (int)payload_length, ReceivedAt = Time(received_at),
+        Id = id,
+        Topic = topic,
+        GatewayId = gateway_id,
+        MessageId = message_id,
+        Reason = System.Enum.Parse<QuarantineReason>(reason),
+        Detail = detail,
+        Payload = payload,
+        PayloadLength = (int)payload_length,
+        ReceivedAt = Time(received_at),
     };
 }
 
@@ -181,8 +246,12 @@ internal sealed class GatewayRow
 
     public GatewayRecord ToDomain() => new()
     {
-        Id = id, LabId = lab_id, Online = online is { } o ? o != 0 : null, LastStatusAt = Time(last_status_at),
-        LastStatusJson = last_status_json, Created = Time(created),
+        Id = id,
+        LabId = lab_id,
+        Online = online is { } o ? o != 0 : null,
+        LastStatusAt = Time(last_status_at),
+        LastStatusJson = last_status_json,
+        Created = Time(created),
     };
 }
 
@@ -199,7 +268,14 @@ internal sealed class GatewayEventRow
 
     public GatewayEvent ToDomain() => new()
     {
-        Id = id, GatewayId = gateway_id, MessageId = message_id, Type = type, InstrumentId = instrument_id, At = Time(at), Text = text, DataJson = data_json,
+        Id = id,
+        GatewayId = gateway_id,
+        MessageId = message_id,
+        Type = type,
+        InstrumentId = instrument_id,
+        At = Time(at),
+        Text = text,
+        DataJson = data_json,
     };
 }
 
@@ -215,7 +291,13 @@ internal sealed class ApiClientRow
 
     public ApiClient ToDomain() => new()
     {
-        Id = id, Name = name, OrganizationId = org_id, TokenSha256 = token_sha256, Scopes = Codes(scopes), Created = Time(created), RevokedAt = Time(revoked_at),
+        Id = id,
+        Name = name,
+        OrganizationId = org_id,
+        TokenSha256 = token_sha256,
+        Scopes = Codes(scopes),
+        Created = Time(created),
+        RevokedAt = Time(revoked_at),
     };
 }
 
@@ -235,8 +317,17 @@ internal sealed class AuditRow
 
     public AuditEntry ToDomain() => new()
     {
-        Id = id, At = Time(at), ClientId = client_id, OrganizationId = org_id, Action = action, ResourceType = resource_type, ResourceId = resource_id,
-        PatientId = patient_id, Query = query, StatusCode = (int)status_code, RemoteAddress = remote_address,
+        Id = id,
+        At = Time(at),
+        ClientId = client_id,
+        OrganizationId = org_id,
+        Action = action,
+        ResourceType = resource_type,
+        ResourceId = resource_id,
+        PatientId = patient_id,
+        Query = query,
+        StatusCode = (int)status_code,
+        RemoteAddress = remote_address,
     };
 }
 #pragma warning restore CA1812

@@ -19,14 +19,30 @@ public sealed class HubProcessTests
             ["run", "--data", hub.DataDirectory!, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{port}", "--trace-file", trace]);
         await TwoHubNodesTests.WaitForSubscribedAsync(node);
         using var http = new HttpClient();
-        var health = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"));
-        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, await GetHealthAsync(http, port, node));
 
         await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
         await gateway.PublishAsync(Messages.Cbc(1, specimen.Id));
         await gateway.WaitForAcksAsync([1], TimeSpan.FromSeconds(20));
         var line = (await File.ReadAllLinesAsync(trace)).Single();
         Assert.Matches("""^\{"event":"stored","messageId":"lab-1-gw01:1","at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"\}$""", line);
+    }
+
+    /// <summary>Kestrel binds after the hosted services start (the MQTT subscription may come first): poll until it listens.</summary>
+    private static async Task<System.Net.HttpStatusCode> GetHealthAsync(HttpClient http, int port, ChildProcess node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).StatusCode;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !node.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     [Theory]

@@ -34,7 +34,10 @@ public sealed class MosquittoIngestTests
             new MqttOrderPublisher(connection.Client, hub.Store, hub.Catalog, TimeProvider.System, NullLogger<MqttOrderPublisher>.Instance), hub.Time);
         var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
         {
-            Patient = Patients.Sidorov, PractitionerName = "Петров П. П.", PerformingLabId = TestHub.Lab, Tests = ["WBC", "HGB", "PLT"],
+            Patient = Patients.Sidorov,
+            PractitionerName = "Петров П. П.",
+            PerformingLabId = TestHub.Lab,
+            Tests = ["WBC", "HGB", "PLT"],
         });
         Assert.True(registered.Succeeded);
         var specimen = registered.Registered!.Specimens.Single().Id;

@@ -37,7 +37,10 @@ public sealed class ReferralValidationTests
         var errors = Errors(new ReferralRequest
         {
             Patient = Patients.Ivanova with { OmsPolicy = "123", Sex = "x", BirthDate = new DateOnly(2030, 1, 1), FamilyName = " " },
-            PractitionerName = "", PerformingLabId = TestHub.Lab, Tests = ["NOPE"], Priority = "asap",
+            PractitionerName = "",
+            PerformingLabId = TestHub.Lab,
+            Tests = ["NOPE"],
+            Priority = "asap",
         });
         Assert.Equal(
             ["patient.omsPolicy", "patient.familyName", "patient.sex", "patient.birthDate", "practitionerName", "priority", "tests"],

@@ -21,7 +21,10 @@ internal sealed class GatewayPeer : IAsyncDisposable
         GatewayId = gatewayId;
         _client = new MqttClient(new MqttClientOptions
         {
-            Host = host, Port = port, ClientId = gatewayId + "-test", CleanStart = true,
+            Host = host,
+            Port = port,
+            ClientId = gatewayId + "-test",
+            CleanStart = true,
             OnMessage = OnMessageAsync,
         });
     }
@@ -49,7 +52,9 @@ internal sealed class GatewayPeer : IAsyncDisposable
     {
         var result = await _client.PublishAsync(new MqttApplicationMessage
         {
-            Topic = topic, Payload = payload, QualityOfService = MqttQualityOfService.AtLeastOnce,
+            Topic = topic,
+            Payload = payload,
+            QualityOfService = MqttQualityOfService.AtLeastOnce,
             UserProperties = messageId is null ? [] : [new MqttUserProperty(MessageId.UserPropertyName, messageId)],
         });
         Assert.True(result.IsSuccess, result.ReasonCode.ToString());

@@ -74,12 +74,19 @@ internal sealed class TestHub : IAsyncDisposable
         Assert.Empty(errors);
         var referral = new Referral
         {
-            Id = StoreEncoding.NewId(), PatientId = p!.Id, OrderingOrganizationId = Clinic, PractitionerName = request.PractitionerName, PerformingLabId = Lab,
-            TestCodes = defs.Select(t => t.Code).ToList(), Status = ReferralStatus.Active, ExternalId = externalId,
+            Id = StoreEncoding.NewId(),
+            PatientId = p!.Id,
+            OrderingOrganizationId = Clinic,
+            PractitionerName = request.PractitionerName,
+            PerformingLabId = Lab,
+            TestCodes = defs.Select(t => t.Code).ToList(),
+            Status = ReferralStatus.Active,
+            ExternalId = externalId,
         };
         return await Store.RegisterReferralAsync(new NewReferral
         {
-            Patient = p, Referral = referral,
+            Patient = p,
+            Referral = referral,
             Specimens = defs.GroupBy(t => t.SpecimenType).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(t => t.Code).ToList())).ToList(),
         });
     }
