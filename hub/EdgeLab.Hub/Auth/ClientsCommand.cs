@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using EdgeLab.Hub.Domain;
-using EdgeLab.Hub.Hosting;
 using EdgeLab.Hub.Fhir;
+using EdgeLab.Hub.Hosting;
 
 namespace EdgeLab.Hub.Auth;
 

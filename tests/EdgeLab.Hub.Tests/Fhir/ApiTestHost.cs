@@ -79,7 +79,12 @@ internal sealed class ApiTestHost : IAsyncDisposable
         var token = ApiTokens.Generate();
         await hub.Store.AddApiClientAsync(new ApiClient
         {
-            Id = id, Name = id, OrganizationId = organization, TokenSha256 = ApiTokens.Hash(token), Scopes = scopes, Created = DateTimeOffset.UtcNow,
+            Id = id,
+            Name = id,
+            OrganizationId = organization,
+            TokenSha256 = ApiTokens.Hash(token),
+            Scopes = scopes,
+            Created = DateTimeOffset.UtcNow,
         });
         return token;
     }
