@@ -1,6 +1,7 @@
 using EdgeLab.Bench.Decode;
 using EdgeLab.Bench.Footprint;
 using EdgeLab.Bench.Hl7;
+using EdgeLab.Bench.Ingest;
 using EdgeLab.Bench.Link;
 using EdgeLab.Bench.Mqtt;
 using EdgeLab.Bench.Outbox;
@@ -13,6 +14,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("hl7", "HL7 v2 from MLLP bytes to segments and fields (MB/s, messages/s)", o => { Hl7DecodeBenchmark.Run(o); return Task.CompletedTask; }),
     ("mqtt", "QoS 1 publish throughput of our MQTT 5 client vs MQTT.js against the same Mosquitto", o => MqttPublishBenchmark.RunAsync(o)),
     ("outbox", "outbox commit rate and a 100k-message backlog drained end-to-end acked, live latency meanwhile", o => OutboxDrainBenchmark.RunAsync(o)),
+    ("ingest", "hub ingest results/s on SQLite and PostgreSQL, and failover time after a hub node is killed", o => IngestBenchmark.RunAsync(o)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
 };
 
