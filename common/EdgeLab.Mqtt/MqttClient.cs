@@ -25,6 +25,8 @@ public sealed partial class MqttClient : IMqttClient
     private MqttConnection? _connection;
     private volatile MqttConnectionState _state = MqttConnectionState.Disconnected;
     private Task _supervisor = Task.CompletedTask;
+    // The delivery loop of the newest connection; the next one chains onto it (see MqttConnection's previousDelivery).
+    private Task _lastDelivery = Task.CompletedTask;
     private string _clientId;
     private int _started;
 
@@ -105,6 +107,8 @@ public sealed partial class MqttClient : IMqttClient
             _ready.Task.Exception?.Handle(_ => true);
         }
         _session.Stop(stopped);
+        // Publishes made from inside a handler have just failed, so the handler can finish; after this no handler runs.
+        await _lastDelivery.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _state = MqttConnectionState.Stopped;
         MqttClientLog.Stopped(_logger, reason);
     }
@@ -142,7 +146,7 @@ public sealed partial class MqttClient : IMqttClient
                 throw new MqttConnectionLostException($"Could not open the transport within {_options.ConnectTimeout}", ex);
             }
         }
-        var connection = new MqttConnection(stream, _options, _session, _logger);
+        var connection = new MqttConnection(stream, _options, _session, _logger, _lastDelivery);
         ConnAckPacket connAck;
         try
         {
@@ -152,6 +156,10 @@ public sealed partial class MqttClient : IMqttClient
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            _lastDelivery = connection.DeliveryCompletion;
         }
         if (connAck.Properties.AssignedClientIdentifier is { } assigned) _clientId = assigned;
         var inFlight = _session.InFlightCount;

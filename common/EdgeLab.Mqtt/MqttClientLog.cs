@@ -43,4 +43,7 @@ internal static partial class MqttClientLog
 
     [LoggerMessage(13, LogLevel.Error, "MQTT event handler {Event} threw")]
     public static partial void EventHandlerFailed(ILogger logger, Exception exception, string @event);
+
+    [LoggerMessage(14, LogLevel.Warning, "MQTT server sent more than our Receive Maximum ({ReceiveMaximum}) unacknowledged QoS 1 messages; accepting them (Mosquitto 2.0 does this). Upgrade the broker or raise the client's Receive Maximum")]
+    public static partial void ReceiveMaximumOverrun(ILogger logger, int receiveMaximum);
 }

@@ -17,6 +17,7 @@ internal sealed partial class MqttConnection
     {
         try
         {
+            await _previousDelivery.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await foreach (var publish in _inbound.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
                 var reason = MqttPubAckReasonCode.Success;

@@ -11,6 +11,7 @@ namespace EdgeLab.Mqtt.Connection;
 internal sealed partial class MqttConnection
 {
     private int _inboundUnacknowledged;
+    private int _receiveMaximumOverrun;
 
     private async Task ReadLoopAsync()
     {
@@ -133,9 +134,16 @@ internal sealed partial class MqttConnection
             // We never subscribe above QoS 1, so the server may not send QoS 2 (§3.8.4: delivered QoS ≤ granted QoS).
             throw new MqttProtocolException("Protocol error: QoS 2 PUBLISH on a connection that never subscribed at QoS 2", MqttDisconnectReasonCode.ProtocolError);
         if (publish.QoS == MqttQualityOfService.AtLeastOnce
-            && Interlocked.Increment(ref _inboundUnacknowledged) > _options.ReceiveMaximum)
-            // More unacknowledged QoS 1 publishes than our Receive Maximum [MQTT-3.3.4-9]: DISCONNECT 0x93 (§3.3.4).
-            throw new MqttProtocolException("Receive Maximum exceeded by the server", MqttDisconnectReasonCode.ReceiveMaximumExceeded);
+            && Interlocked.Increment(ref _inboundUnacknowledged) > _options.ReceiveMaximum
+            && Interlocked.Exchange(ref _receiveMaximumOverrun, 1) == 0)
+        {
+            // The server sent more unacknowledged QoS 1 publishes than our Receive Maximum, which it must not
+            // [MQTT-3.3.4-9]. §3.3.4 has the client DISCONNECT with 0x93 — but Mosquitto 2.0.11 (Debian's, the one we
+            // deploy) does this under load whenever a handler is slower than the flow, and a client that disconnects
+            // gets the same flood on resume: a reconnect loop that delivers nothing. Accepting costs only memory for
+            // messages the server has already sent; said once per connection.
+            MqttClientLog.ReceiveMaximumOverrun(_logger, _options.ReceiveMaximum);
+        }
         _inbound.Writer.TryWrite(publish);
     }
 }

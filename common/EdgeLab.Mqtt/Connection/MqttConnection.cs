@@ -29,10 +29,17 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private Task _deliveryLoop = Task.CompletedTask;
+    private readonly Task _previousDelivery;
     private int _closed;
 
-    public MqttConnection(Stream stream, MqttClientOptions options, SessionState session, ILogger logger)
+    /// <param name="previousDelivery">
+    /// The delivery loop of the connection before this one. Delivery here starts only after it has ended, so the
+    /// application's handler runs one message at a time, in order, across reconnects — without the reconnect having to
+    /// wait for a handler (a handler may itself be waiting for a PUBACK that only the next connection can bring).
+    /// </param>
+    public MqttConnection(Stream stream, MqttClientOptions options, SessionState session, ILogger logger, Task? previousDelivery = null)
     {
+        _previousDelivery = previousDelivery ?? Task.CompletedTask;
         _stream = stream;
         _options = options;
         _session = session;
@@ -53,6 +60,9 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     public Task<MqttDisconnectedInfo> Completion => _completion.Task;
 
     public bool IsOpen => Volatile.Read(ref _closed) == 0;
+
+    /// <summary>Ends when the last message handed to the application's handler on this connection has been handled.</summary>
+    public Task DeliveryCompletion => _deliveryLoop;
 
     /// <summary>The server's CONNACK, once received.</summary>
     public ConnAckPacket? ConnAck { get; private set; }
@@ -132,12 +142,17 @@ internal sealed partial class MqttConnection : IAsyncDisposable
         _completion.TrySetResult(new MqttDisconnectedInfo(reason, serverReason, exception));
     }
 
+    /// <summary>
+    /// Closes and waits for the reader and writer. Not for the delivery loop: it runs application code, which may be
+    /// waiting on this client (a publish from inside a handler); <see cref="DeliveryCompletion"/> is awaited by whoever
+    /// can unblock it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Close("disposed", null, null);
         try
         {
-            await Task.WhenAll(_readLoop, _writeLoop, _deliveryLoop).ConfigureAwait(false);
+            await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {

@@ -86,7 +86,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         var applier = new ConfigApplier(runtime, pipelines, outbox, () => _ = uplink?.PublishStatusAsync(online: true), loggers.CreateLogger("EdgeLab.Gateway.Management"));
         var mqttFactory = options.MqttClientFactory ?? ((o, l) => new MqttClient(o, l));
         uplink = new UplinkService(runtime, outbox, orders, commands, applier,
-            (mqttLog, onMessage) => mqttFactory(MqttOptionsFactory.Create(runtime.Config, onMessage, options.MqttTime ?? time), mqttLog), trace, loggers);
+            (mqttLog, onMessage) => mqttFactory(MqttOptionsFactory.Create(runtime.Config, onMessage, options.MqttTime ?? time), mqttLog), trace, loggers,
+            options.MqttTime ?? time);
         return new GatewayApp(runtime, outbox, orders, pipelines, uplink, trace, logs, log);
     }
 

@@ -26,8 +26,8 @@ internal static class MqttOptionsFactory
             SessionExpirySeconds = SessionExpirySeconds,
             KeepAliveSeconds = (ushort)config.Mqtt.KeepAliveSeconds,
             // The broker resends everything queued for our session at once on resume (hub acks piled up while we were
-            // offline); Mosquitto 2.0 was seen exceeding a small Receive Maximum there, which the client must treat as a
-            // protocol error — a reconnect loop. Acks and orders are small and handled quickly, so accept the most.
+            // offline). Acks and orders are small and handled quickly, so accept the most; Mosquitto 2.0 exceeds a
+            // smaller value anyway (the client tolerates that with a warning).
             ReceiveMaximum = ushort.MaxValue,
             Will = new MqttWill
             {

@@ -28,6 +28,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
     private readonly ILogger _mqttLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly InboundRouter _router;
+    private readonly TimeProvider _connectionTime;
     private IMqttClient? _client;
     private OutboxDispatcher? _dispatcher;
     private Task _dispatcherTask = Task.CompletedTask;
@@ -36,9 +37,13 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
     private ITimer? _purge;
 
     public UplinkService(GatewayRuntime runtime, OutboxStore outbox, SqliteOrderCache orders, CommandHandler commands, ConfigApplier config,
-        Func<ILogger, Func<MqttReceivedMessage, ValueTask>, IMqttClient> clientFactory, PipelineTrace trace, ILoggerFactory loggers)
+        Func<ILogger, Func<MqttReceivedMessage, ValueTask>, IMqttClient> clientFactory, PipelineTrace trace, ILoggerFactory loggers,
+        TimeProvider? connectionTime = null)
     {
         _runtime = runtime;
+        // Connection timing (the first connect's retries) runs on the MQTT client's clock, like its own reconnects;
+        // the runtime clock stamps messages and drives heartbeats.
+        _connectionTime = connectionTime ?? runtime.Time;
         _outbox = outbox;
         _clientFactory = clientFactory;
         _trace = trace;
@@ -101,7 +106,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
             }
             try
             {
-                await Task.Delay(delay, _runtime.Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _connectionTime, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -143,8 +148,11 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
     {
         var config = _runtime.Config;
         GatewayLog.UplinkConnected(_log, config.Mqtt.Host, config.Mqtt.Port, info.SessionPresent, info.ServerReceiveMaximum);
-        _dispatcher?.OnConnected(info);
-        _ = SubscribeAndAnnounceAsync();
+        // A resumed session kept our subscriptions: drain at once. A new one must subscribe first, or the hub's acks
+        // for the first messages could reach the broker before our subscription and be dropped (then resent only
+        // after the ack timeout).
+        if (info.SessionPresent) _dispatcher?.OnConnected(info);
+        _ = SubscribeAndAnnounceAsync(info);
     }
 
     private void OnDisconnected(MqttDisconnectedInfo info)
@@ -153,7 +161,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
         _dispatcher?.OnDisconnected();
     }
 
-    private async Task SubscribeAndAnnounceAsync()
+    private async Task SubscribeAndAnnounceAsync(MqttConnectedInfo info)
     {
         var gw = _runtime.Config.GatewayId;
         try
@@ -171,6 +179,8 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
         {
             GatewayLog.StatusPublishFailed(_log, $"subscribe failed: {ex.Message}");
         }
+        // Drain even if subscribing failed: unacked rows are resent after the ack timeout, so nothing is lost.
+        if (!info.SessionPresent && _client!.State == MqttConnectionState.Connected) _dispatcher?.OnConnected(info);
         await PublishStatusAsync(online: true).ConfigureAwait(false);
     }
 

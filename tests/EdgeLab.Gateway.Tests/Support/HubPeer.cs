@@ -31,9 +31,12 @@ internal sealed class HubPeer : IAsyncDisposable
             ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
             OnMessage = OnMessageAsync,
-        });
+        }, Logs.CreateLogger("hub-peer"));
         _client.Connected += info => _ = SubscribeAsync();
     }
+
+    /// <summary>What the hub's MQTT client logged (shown when a test fails).</summary>
+    public EdgeLab.Gateway.Hosting.LogRing Logs { get; } = new(100_000);
 
     /// <summary>Message id → how many times it arrived (results and events).</summary>
     public ConcurrentDictionary<string, int> Received { get; } = new();

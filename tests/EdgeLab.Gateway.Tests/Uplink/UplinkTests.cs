@@ -31,7 +31,7 @@ public sealed class UplinkTests
         Assert.Equal(3, gw.App.Outbox.PendingRows);
 
         await hub.AckAsync(1, 2);
-        await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 1, "two rows removed on the hub's ack");
+        await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 1, () => $"two rows removed on the hub's ack (gateway log {string.Join('\n', gw.App.Logs.Tail(20))}, hub log {string.Join('\n', hub.Logs.Tail(20))})");
         Assert.Equal(3, Assert.Single(gw.App.Outbox.Reader.ReadPending(1, 10)).Sequence);
         var trace = File.ReadAllLines(gw.TracePath);
         Assert.Contains(trace, l => l.Contains("\"event\":\"acked\",\"seq\":2,\"instrument\":\"xn-1\""));
@@ -53,7 +53,7 @@ public sealed class UplinkTests
         await Eventually.TrueAsync(() => hub.Received.GetValueOrDefault("test-gw01:1") == 2, "the same message id again after the timeout");
 
         await hub.AckAsync(1);
-        await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 0, "row removed on ack");
+        await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 0, () => $"row removed on ack (gateway log {string.Join('\n', gw.App.Logs.Tail(20))}, hub log {string.Join('\n', hub.Logs.Tail(20))})");
         time.Advance(TimeSpan.FromSeconds(61));
         await hub.AckAsync(1); // a repeated ack is harmless
         Assert.Equal(0, gw.App.Outbox.PendingRows);
@@ -62,24 +62,32 @@ public sealed class UplinkTests
     [Fact]
     public async Task With_the_broker_down_the_outbox_grows_and_the_status_shows_depth_and_age_on_reconnect()
     {
-        var port = FreeTcpPort.Next();
-        await using var gw = await GatewayUnderTest.StartAsync(port);
+        // The broker is started once to own a port, then killed: the gateway starts against a port nothing listens on.
+        await using var broker = await MosquittoProcess.StartAsync();
+        await broker.KillAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, time);
         for (var i = 0; i < 5; i++)
             Assert.Equal(CommitOutcome.Committed, await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", $"S{i}"), default));
         Assert.Equal(5, gw.App.Outbox.PendingRows);
-        var built = gw.App.Uplink.Status.Build(online: true);
-        Assert.Equal(5, built.OutboxDepth);
+        Assert.Equal(5, gw.App.Uplink.Status.Build(online: true).OutboxDepth);
 
-        await Task.Delay(300); // the oldest message must have an age to report
-        await using var broker = await MosquittoProcess.StartAsync(port: port);
+        time.Advance(TimeSpan.FromSeconds(7)); // the oldest message is now 7 s old on the gateway's clock
+        await broker.RestartAsync();
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
         await Eventually.TrueAsync(() => hub.Statuses().Any(s => s.Online), "online status", TimeSpan.FromSeconds(30));
         var status = hub.Statuses().First(s => s.Online);
+        // Nothing is acked (autoAck off), so depth and age stay what they were whether or not the drain has begun.
         Assert.Equal(5, status.OutboxDepth);
-        Assert.True(status.OldestUnsentAgeSeconds > 0.2, $"age {status.OldestUnsentAgeSeconds}");
+        Assert.Equal(7.0, status.OldestUnsentAgeSeconds);
         Assert.Equal(1, status.ConfigVersion);
         Assert.NotNull(status.DiskFreeBytes);
-        await Eventually.TrueAsync(() => hub.Received.Count == 5, "backlog drained to the hub");
+        // The gateway may have published the backlog before the hub subscribed (the broker drops those); the ack
+        // timeout (60 s) brings them again. The resend check runs on a 15 s tick, so one more tick after the timeout
+        // makes sure a check sees the clock past it.
+        time.Advance(TimeSpan.FromSeconds(61));
+        time.Advance(TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(() => hub.Received.Count == 5, () => $"backlog drained to the hub (has {hub.Received.Count}; in flight {gw.App.Uplink.Dispatcher!.InFlightCount}, now {time.GetUtcNow():O}, trace {File.ReadAllText(gw.TracePath)} gateway log {string.Join('\n', gw.App.Logs.Tail(20))}, hub log {string.Join('\n', hub.Logs.Tail(20))})");
     }
 
     [Fact]
@@ -92,13 +100,13 @@ public sealed class UplinkTests
         for (var i = 0; i < total; i++)
             await gw.App.Outbox.CommitAsync(TestMessages.Result($"xn-{i % 4}", $"S{i}"), default);
 
-        await Eventually.TrueAsync(() => hub.Received.Count > 200, "drain under way");
+        await Eventually.TrueAsync(() => hub.Received.Count > 200, () => $"drain under way (hub has {hub.Received.Count}, gateway log {string.Join('\n', gw.App.Logs.Tail(10))}, hub log {string.Join("\n", hub.Logs.Tail(100_000).Take(25))})");
         await broker.KillAsync();
         await Task.Delay(200);
         await broker.RestartAsync();
 
         await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 0,
-            () => $"every row acked by the hub (pending {gw.App.Outbox.PendingRows}, in flight {gw.App.Uplink.Dispatcher!.InFlightCount}, hub has {hub.Received.Count}, client in flight {((EdgeLab.Mqtt.MqttClient)gw.App.Uplink.Client!).InFlightCount}, gw {gw.App.Uplink.Client!.State}, hub {hub.Client.State}, gateway log {string.Join('\n', gw.App.Logs.Tail(30))})", TimeSpan.FromSeconds(60));
+            () => $"every row acked by the hub (pending {gw.App.Outbox.PendingRows}, in flight {gw.App.Uplink.Dispatcher!.InFlightCount}, hub has {hub.Received.Count}, client in flight {((EdgeLab.Mqtt.MqttClient)gw.App.Uplink.Client!).InFlightCount}, gw {gw.App.Uplink.Client!.State}, hub {hub.Client.State}, gateway log {string.Join('\n', gw.App.Logs.Tail(3))}, hub log {string.Join('\n', hub.Logs.Tail(30))})", TimeSpan.FromSeconds(60));
         var expected = Enumerable.Range(1, total).Select(s => $"test-gw01:{s}").ToHashSet();
         Assert.Equal(total, hub.Received.Count);
         Assert.True(expected.SetEquals(hub.Received.Keys), "the hub holds exactly the outbox's message ids");
