@@ -154,7 +154,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         var code = ResultFields.ReadCode(testId, _profile.TestCode)
             ?? throw record.Record.Error("result without a test code", ResultRecord.UniversalTestId);
         var value = ResultFields.ReadValue(record.ValueField, layout.Value);
-        var (numeric, comparator) = Lis2Value.Parse(value);
+        var (numeric, comparator) = ResultNumber.Parse(value);
         DateTimeOffset? completed = null;
         foreach (var field in layout.TimeFields)
         {

@@ -1,3 +1,4 @@
+using EdgeLab.Instruments.Message;
 using EdgeLab.Instruments.Message.Lis2;
 
 namespace EdgeLab.Instruments.Tests.Lis2;
@@ -12,9 +13,11 @@ public class Lis2ValueTests
     [InlineData(">1000", 1000, ">")]
     [InlineData("-2.0", -2.0, null)]
     [InlineData(" 8.1 ", 8.1, null)]
+    [InlineData("<> 3", 3, "<>")]
+    [InlineData("=7", 7, "=")]
     public void Numbers_and_comparators(string value, double number, string? comparator)
     {
-        var (numeric, comp) = Lis2Value.Parse(value);
+        var (numeric, comp) = ResultNumber.Parse(value);
         Assert.Equal((decimal)number, numeric);
         Assert.Equal(comparator, comp);
     }
@@ -29,7 +32,7 @@ public class Lis2ValueTests
     [InlineData("1.0000+002+1.0")]
     [InlineData("1e5")]
     [InlineData("1,5")]
-    public void Text_values_have_no_number(string? value) => Assert.Equal((null, null), Lis2Value.Parse(value));
+    public void Text_values_have_no_number(string? value) => Assert.Equal((null, null), ResultNumber.Parse(value));
 
     [Theory]
     [InlineData("20200407151558", 2020, 4, 7, 15, 15, 58)]

@@ -10,23 +10,10 @@ namespace EdgeLab.Instruments.Message.Hl7;
 /// </summary>
 internal static class Hl7NumericValue
 {
-    private static readonly string[] Comparators = [">=", "<=", "<>", ">", "<", "="];
-
     public static (decimal? Numeric, string? Comparator) Read(string valueType, Hl7Value field)
     {
         if (valueType.Equals("NM", StringComparison.OrdinalIgnoreCase))
-        {
-            var text = field.Repetition(0).ToString().Trim();
-            string? comparator = null;
-            foreach (var c in Comparators)
-            {
-                if (!text.StartsWith(c, StringComparison.Ordinal)) continue;
-                comparator = c;
-                text = text[c.Length..].TrimStart();
-                break;
-            }
-            return TryNumber(text, out var n) ? (n, comparator) : (null, null);
-        }
+            return ResultNumber.Parse(field.Repetition(0).ToString());
         if (valueType.Equals("SN", StringComparison.OrdinalIgnoreCase))
         {
             var comparator = field.Component(1).ToString().Trim();
