@@ -21,6 +21,11 @@ internal sealed class ConfigApplier(GatewayRuntime runtime, InstrumentPipelines 
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    // The version last refused (invalid or rolled back). The hub's document is retained, so it comes again on every
+    // reconnect; trying a rolled-back one again would take working instruments down for the whole wait each time.
+    // The hub sends a new version to try again.
+    private long _refusedVersion;
+
     /// <summary>Outcome of the last attempt, for tests and logs.</summary>
     public string? LastOutcome { get; private set; }
 
@@ -56,7 +61,7 @@ internal sealed class ConfigApplier(GatewayRuntime runtime, InstrumentPipelines 
         }
         var current = runtime.Config;
         // The retained document comes again on every subscribe: the same version is already in force.
-        if (message.Version <= current.ConfigVersion) return;
+        if (message.Version <= current.ConfigVersion || message.Version == _refusedVersion) return;
 
         GatewayConfig desired;
         try
@@ -86,9 +91,12 @@ internal sealed class ConfigApplier(GatewayRuntime runtime, InstrumentPipelines 
         var missing = await WaitUpAsync(mustComeUp, timeout, cancellationToken).ConfigureAwait(false);
         if (missing.Count > 0)
         {
+            // The file on disk was never touched, so a power cut during the wait also comes back with the old configuration.
             runtime.ReplaceConfig(current);
             await pipelines.ReplaceAsync(current).ConfigureAwait(false);
-            await RejectAsync(message.Version, [$"rolled back to version {current.ConfigVersion}: instrument(s) {string.Join(", ", missing)} did not come back up within {timeout.TotalSeconds:0} s"]).ConfigureAwait(false);
+            await RejectAsync(message.Version,
+                [$"rolled back to version {current.ConfigVersion}: instrument(s) {string.Join(", ", missing)} did not come back up within {timeout.TotalSeconds:0} s"],
+                rolledBackTo: current.ConfigVersion).ConfigureAwait(false);
             return;
         }
         if (runtime.ConfigPath is { } path) WriteAtomically(path, GatewayConfigLoader.Serialize(desired));
@@ -102,33 +110,43 @@ internal sealed class ConfigApplier(GatewayRuntime runtime, InstrumentPipelines 
     /// <summary>Waits until every instrument in <paramref name="ids"/> reports link up; returns those that did not in time.</summary>
     private async Task<List<string>> WaitUpAsync(List<string> ids, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var changed = new SemaphoreSlim(0);
+        using var changed = new SemaphoreSlim(0);
         void OnChange() => changed.Release();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         runtime.LinksChanged += OnChange;
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(timeout, runtime.Time, deadline.Token);
             while (true)
             {
                 var missing = ids.Where(id => !runtime.IsUp(id)).ToList();
                 if (missing.Count == 0 || timer.IsCompleted) return missing;
                 await Task.WhenAny(changed.WaitAsync(deadline.Token), timer).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         finally
         {
             runtime.LinksChanged -= OnChange;
+            // Disarms the timer and releases the waiter: neither may outlive the attempt.
+            await deadline.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task RejectAsync(long version, IReadOnlyList<string> errors)
+    /// <param name="rolledBackTo">The version in force again after a rollback; null when the document was refused before anything changed.</param>
+    private async Task RejectAsync(long version, IReadOnlyList<string> errors, long? rolledBackTo = null)
     {
         var text = string.Join("; ", errors);
-        LastOutcome = "rejected: " + text;
+        if (version > 0) _refusedVersion = version;
+        LastOutcome = (rolledBackTo is null ? "rejected: " : "rolled back: ") + text;
         GatewayLog.ConfigRejected(log, version, text);
-        await outbox.AddEventAsync(new GatewayEvent(EventTypes.ConfigRejected, null, runtime.Time.GetUtcNow(), text.Length > 2000 ? text[..2000] : text,
-            new Dictionary<string, string> { ["version"] = version.ToString(CultureInfo.InvariantCulture) })).ConfigureAwait(false);
+        var data = new Dictionary<string, string>
+        {
+            ["version"] = version.ToString(CultureInfo.InvariantCulture),
+            ["outcome"] = rolledBackTo is null ? "rejected" : "rolled-back",
+            ["inForce"] = runtime.Config.ConfigVersion.ToString(CultureInfo.InvariantCulture),
+        };
+        await outbox.AddEventAsync(new GatewayEvent(EventTypes.ConfigRejected, null, runtime.Time.GetUtcNow(), text.Length > 2000 ? text[..2000] : text, data)).ConfigureAwait(false);
         statusChanged();
     }
 

@@ -20,10 +20,15 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     public string ConfigPath { get; }
     public string GatewayId => App.Runtime.Config.GatewayId;
 
-    public static async Task<GatewayUnderTest> StartAsync(int brokerPort, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000)
+    /// <param name="configure">Changes the starting configuration (e.g. adds instruments).</param>
+    /// <param name="profiles">Dialect profiles copied from firmware-config/instruments into the gateway's profiles directory.</param>
+    public static async Task<GatewayUnderTest> StartAsync(int brokerPort, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000,
+        Func<GatewayConfig, GatewayConfig>? configure = null, IReadOnlyList<string>? profiles = null)
     {
         var dir = new ScratchDirectory("gw-app");
         Directory.CreateDirectory(dir.File("profiles"));
+        foreach (var profile in profiles ?? [])
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "firmware-config", "instruments", profile + ".yaml"), Path.Combine(dir.File("profiles"), profile + ".yaml"));
         var config = new GatewayConfig
         {
             ConfigVersion = 1,
@@ -33,6 +38,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             Mqtt = new MqttConfig { Host = "127.0.0.1", Port = brokerPort, KeepAliveSeconds = 30 },
             Outbox = new OutboxConfig { AckTimeoutSeconds = ackTimeoutSeconds, MaxRows = maxRows },
         };
+        if (configure is not null) config = configure(config);
         var path = dir.File("gateway.json");
         await File.WriteAllTextAsync(path, GatewayConfigLoader.Serialize(config));
         var logs = new LogRing();
