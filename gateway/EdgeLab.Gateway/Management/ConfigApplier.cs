@@ -110,7 +110,9 @@ internal sealed class ConfigApplier(GatewayRuntime runtime, InstrumentPipelines 
     /// <summary>Waits until every instrument in <paramref name="ids"/> reports link up; returns those that did not in time.</summary>
     private async Task<List<string>> WaitUpAsync(List<string> ids, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var changed = new SemaphoreSlim(0);
+        // Not disposed: a link runner may still be inside OnChange when we unsubscribe, and Release on a disposed
+        // semaphore would throw into it.
+        var changed = new SemaphoreSlim(0);
         void OnChange() => changed.Release();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         runtime.LinksChanged += OnChange;

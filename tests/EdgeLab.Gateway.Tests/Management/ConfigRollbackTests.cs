@@ -19,6 +19,9 @@ public sealed class ConfigRollbackTests
     private const string GatewayId = "test-gw01";
     private const string InstrumentId = "c311";
 
+    /// <summary>Deadline for steps that cross the broker twice; the machine may be loaded.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
     /// <summary>Answers nothing: the analyzer only sends.</summary>
     private sealed class SendOnlyHandler : IAstmMessageHandler
     {
@@ -49,7 +52,7 @@ public sealed class ConfigRollbackTests
         {
             await Eventually.TrueAsync(() => gw.App.Runtime.IsUp(InstrumentId), "instrument up on the pseudo-terminal");
             await SendResultAsync(analyzer, "ROLL-0001");
-            await Eventually.TrueAsync(() => HasResult(hub, "ROLL-0001"), "the first result at the hub");
+            await Eventually.TrueAsync(() => HasResult(hub, "ROLL-0001"), "the first result at the hub", Generous);
 
             var before = gw.App.Runtime.Config;
             var broken = before with
@@ -67,7 +70,7 @@ public sealed class ConfigRollbackTests
                 if (Rejections(hub).Any()) return true;
                 time.Advance(TimeSpan.FromSeconds(1));
                 return false;
-            }, () => "config-rejected event; gateway log:\n" + string.Join("\n", gw.App.Logs.Tail(30)));
+            }, () => "config-rejected event; gateway log:\n" + string.Join("\n", gw.App.Logs.Tail(30)), Generous);
 
             var rollback = Rejections(hub).Single();
             Assert.Contains($"rolled back to version 1: instrument(s) {InstrumentId} did not come back up within 5 s", rollback.Text);
@@ -77,17 +80,20 @@ public sealed class ConfigRollbackTests
             Assert.Equal(1, gw.App.Runtime.Config.ConfigVersion);
             Assert.Equal(cable.GatewayEnd, gw.App.Runtime.Config.Instruments.Single().Transport.Path);
             Assert.Equal(fileBefore, await File.ReadAllTextAsync(gw.ConfigPath));
-            await Eventually.TrueAsync(() => hub.Statuses().LastOrDefault() is { ConfigVersion: 1 } s && s.Instruments.Any(i => i.InstrumentId == InstrumentId && i.State == "up"),
-                () => $"status back at version 1 with {InstrumentId} up; last: {JsonSerializer.Serialize(hub.Statuses().LastOrDefault(), WireJson.Default.StatusMessage)}");
+            // Status publishes race one another (link change, config change), so not "the last one" but "one after version 2".
+            await Eventually.TrueAsync(
+                () => hub.Statuses().SkipWhile(s => s.ConfigVersion != 2).Any(s => s.ConfigVersion == 1 && s.Instruments.Any(i => i.InstrumentId == InstrumentId && i.State == "up")),
+                () => $"a status after version 2 reporting version 1 with {InstrumentId} up; last: {JsonSerializer.Serialize(hub.Statuses().LastOrDefault(), WireJson.Default.StatusMessage)}",
+                Generous);
 
             // The old configuration's instrument serves again: a result sent now is committed and reaches the hub.
             await SendResultAsync(analyzer, "ROLL-0002");
-            await Eventually.TrueAsync(() => HasResult(hub, "ROLL-0002"), "a result after the rollback");
+            await Eventually.TrueAsync(() => HasResult(hub, "ROLL-0002"), "a result after the rollback", Generous);
 
             // The retained version 2 comes again (as after every reconnect): it is not tried a second time.
             await PublishConfigAsync(hub, 2, broken);
             await PublishConfigAsync(hub, 3, before with { Management = before.Management with { HeartbeatSeconds = 45 } });
-            await Eventually.TrueAsync(() => hub.Events().Any(e => e.Type == EventTypes.ConfigApplied), "version 3 applied");
+            await Eventually.TrueAsync(() => hub.Events().Any(e => e.Type == EventTypes.ConfigApplied), "version 3 applied", Generous);
             Assert.Single(Rejections(hub));
             Assert.Equal(3, gw.App.Runtime.Config.ConfigVersion);
             Assert.Contains("\"heartbeatSeconds\": 45", await File.ReadAllTextAsync(gw.ConfigPath));
