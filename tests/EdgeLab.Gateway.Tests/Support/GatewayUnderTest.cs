@@ -20,7 +20,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     public string ConfigPath { get; }
     public string GatewayId => App.Runtime.Config.GatewayId;
 
-    public static async Task<GatewayUnderTest> StartAsync(int brokerPort, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000)
+    public static async Task<GatewayUnderTest> StartAsync(int brokerPort, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000,
+        Func<GatewayConfig, GatewayConfig>? configure = null)
     {
         var dir = new ScratchDirectory("gw-app");
         Directory.CreateDirectory(dir.File("profiles"));
@@ -33,6 +34,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             Mqtt = new MqttConfig { Host = "127.0.0.1", Port = brokerPort, KeepAliveSeconds = 30 },
             Outbox = new OutboxConfig { AckTimeoutSeconds = ackTimeoutSeconds, MaxRows = maxRows },
         };
+        if (configure is not null) config = configure(config);
         var path = dir.File("gateway.json");
         await File.WriteAllTextAsync(path, GatewayConfigLoader.Serialize(config));
         var logs = new LogRing();
