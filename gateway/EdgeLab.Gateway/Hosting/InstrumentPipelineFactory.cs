@@ -46,7 +46,8 @@ internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstru
             t.FlowControl switch { "rts-cts" => SerialHandshake.RtsCts, "xon-xoff" => SerialHandshake.XonXoff, _ => SerialHandshake.None })),
         TransportConfig.TcpClient => new TcpClientTransport(t.Host!, t.Port!.Value),
         // A tcp-server listens on the configured address; without one, on every interface (analyzers sit on the lab LAN).
-        TransportConfig.TcpServer => new TcpServerTransport(new IPEndPoint(t.Host is null ? IPAddress.Any : IPAddress.Parse(t.Host), t.Port!.Value)),
+        TransportConfig.TcpServer => new TcpServerTransport(new IPEndPoint(t.Host is null ? IPAddress.Any : IPAddress.Parse(t.Host), t.Port!.Value),
+            loggers.CreateLogger<TcpServerTransport>()),
         _ => throw new ArgumentException($"transport.type: \"{t.Type}\" is not serial, tcp-client or tcp-server"),
     };
 
