@@ -41,7 +41,11 @@ public sealed class ScannerPipelineTests
         await using var cable = await SocatPtyPair.StartAsync();
         await using var gw = await GatewayUnderTest.StartAsync(broker.Port, configure: WithScanner(new ScannerConfig
         {
-            Id = "reception-1", Type = "serial", Path = cable.GatewayEnd, Station = "reception", Baud = 9600,
+            Id = "reception-1",
+            Type = "serial",
+            Path = cable.GatewayEnd,
+            Station = "reception",
+            Baud = 9600,
         }));
         await Eventually.TrueAsync(() => LinkIs(gw.App, "reception-1", "up"), () => $"scanner link up (log: {string.Join('\n', gw.App.Logs.Tail(20))})");
         var scannerLink = Assert.Single(gw.App.Runtime.Links(), l => l.InstrumentId == "reception-1");
@@ -83,7 +87,10 @@ public sealed class ScannerPipelineTests
         var cable = await SocatPtyPair.StartAsync(dir.Path);
         await using var gw = await GatewayUnderTest.StartAsync(broker.Port, configure: WithScanner(new ScannerConfig
         {
-            Id = "bench-2", Type = "serial", Path = cable.GatewayEnd, Station = "hematology",
+            Id = "bench-2",
+            Type = "serial",
+            Path = cable.GatewayEnd,
+            Station = "hematology",
         }));
         await Eventually.TrueAsync(() => LinkIs(gw.App, "bench-2", "up"), "scanner link up");
 
@@ -116,7 +123,11 @@ public sealed class ScannerPipelineTests
         }
         await using var gw = await GatewayUnderTest.StartAsync(broker.Port, configure: WithScanner(new ScannerConfig
         {
-            Id = "reception-usb", Type = "evdev", Path = fifo, Station = "reception", Layout = "ru",
+            Id = "reception-usb",
+            Type = "evdev",
+            Path = fifo,
+            Station = "reception",
+            Layout = "ru",
         }));
         await Eventually.TrueAsync(() => LinkIs(gw.App, "reception-usb", "up"), () => $"evdev scanner link up (log: {string.Join('\n', gw.App.Logs.Tail(20))})");
         Assert.Contains(gw.App.Logs.Tail(200), l => l.Contains("is not an evdev input device", StringComparison.Ordinal));
