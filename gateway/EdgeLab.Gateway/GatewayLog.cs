@@ -71,6 +71,15 @@ internal static partial class GatewayLog
     [LoggerMessage(4003, LogLevel.Error, "Instrument {InstrumentId} cannot start: {Reason}")]
     public static partial void InstrumentNotStarted(ILogger logger, string instrumentId, string reason);
 
-    [LoggerMessage(4004, LogLevel.Information, "Gateway {GatewayId} started in {Milliseconds} ms with {Instruments} instrument(s)")]
+    [LoggerMessage(4004, LogLevel.Information, "Gateway {GatewayId} started in {Milliseconds} ms with {Instruments} instrument and scanner link(s)")]
     public static partial void Started(ILogger logger, string gatewayId, long milliseconds, int instruments);
+
+    [LoggerMessage(4005, LogLevel.Information, "Scanner {ScannerId} at {Station}: tube scan of {Length} characters committed as sequence {Sequence}")]
+    public static partial void TubeScanCommitted(ILogger logger, string scannerId, string station, int length, long sequence);
+
+    [LoggerMessage(4006, LogLevel.Error, "Scanner {ScannerId} at {Station}: tube scan of {Length} characters NOT stored (outbox full or failing); scan the tube again when the status shows room")]
+    public static partial void TubeScanNotStored(ILogger logger, string scannerId, string station, int length);
+
+    [LoggerMessage(4007, LogLevel.Error, "Scanner {ScannerId} cannot start: {Reason}")]
+    public static partial void ScannerNotStarted(ILogger logger, string scannerId, string reason);
 }

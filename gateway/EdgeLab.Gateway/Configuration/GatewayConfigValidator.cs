@@ -72,8 +72,10 @@ internal static partial class GatewayConfigValidator
             c.Integer(mgmt, "management", "heartbeatSeconds", 1, 3600);
             c.Integer(mgmt, "management", "configApplyTimeoutSeconds", 1, 3600);
         }
+        // Scanners and instruments share one id space: both appear as links in the status and as event sources.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         if (c.Array(root, "", "instruments") is { } instruments)
-            ValidateInstruments(c, instruments);
+            ValidateInstruments(c, instruments, ids);
         if (c.Array(root, "", "scanners") is { } scanners)
         {
             var i = 0;
@@ -81,20 +83,35 @@ internal static partial class GatewayConfigValidator
             {
                 var path = $"scanners[{i++}]";
                 if (!c.Object(s, path, ScannerFields, ScannerRequired)) continue;
-                c.String(s, path, "id", pattern: ItemIdPattern(), patternText: "[A-Za-z0-9._-]{1,64}");
+                var id = c.String(s, path, "id", pattern: ItemIdPattern(), patternText: "[A-Za-z0-9._-]{1,64}");
+                if (id is not null && !ids.Add(id)) c.Add($"{path}.id", $"\"{id}\" is used by another instrument or scanner: ids must be unique");
                 c.String(s, path, "type", oneOf: ScannerTypes);
                 c.String(s, path, "path", minLength: 1);
                 c.String(s, path, "station", minLength: 1);
-                c.String(s, path, "layout", minLength: 1);
+                var layout = c.String(s, path, "layout", minLength: 1);
+                if (layout is { Length: > 0 } && !IsKnownLayout(layout))
+                    c.Add($"{path}.layout", $"\"{layout}\" is not a known keyboard layout: use us or ru");
                 Baud(c, s, path);
             }
         }
         return c.Errors;
     }
 
-    private static void ValidateInstruments(JsonFieldChecker c, JsonElement instruments)
+    private static bool IsKnownLayout(string layout)
     {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            _ = EdgeLab.Instruments.Scanner.KeyboardLayout.ByName(layout);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void ValidateInstruments(JsonFieldChecker c, JsonElement instruments, HashSet<string> ids)
+    {
         var i = 0;
         foreach (var inst in instruments.EnumerateArray())
         {

@@ -71,7 +71,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         GatewayLog.OutboxOpened(log, dbPath, outbox.PendingRows, outbox.LastCommittedSequence);
         var orders = SqliteOrderCache.Open(dbPath);
         var sink = new InstrumentSinkObserver(outbox, runtime);
-        var factory = new InstrumentPipelineFactory(profiles, sink, orders, time, loggers);
+        var scans = new TubeScanEventSink(outbox, runtime, loggers.CreateLogger("EdgeLab.Gateway.Scanners"));
+        var factory = new InstrumentPipelineFactory(profiles, sink, orders, time, loggers, scans);
         var errors = factory.Check(config);
         if (errors.Count > 0)
         {

@@ -7,8 +7,13 @@ namespace EdgeLab.Gateway.Hosting;
 
 /// <summary>
 /// What the status reports and the management commands read: the configuration in force, when the gateway started,
-/// and each instrument's link state. Written by the pipelines and the config applier, read from any thread.
+/// and each instrument's and scanner's link state. Written by the pipelines and the config applier, read from any thread.
 /// </summary>
+/// <remarks>
+/// Scanners appear in the status's instrument list beside the analyzers (profile <c>scanner:serial</c> or
+/// <c>scanner:evdev</c>), so a lab technician and regional IT see an unplugged scanner the same way as an unplugged
+/// analyzer, without a change to the wire contract.
+/// </remarks>
 internal sealed class GatewayRuntime
 {
     private readonly ConcurrentDictionary<string, InstrumentLinkState> _links = new(StringComparer.Ordinal);
@@ -49,8 +54,16 @@ internal sealed class GatewayRuntime
         ResetLinks(config);
     }
 
-    public IReadOnlyList<InstrumentLinkState> Links() =>
-        Config.Instruments.Select(i => _links.TryGetValue(i.Id, out var s) ? s : Initial(i)).ToList();
+    public IReadOnlyList<InstrumentLinkState> Links()
+    {
+        var config = Config;
+        return config.Instruments.Select(i => _links.TryGetValue(i.Id, out var s) ? s : Initial(i))
+            .Concat(config.Scanners.Select(sc => _links.TryGetValue(sc.Id, out var s) ? s : Initial(sc)))
+            .ToList();
+    }
+
+    /// <summary>The status's profile name for a scanner, e.g. <c>scanner:evdev</c>.</summary>
+    public static string ScannerProfile(ScannerConfig scanner) => $"scanner:{scanner.Type}";
 
     public bool IsUp(string instrumentId) => _links.TryGetValue(instrumentId, out var s) && s.State == "up";
 
@@ -72,7 +85,16 @@ internal sealed class GatewayRuntime
     {
         _links.Clear();
         foreach (var i in config.Instruments) _links[i.Id] = Initial(i);
+        foreach (var s in config.Scanners) _links[s.Id] = Initial(s);
     }
+
+    private InstrumentLinkState Initial(ScannerConfig s) => new()
+    {
+        InstrumentId = s.Id,
+        Profile = ScannerProfile(s),
+        State = "down",
+        Since = Time.GetUtcNow(),
+    };
 
     private InstrumentLinkState Initial(InstrumentConfig i) => new()
     {
@@ -82,5 +104,10 @@ internal sealed class GatewayRuntime
         Since = Time.GetUtcNow(),
     };
 
-    private string ProfileOf(string instrumentId) => Config.Instruments.FirstOrDefault(i => i.Id == instrumentId)?.Profile ?? "";
+    private string ProfileOf(string id)
+    {
+        var config = Config;
+        if (config.Instruments.FirstOrDefault(i => i.Id == id) is { } instrument) return instrument.Profile;
+        return config.Scanners.FirstOrDefault(s => s.Id == id) is { } scanner ? ScannerProfile(scanner) : "";
+    }
 }

@@ -6,6 +6,7 @@ using EdgeLab.Instruments.Link.Astm;
 using EdgeLab.Instruments.Link.Mllp;
 using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Outbound;
+using EdgeLab.Instruments.Scanner;
 using EdgeLab.Instruments.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,11 @@ namespace EdgeLab.Gateway.Hosting;
 
 /// <summary>
 /// Builds one instrument's pipeline from its configuration: transport (serial / TCP client / TCP server) → protocol
-/// session (ASTM E1381 link + LIS02-A2 processor, or MLLP + HL7) → the outbox sink and the order cache.
+/// session (ASTM E1381 link + LIS02-A2 processor, or MLLP + HL7) → the outbox sink and the order cache; and one
+/// barcode scanner's: serial or evdev transport → scanner session → tube-scan events in the outbox.
 /// </summary>
-internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstrumentMessageSink sink, IOrderCache orders, TimeProvider time, ILoggerFactory loggers)
+internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstrumentMessageSink sink, IOrderCache orders, TimeProvider time, ILoggerFactory loggers,
+    ITubeScanSink? scans = null)
 {
     public ProfileCatalog Profiles => profiles;
 
@@ -43,9 +46,29 @@ internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstru
             t.FlowControl switch { "rts-cts" => SerialHandshake.RtsCts, "xon-xoff" => SerialHandshake.XonXoff, _ => SerialHandshake.None })),
         TransportConfig.TcpClient => new TcpClientTransport(t.Host!, t.Port!.Value),
         // A tcp-server listens on the configured address; without one, on every interface (analyzers sit on the lab LAN).
-        TransportConfig.TcpServer => new TcpServerTransport(new IPEndPoint(t.Host is null ? IPAddress.Any : IPAddress.Parse(t.Host), t.Port!.Value)),
+        TransportConfig.TcpServer => new TcpServerTransport(new IPEndPoint(t.Host is null ? IPAddress.Any : IPAddress.Parse(t.Host), t.Port!.Value),
+            loggers.CreateLogger<TcpServerTransport>()),
         _ => throw new ArgumentException($"transport.type: \"{t.Type}\" is not serial, tcp-client or tcp-server"),
     };
+
+    /// <summary>
+    /// A scanner's transport and session. <paramref name="lab"/> is the organization the gateway serves; the station
+    /// defaults to the scanner's id when the config names none.
+    /// </summary>
+    public (IInstrumentTransport Transport, IInstrumentProtocolSession Session) CreateScanner(ScannerConfig scanner, string lab)
+    {
+        if (scans is null) throw new InvalidOperationException("no tube-scan sink: scanners cannot run");
+        var identity = new ScannerIdentity(scanner.Id, lab, scanner.Station ?? scanner.Id);
+        return scanner.Type switch
+        {
+            // A serial scanner only talks: 8N1 without flow control is what scanners ship with; the baud is configurable.
+            "serial" => (new SerialTransport(new SerialPortSettings(scanner.Path, scanner.Baud, 8, SerialParity.None, 1, SerialHandshake.None)),
+                new SerialScannerSession(identity, scans, time)),
+            "evdev" => (new EvdevTransport(scanner.Path, loggers.CreateLogger<EvdevTransport>()),
+                new EvdevScannerSession(identity, KeyboardLayout.ByName(scanner.Layout), scans, time)),
+            _ => throw new ArgumentException($"scanner type \"{scanner.Type}\" is not serial or evdev"),
+        };
+    }
 
     public IInstrumentProtocolSession CreateSession(InstrumentConfig instrument, TimeZoneInfo siteZone)
     {

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace EdgeLab.Gateway.Hosting;
 
 /// <summary>
-/// Runs one <see cref="InstrumentLinkRunner"/> per enabled instrument and replaces the whole set when a new
-/// configuration is applied. A pipeline that cannot be built is reported (log, link down) and the others run.
+/// Runs one <see cref="InstrumentLinkRunner"/> per enabled instrument and per barcode scanner, and replaces the whole
+/// set when a new configuration is applied. A pipeline that cannot be built is reported (log, link down) and the
+/// others run. A scanner runs under the same runner as an analyzer, so an unplugged USB scanner is reopened with
+/// backoff and its link up/down reaches the status and the events.
 /// </summary>
 internal sealed class InstrumentPipelines(InstrumentPipelineFactory factory, GatewayRuntime runtime, ILinkStateObserver observer, TimeProvider time, ILogger log) : IAsyncDisposable
 {
@@ -78,10 +80,32 @@ internal sealed class InstrumentPipelines(InstrumentPipelineFactory factory, Gat
                 observer.OnLinkDown(instrument.Id, $"cannot start: {ex.Message}");
                 continue;
             }
-            var runner = new InstrumentLinkRunner(instrument.Id, transport, session, observer, time);
-            var token = _stop.Token;
-            _running.Add((transport, Task.Run(() => runner.RunAsync(token), CancellationToken.None)));
+            Run(instrument.Id, transport, session);
         }
+        var lab = config.OrganizationId ?? config.GatewayId;
+        foreach (var scanner in config.Scanners)
+        {
+            IInstrumentTransport transport;
+            IInstrumentProtocolSession session;
+            try
+            {
+                (transport, session) = factory.CreateScanner(scanner, lab);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                GatewayLog.ScannerNotStarted(log, scanner.Id, ex.Message);
+                observer.OnLinkDown(scanner.Id, $"cannot start: {ex.Message}");
+                continue;
+            }
+            Run(scanner.Id, transport, session);
+        }
+    }
+
+    private void Run(string id, IInstrumentTransport transport, IInstrumentProtocolSession session)
+    {
+        var runner = new InstrumentLinkRunner(id, transport, session, observer, time);
+        var token = _stop!.Token;
+        _running.Add((transport, Task.Run(() => runner.RunAsync(token), CancellationToken.None)));
     }
 
     private async Task StopLockedAsync()

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using EdgeLab.Instruments.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeLab.Instruments.Scanner;
 
@@ -10,8 +12,16 @@ namespace EdgeLab.Instruments.Scanner;
 /// <see cref="EvdevScanDecoder"/>. Run it under <see cref="InstrumentLinkRunner"/> with an
 /// <see cref="EvdevScannerSession"/> and an unplugged scanner comes back by itself.
 /// </summary>
-public sealed class EvdevTransport(string path) : IInstrumentTransport
+/// <remarks>
+/// A path that is not an evdev device (a FIFO or pty replaying a recorded event stream, as the tests and a bench do)
+/// refuses EVIOCGRAB with ENOTTY or EINVAL: that is logged and the stream is read anyway, since nothing else can be
+/// typing into it. A grab refused with EBUSY (another program holds the scanner) is an error: reading beside the
+/// holder would lose scans to it.
+/// </remarks>
+public sealed class EvdevTransport(string path, ILogger? logger = null) : IInstrumentTransport
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     /// <summary><c>EVIOCGRAB = _IOW('E', 0x90, int)</c>: direction write (1) &lt;&lt; 30 | size 4 &lt;&lt; 16 | 'E' &lt;&lt; 8 | 0x90.</summary>
     internal const ulong EVIOCGRAB = (1UL << 30) | (4UL << 16) | ((ulong)'E' << 8) | 0x90;
 
@@ -40,6 +50,11 @@ public sealed class EvdevTransport(string path) : IInstrumentTransport
         if (LinuxNative.Ioctl(fd, EVIOCGRAB, 1) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
+            if (errno is LinuxNative.ENOTTY or LinuxNative.EINVAL)
+            {
+                ScannerLog.NotGrabbed(_logger, device, LinuxNative.ErrorText(errno));
+                return ValueTask.FromResult<Stream>(new SerialStream(fd, path, "input device"));
+            }
             LinuxNative.Close(fd);
             throw new IOException(errno == LinuxNative.EBUSY
                 ? $"scanner {device} is grabbed by another program: stop it (another gateway, a kiosk app) and retry"

@@ -14,4 +14,10 @@ public interface IInstrumentTransport : IAsyncDisposable
     /// <see cref="IOException"/> that names the cause when it cannot (device missing, refused…); the caller retries with backoff.
     /// </summary>
     ValueTask<Stream> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when <see cref="OpenAsync"/> would return at once with a connection the instrument already made (a TCP
+    /// server that accepted a reconnect): the runner then reopens without a backoff delay.
+    /// </summary>
+    bool HasWaitingConnection => false;
 }

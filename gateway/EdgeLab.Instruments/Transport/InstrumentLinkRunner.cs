@@ -116,6 +116,8 @@ public sealed class InstrumentLinkRunner
             _observer.OnLinkDown(_instrumentId, downReason);
             if (cancellationToken.IsCancellationRequested) return;
             if (_time.GetElapsedTime(startedAt) >= StableAfter) attempt = 0;
+            // The instrument is already back on a new connection (it replaced a half-open one): serve it now.
+            if (_transport.HasWaitingConnection) continue;
             if (!await DelayAsync(attempt++, cancellationToken).ConfigureAwait(false)) return;
         }
     }

@@ -8,7 +8,7 @@ internal static partial class LinuxNative
     public const int O_RDONLY = 0x0, O_RDWR = 0x2, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public const int TCSANOW = 0, TCIOFLUSH = 2;
     public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
-    public const int EINTR = 4, EIO = 5, ENOENT = 2, ENXIO = 6, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, ENOTTY = 25;
+    public const int EINTR = 4, EIO = 5, ENOENT = 2, ENXIO = 6, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENOTTY = 25;
 
     /// <summary><c>TIOCEXCL</c>: no further open(2) of this tty, so two services cannot share one analyzer cable.</summary>
     public const ulong TIOCEXCL = 0x540C;

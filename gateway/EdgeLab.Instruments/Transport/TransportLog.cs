@@ -16,4 +16,10 @@ internal static partial class TransportLog
 
     [LoggerMessage(104, LogLevel.Error, "{InstrumentId}: protocol session failed unexpectedly; the link restarts")]
     public static partial void SessionFailed(ILogger logger, string instrumentId, Exception exception);
+
+    [LoggerMessage(105, LogLevel.Warning, "{Transport}: analyzer connected from {Remote} while the connection from {Old} was still open (half-open: it restarted without a FIN); closing the old connection, serving the new one")]
+    public static partial void ConnectionReplaced(ILogger logger, string transport, string remote, string old);
+
+    [LoggerMessage(106, LogLevel.Warning, "{Transport}: accepting a connection failed: {Reason}; listening on")]
+    public static partial void AcceptFailed(ILogger logger, string transport, string reason);
 }

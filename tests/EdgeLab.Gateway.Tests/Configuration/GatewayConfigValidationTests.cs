@@ -68,6 +68,8 @@ public sealed class GatewayConfigValidationTests
     [InlineData("""{ "gatewayId": "gw-1", "dataDirectory": "/d", "mqtt": { "host": "h" }, "instruments": [ { "id": "a", "profile": "p", "transport": { "type": "tcp-server", "port": 1 } }, { "id": "a", "profile": "p", "transport": { "type": "tcp-server", "port": 2 } } ] }""", "instruments[1].id: \"a\" is used by another instrument")]
     [InlineData("""{ "gatewayId": "gw-1", "dataDirectory": "/d", "mqtt": { "host": "h" }, "outbox": { "maxRows": 0 } }""", "outbox.maxRows: must be 1..")]
     [InlineData("""{ "gatewayId": "gw-1", "dataDirectory": "/d", "mqtt": { "host": "h" }, "scanners": [ { "id": "s", "type": "hid", "path": "/dev/input/event3" } ] }""", "scanners[0].type: must be one of serial, evdev")]
+    [InlineData("""{ "gatewayId": "gw-1", "dataDirectory": "/d", "mqtt": { "host": "h" }, "instruments": [ { "id": "a", "profile": "p", "transport": { "type": "tcp-server", "port": 1 } } ], "scanners": [ { "id": "a", "type": "serial", "path": "/dev/ttyACM0" } ] }""", "scanners[0].id: \"a\" is used by another instrument or scanner")]
+    [InlineData("""{ "gatewayId": "gw-1", "dataDirectory": "/d", "mqtt": { "host": "h" }, "scanners": [ { "id": "s", "type": "evdev", "path": "/dev/input/event3", "layout": "de" } ] }""", "scanners[0].layout: \"de\" is not a known keyboard layout: use us or ru")]
     public void Each_error_names_the_field(string json, string expected)
     {
         var errors = Errors(json);

@@ -19,6 +19,26 @@ public class AstmMessageProcessorTests
         "vitros-1", Samples.Catalog.Get(profile), _sink, _orders, TimeZoneInfo.Utc, new FakeTimeProvider(Now),
         NullLogger<AstmMessageProcessor>.Instance);
 
+    [Fact]
+    public async Task With_host_query_disabled_a_Q_record_gets_no_information_without_consulting_the_order_cache()
+    {
+        _orders.Add(Order("1068687", "1.0000+002+1.0"));
+        var log = new EdgeLab.Instruments.Tests.Support.RecordingLogger<AstmMessageProcessor>();
+        var processor = new AstmMessageProcessor("vitros-1", Samples.Catalog.Get("ortho-vitros") with { HostQuery = false }, _sink, _orders,
+            TimeZoneInfo.Utc, new FakeTimeProvider(Now), log);
+
+        var outcome = await processor.OnMessageAsync(SampleMessage("ortho_vitros3600_host_query_Q.astm"), default);
+
+        // LIS02-A2 §13.1.3: termination code I, "no information available from last query".
+        Assert.True(outcome.Accepted);
+        Assert.Equal(["H|\\^&|||EdgeLab|||||||P|LIS2-A2|20261121100000", "L|1|I"], outcome.Reply);
+        Assert.Equal(0, _orders.Lookups);
+        Assert.Empty(_sink.Committed);
+        var entry = Assert.Single(log.Inner.Entries, e => e.EventId.Id == 3209);
+        Assert.Contains("host query is disabled for this instrument (profile hostQuery: false)", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Messages, m => m.Contains("1068687", StringComparison.Ordinal));
+    }
+
     private static AstmReceivedMessage Message(string records)
     {
         var bytes = Encoding.Latin1.GetBytes(records.Replace("\n", "\r", StringComparison.Ordinal));

@@ -92,7 +92,7 @@ public sealed class MllpHostQueryTests
     [Fact]
     public async Task QBP_Q11_found_gets_RSP_K11_with_the_order_segments()
     {
-        await using var h = new MllpSessionHarness(Hl7TestData.Generic);
+        await using var h = new MllpSessionHarness(Hl7TestData.Generic with { HostQuery = true });
         h.Orders.Add(Order);
         var rsp = await h.ExchangeAsync(Qbp("SP123"));
         Assert.Equal("RSP^K11^RSP_K11", rsp.Header.Field(9).RawText);
@@ -110,7 +110,7 @@ public sealed class MllpHostQueryTests
     [Fact]
     public async Task QBP_Q11_not_found_gets_RSP_K11_NF()
     {
-        await using var h = new MllpSessionHarness(Hl7TestData.Generic);
+        await using var h = new MllpSessionHarness(Hl7TestData.Generic with { HostQuery = true });
         var rsp = await h.ExchangeAsync(Qbp("NOPE"));
         Assert.Equal("MSH,MSA,QAK,QPD", Ids(rsp));
         Assert.Equal(("tag-9", "NF", "0"), (Text(rsp, 2, 1), Text(rsp, 2, 2), Text(rsp, 2, 4)));

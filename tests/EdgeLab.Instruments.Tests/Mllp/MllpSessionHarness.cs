@@ -13,9 +13,9 @@ internal sealed class MllpSessionHarness : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
 
-    public MllpSessionHarness(InstrumentProfile? profile = null)
+    public MllpSessionHarness(InstrumentProfile? profile = null, Microsoft.Extensions.Logging.ILogger<MllpSession>? logger = null)
     {
-        Session = new MllpSession("bc5380-1", profile ?? Tests.Hl7.Hl7TestData.Mindray, Sink, Orders, Time, TimeZoneInfo.Utc);
+        Session = new MllpSession("bc5380-1", profile ?? Tests.Hl7.Hl7TestData.Mindray, Sink, Orders, Time, TimeZoneInfo.Utc, logger);
         Client = new MllpClient(Pipe.Analyzer, Time);
         Running = Session.RunAsync(Pipe.Gateway, _stop.Token);
     }

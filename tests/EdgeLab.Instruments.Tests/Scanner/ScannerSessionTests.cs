@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeLab.Instruments.Scanner;
+using EdgeLab.Instruments.Tests.Support;
 using EdgeLab.Instruments.Transport;
 using EdgeLab.LocalServices;
 using EdgeLab.Testing;
@@ -82,12 +83,34 @@ public sealed class ScannerSessionTests
     }
 
     [Fact]
-    public async Task Evdev_transport_refuses_a_device_that_is_not_an_input_device()
+    public async Task Evdev_transport_reads_a_path_that_is_not_an_input_device_without_a_grab_and_says_so()
     {
+        // A pty stands in for a replayed recording: EVIOCGRAB fails with ENOTTY, which is logged, and reading goes on.
         await using var cable = await SocatPtyPair.StartAsync();
-        await using var transport = new EvdevTransport(cable.GatewayEnd);
-        var error = await Assert.ThrowsAsync<IOException>(async () => await transport.OpenAsync(CancellationToken.None));
-        Assert.Contains("EVIOCGRAB", error.Message, StringComparison.Ordinal);
+        var log = new RecordingLogger();
+        await using var transport = new EvdevTransport(cable.GatewayEnd, log);
+        await using var device = await transport.OpenAsync(CancellationToken.None);
+        var warning = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("is not an evdev input device (EVIOCGRAB:", warning.Message, StringComparison.Ordinal);
+
+        var sink = new CollectingSink();
+        using var stop = new CancellationTokenSource();
+        var session = new EvdevScannerSession(Reception, KeyboardLayout.Us, sink).RunAsync(device, stop.Token);
+        await using (var recording = new SerialTransport(new SerialPortSettings(cable.InstrumentEnd)).Open())
+        {
+            var size = EvdevScanDecoder.PlatformEventSize;
+            var bytes = new List<byte>();
+            foreach (var code in new ushort[] { 30, 2, 11, KeyboardLayout.KeyEnter }) // a 1 0 Enter
+            {
+                bytes.AddRange(EvdevScanDecoder.Encode(EvdevScanDecoder.EvKey, code, EvdevScanDecoder.KeyPress, size));
+                bytes.AddRange(EvdevScanDecoder.Encode(EvdevScanDecoder.EvKey, code, EvdevScanDecoder.KeyRelease, size));
+            }
+            await recording.WriteAsync(bytes.ToArray());
+            Assert.Equal("a10", sink.Next().Text);
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => session.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

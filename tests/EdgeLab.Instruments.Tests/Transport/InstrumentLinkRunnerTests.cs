@@ -23,7 +23,7 @@ public sealed class InstrumentLinkRunnerTests
 
         public string Next()
         {
-            Assert.True(Events.TryTake(out var e, TimeSpan.FromSeconds(10)), "no link event within 10 s");
+            Assert.True(Events.TryTake(out var e, TimeSpan.FromSeconds(30)), "no link event within 30 s");
             return e!;
         }
     }
@@ -70,6 +70,33 @@ public sealed class InstrumentLinkRunnerTests
             Assert.StartsWith("up xn-1", observer.Next(), StringComparison.Ordinal);
         }
         Assert.StartsWith("down xn-1", observer.Next(), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_tcp_analyzer_reconnecting_over_a_half_open_connection_is_served_at_once_and_reported_down_then_up()
+    {
+        var clock = new FakeTimeProvider(); // never advanced: the new connection must not wait for a backoff delay
+        await using var transport = new TcpServerTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        var observer = new RecordingObserver();
+        var runner = new InstrumentLinkRunner("xn-1", transport, new EchoSession(), observer, clock, NoJitter);
+        using var stop = new CancellationTokenSource();
+        var running = runner.RunAsync(stop.Token);
+
+        using var beforeReboot = new TcpClient();
+        await beforeReboot.ConnectAsync(transport.LocalEndPoint);
+        Assert.StartsWith("up xn-1 tcp-server 127.0.0.1:", observer.Next(), StringComparison.Ordinal);
+
+        using var afterReboot = new TcpClient();
+        await afterReboot.ConnectAsync(transport.LocalEndPoint);
+        var down = observer.Next();
+        Assert.StartsWith("down xn-1 replaced by a new connection from 127.0.0.1:", down, StringComparison.Ordinal);
+        Assert.StartsWith("up xn-1 tcp-server 127.0.0.1:", observer.Next(), StringComparison.Ordinal);
+        await afterReboot.GetStream().WriteAsync(new byte[] { 0x05 });
+        Assert.Equal([0x05], await SerialTransportTests.ReadExactlyAsync(afterReboot.GetStream(), 1));
+        Assert.True(runner.IsUp);
+
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -74,4 +74,49 @@ public sealed class TcpTransportTests
         var error = await Assert.ThrowsAsync<IOException>(async () => await transport.OpenAsync(CancellationToken.None));
         Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Server_transport_replaces_a_half_open_connection_when_the_analyzer_reconnects()
+    {
+        await using var transport = new TcpServerTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        var endPoint = transport.LocalEndPoint;
+
+        var openOld = transport.OpenAsync(CancellationToken.None).AsTask();
+        using var rebooted = new TcpClient();
+        await rebooted.ConnectAsync(endPoint);
+        await using var oldConnection = await openOld.WaitAsync(TimeSpan.FromSeconds(10));
+        var oldRead = oldConnection.ReadAsync(new byte[16]).AsTask();
+
+        // The analyzer restarts: its old socket never sends a FIN (the client object stays open here), and it dials again.
+        using var analyzer = new TcpClient();
+        await analyzer.ConnectAsync(endPoint);
+        var replaced = await Assert.ThrowsAsync<IOException>(() => oldRead.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("replaced by a new connection from 127.0.0.1:", replaced.Message, StringComparison.Ordinal);
+        Assert.Contains("was still open", replaced.Message, StringComparison.Ordinal);
+        Assert.True(transport.HasWaitingConnection);
+
+        // The old peer sees its connection closed by the gateway.
+        rebooted.ReceiveTimeout = 20_000;
+        Assert.Equal(0, await ReadOrResetAsync(rebooted.GetStream()));
+
+        await using var newConnection = await transport.OpenAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(transport.HasWaitingConnection);
+        await analyzer.GetStream().WriteAsync(new byte[] { 0x05 });
+        Assert.Equal([0x05], await SerialTransportTests.ReadExactlyAsync(newConnection, 1));
+        await newConnection.WriteAsync(new byte[] { 0x06 });
+        Assert.Equal([0x06], await SerialTransportTests.ReadExactlyAsync(analyzer.GetStream(), 1));
+    }
+
+    /// <summary>0 when the peer closed (FIN or reset), else the byte count read.</summary>
+    private static async Task<int> ReadOrResetAsync(NetworkStream stream)
+    {
+        try
+        {
+            return await stream.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 }

@@ -121,7 +121,10 @@ public sealed class MllpSession : IInstrumentProtocolSession
             }
             if (Hl7MessageTypes.IsQryQ02(header) || Hl7MessageTypes.IsQbpQ11(header))
             {
-                await AnswerQueryAsync(connection, message, header, ct).ConfigureAwait(false);
+                if (Profile.HostQuery)
+                    await AnswerQueryAsync(connection, message, header, ct).ConfigureAwait(false);
+                else
+                    await RejectQueryAsync(connection, message, header, ct).ConfigureAwait(false);
                 return;
             }
             decoded = Hl7MessageDecoder.DecodeResults(message, header, _dialect, _zone);
@@ -215,6 +218,21 @@ public sealed class MllpSession : IInstrumentProtocolSession
         foreach (var reply in replies)
             await SendAsync(connection, reply.ToBytes(message.Encoding), ct).ConfigureAwait(false);
         MllpSessionLog.QueryAnswered(_logger, _instrumentId, header.MessageType, order is not null, codes.Count);
+    }
+
+    /// <summary>
+    /// The profile says this instrument's host queries are not served (<c>hostQuery: false</c>): the order cache is
+    /// not consulted and the query is rejected as a message type this receiver does not take — HL7 v2.5 §2.9.2, a
+    /// general ACK with MSA-1 <c>AR</c> and Table 0357 condition 200 "Unsupported message type". A "no data found"
+    /// reply (QAK-2 <c>NF</c>) would tell the analyzer the gateway looked and the specimen has no order, which is
+    /// not true; the reject tells the operator to enter the work order at the analyzer.
+    /// </summary>
+    private async Task RejectQueryAsync(Stream connection, Hl7Message message, Hl7Header header, CancellationToken ct)
+    {
+        var reject = Hl7Acknowledgement.Reject(header, message.Delimiters, Hl7QueryRejection.ConditionCode, Hl7QueryRejection.ConditionText,
+            Hl7QueryRejection.Text, NextControlId(), _time.GetUtcNow(), _zone);
+        await SendAsync(connection, reject.ToBytes(message.Encoding), ct).ConfigureAwait(false);
+        MllpSessionLog.QueryRejected(_logger, _instrumentId, header.MessageType, header.ControlId);
     }
 
     /// <summary>The analyzer's codes for this profile (<see cref="CachedOrderTest.InstrumentCodes"/>); tests it cannot run are left out.</summary>

@@ -34,4 +34,7 @@ internal static partial class MllpSessionLog
 
     [LoggerMessage(EventId = 3109, Level = LogLevel.Debug, Message = "{InstrumentId}: HL7 acknowledgement {MessageType} received (not acknowledged, HL7 v2.5 §2.9.2)")]
     public static partial void AcknowledgementReceived(ILogger logger, string instrumentId, string messageType);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "{InstrumentId}: host query {MessageType} control id {ControlId} rejected (AR, condition 200): host query is disabled for this instrument (profile hostQuery: false); the order cache was not consulted")]
+    public static partial void QueryRejected(ILogger logger, string instrumentId, string messageType, string controlId);
 }

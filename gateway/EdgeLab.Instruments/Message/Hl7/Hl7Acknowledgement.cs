@@ -57,6 +57,36 @@ internal static class Hl7Acknowledgement
         return b;
     }
 
+    /// <summary>
+    /// A general acknowledgement rejecting <paramref name="received"/> as a message this receiver does not take
+    /// (HL7 v2.5 §2.9.2: MSA-1 <c>AR</c> when MSH-9 is not acceptable to the receiving application), with an ERR
+    /// segment naming the Table 0357 condition: ERR-3 and ERR-4 severity <c>E</c> from v2.5 on, ERR-1 (error code
+    /// and location, §2.15.5.1 of v2.4) before it.
+    /// </summary>
+    public static Hl7MessageBuilder Reject(Hl7Header received, Hl7Delimiters delimiters, int conditionCode, string conditionText, string? text,
+        string controlId, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var b = Build(received, delimiters, Hl7AckCode.ApplicationReject, text, controlId, now, zone);
+        var code = conditionCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (IsAtLeast25(received.Version))
+        {
+            b.Segment("ERR", null, null, b.Components(code, b.Escape(conditionText), "HL70357"), "E");
+        }
+        else
+        {
+            var sub = (char)delimiters.Subcomponent;
+            b.Segment("ERR", b.Components(null, null, null, $"{code}{sub}{b.Escape(conditionText)}{sub}HL70357"));
+        }
+        return b;
+    }
+
+    private static bool IsAtLeast25(string version)
+    {
+        var parts = version.Split('.');
+        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor)
+            && (major > 2 || (major == 2 && minor >= 5));
+    }
+
     private static bool IsAtLeast24(string version)
     {
         var parts = version.Split('.');

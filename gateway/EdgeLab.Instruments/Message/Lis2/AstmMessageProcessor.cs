@@ -15,7 +15,8 @@ namespace EdgeLab.Instruments.Message.Lis2;
 /// <remarks>
 /// A message carrying a Q record is a question, not a result: it is answered (or, for a cancel, dropped — Q status
 /// <c>A</c>, LIS02-A2 §12.1.13) and logged without ids, never committed as a result. One query is answered at a time;
-/// another arriving meanwhile is refused (not ACKed), so the instrument repeats it.
+/// another arriving meanwhile is refused (not ACKed), so the instrument repeats it. With the profile's
+/// <c>hostQuery: false</c> the cache is never consulted and every query gets <c>L|1|I</c>.
 /// </remarks>
 internal sealed class AstmMessageProcessor : IAstmMessageHandler
 {
@@ -95,6 +96,17 @@ internal sealed class AstmMessageProcessor : IAstmMessageHandler
             Interlocked.Exchange(ref _outstandingQuery, null)?.Cancel();
             AstmMessageProcessorLog.QueryCancelled(_logger, _instrumentId);
             return AstmMessageOutcome.Ack;
+        }
+        if (!_profile.HostQuery)
+        {
+            // The profile says this instrument's queries are not served: the order cache is not consulted. LIS02-A2
+            // has no "not supported" answer to a Q record; the host replies with a header and a terminator whose
+            // termination code is I, "no information available from last query" (§13.1.3) — the answer the standard
+            // gives for a query the host cannot serve, after which the analyzer runs what is ordered on it locally.
+            // (Q, "error in last request for information", would blame a well-formed request.)
+            var none = await _responder.AnswerAsync([], _profile, decoded.Delimiters, _instrumentZone, CancellationToken.None);
+            AstmMessageProcessorLog.QueryNotServed(_logger, _instrumentId, decoded.Queries.Sum(q => q.SpecimenIds.Count));
+            return new AstmMessageOutcome(true, none.Records);
         }
         if (!await _queryGate.WaitAsync(0, cancellationToken))
         {

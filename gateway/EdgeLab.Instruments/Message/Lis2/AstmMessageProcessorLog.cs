@@ -31,4 +31,7 @@ internal static partial class AstmMessageProcessorLog
 
     [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "{InstrumentId}: incomplete message of {Length} bytes kept for audit ({Reason}); not acknowledged")]
     public static partial void Incomplete(ILogger logger, string instrumentId, int length, string reason);
+
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "{InstrumentId}: host query for {Asked} specimen(s) not served: host query is disabled for this instrument (profile hostQuery: false); answered 'no information' (L|1|I) without consulting the order cache")]
+    public static partial void QueryNotServed(ILogger logger, string instrumentId, int asked);
 }
