@@ -39,6 +39,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper log)
         var acked = new ConcurrentDictionary<string, string>();   // specimen → simulator message id
         var sent = new ConcurrentDictionary<string, byte>();
         var runs = 0;
+        var repeats = 0; // messages a restarted gateway recognised as already committed (guarantee 2's crash window)
 
         var gateway = await StartGatewayAsync(configPath, context);
         ChildProcess? simulator = null;
@@ -69,6 +70,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper log)
                 gateway.Signal(PosixSignals.SIGKILL);
                 Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10)), $"gateway did not die on SIGKILL; {context}");
                 log.WriteLine($"kill {++kills}: {acked.Count} acked so far");
+                repeats += Repeats(gateway.Output);
                 await gateway.DisposeAsync();
                 gateway = await StartGatewayAsync(configPath, context);
             }
@@ -83,10 +85,11 @@ public sealed class GatewayCrashTests(ITestOutputHelper log)
             await gateway.StopAsync(TimeSpan.FromSeconds(10));
         }
         var gatewayOutput = gateway.Output;
+        repeats += Repeats(gatewayOutput);
         await gateway.DisposeAsync();
 
         var stored = ReadOutbox(Path.Combine(scratch.File("data"), "gateway.db"));
-        log.WriteLine($"{runs} simulator runs, {sent.Count} sent, {acked.Count} acked, {stored.Results.Count} result rows, {stored.Quarantine.Count} quarantined (incomplete)");
+        log.WriteLine($"{runs} simulator runs, {sent.Count} sent, {acked.Count} acked, {stored.Results.Count} result rows, {stored.Quarantine.Count} quarantined (incomplete), {repeats} repeats recognised after a restart");
         Assert.True(acked.Count >= Kills + 3, $"too few messages acknowledged to mean anything ({acked.Count}); {context}");
 
         var doubled = stored.Results.GroupBy(s => s).Where(g => g.Count() > 1).Select(g => $"{g.Key}×{g.Count()}").ToList();
@@ -156,6 +159,9 @@ public sealed class GatewayCrashTests(ITestOutputHelper log)
         };
         return simulator;
     }
+
+    private static int Repeats(string gatewayOutput) =>
+        gatewayOutput.Split('\n').Count(l => l.Contains("acknowledged without a second row", StringComparison.Ordinal));
 
     private static async Task WaitAsync(Func<bool> condition, string what, ChildProcess gateway, string context)
     {
