@@ -57,6 +57,7 @@ internal sealed class OutboxDispatcher : IDisposable
     private int _awaitingPubAck;
     private int _pubAckWindow = 20;
     private int _inFlightCount;
+    private long _turns;
 
     public OutboxDispatcher(OutboxStore store, IMqttClient client, UplinkOptions options, TimeProvider time, PipelineTrace trace, ILogger log)
     {
@@ -75,6 +76,9 @@ internal sealed class OutboxDispatcher : IDisposable
 
     /// <summary>Published, not yet acknowledged by the hub.</summary>
     public int InFlightCount => Volatile.Read(ref _inFlightCount);
+
+    /// <summary>Turns of the loop so far: it turns on a signal, a commit while online, or the resend tick, never idly.</summary>
+    public long Turns => Interlocked.Read(ref _turns);
 
     public void OnConnected(MqttConnectedInfo info)
     {
@@ -107,15 +111,23 @@ internal sealed class OutboxDispatcher : IDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        Task<bool>? wake = null;
+        Task<bool>? committed = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            Interlocked.Increment(ref _turns);
             ProcessSignals();
             if (_connected) Fill();
             Volatile.Write(ref _inFlightCount, _inFlight.Count);
-            var wake = _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
-            if (_live.Count < 256 && !wake.IsCompleted)
+            // One outstanding wait per channel, kept across turns: a fresh WaitToReadAsync each turn leaves the losing
+            // one registered until that channel is written, and a loop turning fast piles them up (issue 3: 1 GB).
+            if (wake is null || wake.IsCompleted) wake = _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            // Offline, a committed row has nowhere to go: it waits in the bounded channel (the backlog cursor finds it
+            // anyway) and only a signal (connected, timer) is worth waking for. Waiting on the channel then would return
+            // at once, every turn, and spin a core for as long as the broker is away.
+            if (_connected && _live.Count < 256 && !wake.IsCompleted)
             {
-                var committed = _store.Committed.WaitToReadAsync(cancellationToken).AsTask();
+                if (committed is null || committed.IsCompleted) committed = _store.Committed.WaitToReadAsync(cancellationToken).AsTask();
                 await Task.WhenAny(wake, committed).ConfigureAwait(false);
             }
             else

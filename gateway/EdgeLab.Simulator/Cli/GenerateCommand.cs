@@ -23,11 +23,16 @@ internal static class GenerateCommand
         var specimensFile = new Option<string?>("--specimens-file") { Description = "File with one specimen id per line" };
         var frameSize = new Option<int>("--frame-size") { Description = "ASTM frame size: 247 or 64000", DefaultValueFactory = _ => 247 };
         var seed = new Option<int?>("--seed") { Description = "Random seed, for repeatable values" };
+        var replyTimeout = new Option<double>("--reply-timeout")
+        {
+            Description = "ASTM: seconds to wait for the receiver's reply to ENQ or a frame (LIS01-A2 §6.5.2.1: 15); shorter lets a test notice a dead receiver sooner",
+            DefaultValueFactory = _ => AstmControl.ReplyTimeout.TotalSeconds,
+        };
         var faults = ReplayCommand.FaultOption();
         var endpoint = new EndpointOptions();
         var command = new Command("generate", "Simulate N instruments sending realistic random CBC/chemistry results at a rate; prints progress and a summary")
         {
-            instruments, rate, count, duration, protocol, panel, specimens, specimensFile, frameSize, seed, faults,
+            instruments, rate, count, duration, protocol, panel, specimens, specimensFile, frameSize, seed, replyTimeout, faults,
         };
         endpoint.AddTo(command);
         endpoint.Serial.Description = "Serial devices, comma-separated, one per instrument";
@@ -40,6 +45,11 @@ internal static class GenerateCommand
             if (!TryRate(parse.GetValue(rate)!, out var perSecond))
             {
                 output.Progress($"error: --rate '{parse.GetValue(rate)}' is not a rate: use e.g. 2, 2/s or 30/min");
+                return CommandRunner.Usage;
+            }
+            if (parse.GetValue(replyTimeout) is not (> 0 and <= 3600))
+            {
+                output.Progress($"error: --reply-timeout {parse.GetValue(replyTimeout)} is out of range: give seconds above 0, e.g. 15");
                 return CommandRunner.Usage;
             }
             var n = parse.GetValue(instruments);
@@ -79,7 +89,7 @@ internal static class GenerateCommand
                 Duration = parse.GetValue(duration) is { } d ? TimeSpan.FromSeconds(d) : null,
                 Panel = parse.GetValue(panel)!,
                 Specimens = ids,
-                Astm = new AstmSenderOptions { FrameSize = parse.GetValue(frameSize) },
+                Astm = new AstmSenderOptions { FrameSize = parse.GetValue(frameSize), ReplyTimeout = TimeSpan.FromSeconds(parse.GetValue(replyTimeout)) },
                 Faults = plan,
                 Seed = parse.GetValue(seed),
             };

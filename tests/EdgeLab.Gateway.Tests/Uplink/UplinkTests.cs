@@ -91,6 +91,25 @@ public sealed class UplinkTests
     }
 
     [Fact]
+    public async Task With_the_broker_down_committed_rows_leave_the_dispatcher_waiting_not_spinning()
+    {
+        // Issue 3: offline, a committed row used to wake the loop at once, every turn (nothing takes it until the broker
+        // is back), spinning a core and piling up channel waiters — 1 GB resident after ten messages.
+        await using var broker = await MosquittoProcess.StartAsync();
+        await broker.KillAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the resend tick never fires: only signals turn the loop
+        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, time);
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(CommitOutcome.Committed, await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", $"S{i}"), default));
+        var dispatcher = gw.App.Uplink.Dispatcher!;
+        var before = dispatcher.Turns;
+        // Absence cannot be polled for: give a spinning loop a second of real time; it would turn millions of times.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var turns = dispatcher.Turns - before;
+        Assert.True(turns < 100, $"the dispatcher turned {turns} times in a second with the broker down and nothing to do");
+    }
+
+    [Fact]
     public async Task Broker_killed_and_restarted_mid_drain_the_hub_ends_with_every_message_exactly_once()
     {
         await using var broker = await MosquittoProcess.StartAsync();
