@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,13 +33,22 @@ internal sealed class EmrClient : IDisposable
         }
     }
 
-    /// <summary>Registers a chemistry referral for the synthetic bench patient; returns its one serum tube's barcode.</summary>
-    public async Task<string> RegisterChemistryReferralAsync(string clinic, string lab)
+    /// <summary>
+    /// Registers a chemistry referral for synthetic patient number <paramref name="patient"/> (its own OMS policy, so
+    /// each patient has a few results as in a real region, not one patient with thousands); returns the serum tube's barcode.
+    /// </summary>
+    public async Task<string> RegisterChemistryReferralAsync(string clinic, string lab, int patient)
     {
         var form = new JsonObject
         {
-            // Synthetic patient: the SNILS is made up and valid only by its checksum.
-            ["patient"] = new JsonObject { ["snils"] = "112-233-445 95", ["family"] = "Бенчева", ["given"] = "Анна", ["sex"] = "F", ["birthDate"] = "1984-03-12" },
+            ["patient"] = new JsonObject
+            {
+                ["oms"] = string.Create(CultureInfo.InvariantCulture, $"7700{patient:D12}"),
+                ["family"] = "Бенчева",
+                ["given"] = "Анна",
+                ["sex"] = "F",
+                ["birthDate"] = "1984-03-12",
+            },
             ["orderingOrganization"] = clinic,
             ["practitioner"] = "Bench Physician",
             ["performingLab"] = lab,

@@ -69,11 +69,11 @@ internal static class EndToEndLatencyBenchmark
             ["run", .. db, "--mqtt-host", "127.0.0.1", "--mqtt-port", Inv(broker.Port), "--urls", $"http://127.0.0.1:{httpPort}", "--trace-file", trace]);
         using var emr = new EmrClient(httpPort, token);
         await UntilAsync(emr.IsHealthyAsync, hub, "hub /health", TimeSpan.FromSeconds(60));
-        Progress($"mosquitto, hub up; registering {total} referrals (one tube each)");
+        Progress($"mosquitto, hub up; registering {total} referrals (one patient and one tube each)");
 
         var specimens = new ConcurrentBag<string>();
         await Parallel.ForAsync(0, total, new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (_, _) => specimens.Add(await emr.RegisterChemistryReferralAsync(Clinic, Lab)));
+            async (i, _) => specimens.Add(await emr.RegisterChemistryReferralAsync(Clinic, Lab, i + 1)));
         var tubes = specimens.ToList();
         Progress($"{tubes.Count} referrals registered; starting simulators and {gatewayCount} gateway(s)");
 
