@@ -15,8 +15,8 @@ internal interface IOrderOutboxSignal
 /// <summary>
 /// Drains the durable order outbox to <c>…/gw/{gatewayId}/orders</c> at QoS 1. A row is deleted only after its PUBACK,
 /// so an order written while the broker is down (or the hub restarts) is sent once the broker is back. Rows go out
-/// strictly by sequence and a round stops at the first failure, so a gateway never sees a cancel before the upsert it
-/// cancels; a row is sent again after a failure it may already have reached the broker with (at least once; gateways
+/// by sequence and a failed row stops its gateway's rows for the round, so a gateway never sees a cancel before the
+/// upsert it cancels; a row is sent again after a failure it may already have reached the broker with (at least once; gateways
 /// apply orders idempotently by specimen id). One hub node at a time drains, under a lease in the database.
 /// </summary>
 internal sealed partial class OrderOutboxPublisher : BackgroundService, IOrderOutboxSignal
@@ -50,18 +50,30 @@ internal sealed partial class OrderOutboxPublisher : BackgroundService, IOrderOu
     public async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
         if (_mqtt.State != MqttConnectionState.Connected) return false;
+        // A gateway whose order failed gets nothing more this round (its later orders must not overtake it); the
+        // others go on, so one gateway the broker refuses (ACL, reason 0x87) does not hold up every lab.
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            // Renewed per batch; a batch takes at most BatchSize × PublishTimeout only when the broker stalls, and then
-            // the first timeout ends the round.
+            // Renewed per batch; a batch takes long only when the broker stalls, and then the timeouts end the round.
             if (!await _store.TryTakeOrderLeaseAsync(_owner, Lease, cancellationToken).ConfigureAwait(false)) return true;
             var batch = await _store.ListPendingOrdersAsync(BatchSize, cancellationToken).ConfigureAwait(false);
-            if (batch.Count == 0) return true;
+            if (batch.Count == 0) return blocked.Count == 0;
+            var sent = 0;
             foreach (var order in batch)
             {
-                if (!await SendAsync(order, cancellationToken).ConfigureAwait(false)) return false;
+                if (blocked.Contains(order.GatewayId)) continue;
+                if (!await SendAsync(order, cancellationToken).ConfigureAwait(false))
+                {
+                    if (_mqtt.State != MqttConnectionState.Connected) return false;
+                    blocked.Add(order.GatewayId);
+                    continue;
+                }
                 await _store.DeleteOrderAsync(order.Seq, cancellationToken).ConfigureAwait(false);
+                sent++;
             }
+            // Only blocked gateways' rows left in this window: retry after the backoff.
+            if (sent == 0) return false;
         }
     }
 

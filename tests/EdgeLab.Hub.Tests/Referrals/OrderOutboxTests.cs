@@ -104,6 +104,43 @@ public sealed class OrderOutboxTests
         await connection.StopAsync(CancellationToken.None);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_gateway_the_broker_refuses_holds_back_only_its_own_orders(string provider)
+    {
+        // The broker's ACL lets anonymous clients use lab-1-gw01's subtree only: orders to lab-1-gw02 get PUBACK 0x87.
+        const string Config = "user root\nlistener {{PORT}} 127.0.0.1\nallow_anonymous true\nacl_file {{DATA}}/acl\nlog_dest stderr\nlog_type error\n";
+        await using var broker = await MosquittoProcess.StartAsync(Config, new Dictionary<string, string> { ["acl"] = $"topic readwrite edgelab/v1/gw/{TestHub.Gateway}/#\n" });
+        await using var hub = await TestHub.CreateAsync(provider);
+        const string Refused = "lab-1-gw02";
+        await hub.Store.UpsertGatewayAsync(Refused, TestHub.Lab);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+            NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        await connection.StartAsync(CancellationToken.None);
+        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
+
+        var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
+        {
+            Patient = Patients.Sidorov,
+            PractitionerName = "Петров П. П.",
+            PerformingLabId = TestHub.Lab,
+            Tests = ["WBC"],
+        });
+        Assert.NotNull(await service.CancelAsync(AccessScope.ForOrganization(TestHub.Clinic), registered.Registered!.Referral.Id));
+
+        // Rows alternate gw01, gw02 by seq; gw02's refused upsert must not hold back gw01's cancel.
+        await WaitUntilAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached lab-1-gw01");
+        Assert.Equal("upsert", gateway.Orders.First().Action);
+        await WaitUntilAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).All(o => o.GatewayId == Refused), "lab-1-gw01's rows deleted");
+        Assert.Equal(["upsert", "cancel"], (await hub.Store.ListPendingOrdersAsync(100)).Select(o => o.Action));
+
+        await publisher.StopAsync(CancellationToken.None);
+        await connection.StopAsync(CancellationToken.None);
+    }
+
     /// <summary>Polls a state that real processes (broker, database) bring about; fails after the timeout.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
