@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Runs EdgeLab's benchmarks in Release and prints each figure beside its peer as a ratio.
-# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|ingest|footprint ...]   (default: all)
+# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|ingest|e2e|footprint ...]   (default: all; --help lists them)
 # Needs what the tests need plus node/npm for the MQTT.js peer (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n '2,4p' "$0" | sed 's/^# //'; exit 0; fi
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,4p' "$0" | sed 's/^# //'
+  cat <<'TEXT'
+  decode link hl7   parser throughput          mqtt     our MQTT client vs MQTT.js
+  outbox            gateway outbox drain       ingest   hub ingest on SQLite and PostgreSQL
+  e2e               end-to-end latency, analyzer's last frame -> FHIR, at 1/50/300 analyzers
+                    (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
+  footprint         gateway memory and start time
+TEXT
+  exit 0
+fi
 deploy/install-deps.sh --bench
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export EDGELAB_ARTIFACTS="${EDGELAB_ARTIFACTS:-$PWD/artifacts}"

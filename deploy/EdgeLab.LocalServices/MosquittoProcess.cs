@@ -79,6 +79,9 @@ public sealed class MosquittoProcess : IAsyncDisposable
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>SIGTERM: the broker saves its persistence file (sessions, subscriptions, queued messages) and exits.</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(10));
+
     /// <summary>Starts the broker again on the same port with the same config and persistence folder.</summary>
     public async Task RestartAsync()
     {

@@ -7,11 +7,12 @@ namespace EdgeLab.Hub.Audit;
 /// <summary>
 /// Appends one <see cref="AuditEntry"/> per API call that touches patient data: who (client id, organization),
 /// what (action, resource type and id, or the search's query string — never a body), about whom (patient id when
-/// known), when, and the outcome (HTTP status, including 403/404). Written synchronously before the response, so a
+/// known), when, and the outcome (HTTP status, including 403/404). Committed before the response (group-committed
+/// with concurrent calls, see <see cref="AuditGroupCommit"/>), so a
 /// read that was answered is a read that was recorded; if the audit store fails, the call fails (500), never the
 /// other way round.
 /// </summary>
-internal sealed class AuditTrail(IAuditStore store, TimeProvider time, ILogger<AuditTrail> logger)
+internal sealed class AuditTrail(AuditGroupCommit commit, TimeProvider time, ILogger<AuditTrail> logger)
 {
     public async Task RecordAsync(
         HttpContext context,
@@ -38,7 +39,7 @@ internal sealed class AuditTrail(IAuditStore store, TimeProvider time, ILogger<A
         };
         try
         {
-            await store.AppendAuditAsync(entry, CancellationToken.None);
+            await commit.AppendAsync([entry]);
         }
         catch (Exception e)
         {
@@ -73,7 +74,7 @@ internal sealed class AuditTrail(IAuditStore store, TimeProvider time, ILogger<A
         }).ToList();
         try
         {
-            await store.AppendAuditAsync(entries, CancellationToken.None);
+            await commit.AppendAsync(entries);
         }
         catch (Exception e)
         {

@@ -25,6 +25,7 @@ internal static class FhirApi
                 .RequireClaim(ApiCaller.ClientIdClaim)
                 .RequireClaim(ApiCaller.OrganizationClaim));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<AuditTrail>();
         services.AddSingleton(new LabelFont(configuration["Labels:FontPath"]));
         services.AddSingleton<PdfLabelWriter>();

@@ -28,17 +28,20 @@ internal static class HubServices
         services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IApiClientStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IOrderOutboxStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 
-    /// <summary>The MQTT connection (orders, acks, and uplink when <paramref name="ingest"/>), referral service, ingest and notifications.</summary>
+    /// <summary>The MQTT connection (orders, acks, and uplink when <paramref name="ingest"/>), order outbox publisher, referral service, ingest and notifications.</summary>
     public static IServiceCollection AddHubRuntime(this IServiceCollection services, HubMqttOptions mqtt, IngestOptions ingest)
     {
         services.AddSingleton(mqtt);
         services.AddSingleton(ingest);
         services.AddSingleton<HubMqttConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<HubMqttConnection>());
-        services.AddSingleton<IOrderPublisher>(sp => ActivatorUtilities.CreateInstance<MqttOrderPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OrderOutboxPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
+        services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<OrderOutboxPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<OrderOutboxPublisher>());
         services.AddSingleton<IReferralService, ReferralService>();
         if (mqtt.Ingest)
         {

@@ -6,9 +6,10 @@ namespace EdgeLab.Hub.Referrals;
 
 /// <summary>
 /// Registration: validate, check the organizations, persist (patient matched by SNILS/OMS, barcodes issued, one
-/// specimen per specimen type the tests need), then send the orders to the performing lab's gateways.
+/// specimen per specimen type the tests need, the orders for the performing lab's gateways queued in the same
+/// transaction), then wake the order publisher.
 /// </summary>
-internal sealed class ReferralService(IReferralStore referrals, IClinicalStore clinical, IDirectoryStore directory, ITestCatalog catalog, IOrderPublisher orders, TimeProvider time)
+internal sealed class ReferralService(IReferralStore referrals, IDirectoryStore directory, ITestCatalog catalog, IOrderOutboxSignal orders, TimeProvider time)
     : IReferralService
 {
     public async Task<ReferralRegistrationResult> RegisterAsync(string orderingOrganizationId, ReferralRequest request, CancellationToken cancellationToken = default)
@@ -40,20 +41,14 @@ internal sealed class ReferralService(IReferralStore referrals, IClinicalStore c
         };
         var specimens = tests.GroupBy(t => t.SpecimenType).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(t => t.Code).ToList())).ToList();
         var registered = await referrals.RegisterReferralAsync(new NewReferral { Patient = patient, Referral = referral, Specimens = specimens }, cancellationToken).ConfigureAwait(false);
-        if (!registered.AlreadyExisted) await orders.PublishAsync(registered, "upsert", cancellationToken).ConfigureAwait(false);
+        if (!registered.AlreadyExisted) orders.Wake();
         return new ReferralRegistrationResult(registered, []);
     }
 
     public async Task<Referral?> CancelAsync(AccessScope scope, string referralId, CancellationToken cancellationToken = default)
     {
-        var existing = await clinical.GetReferralAsync(scope, referralId, cancellationToken).ConfigureAwait(false);
-        if (existing is null) return null;
         var cancelled = await referrals.CancelReferralAsync(scope, referralId, cancellationToken).ConfigureAwait(false);
-        if (cancelled is null) return null;
-        var specimens = await clinical.SearchSpecimensAsync(AccessScope.Region, new SpecimenQuery { ReferralId = referralId, Count = 100 }, cancellationToken).ConfigureAwait(false);
-        var patient = await clinical.GetPatientAsync(AccessScope.Region, cancelled.PatientId, cancellationToken).ConfigureAwait(false);
-        if (existing.Status != ReferralStatus.Cancelled && patient is not null)
-            await orders.PublishAsync(new RegisteredReferral(patient, cancelled, specimens.Items, false), "cancel", cancellationToken).ConfigureAwait(false);
+        if (cancelled is not null) orders.Wake();
         return cancelled;
     }
 }

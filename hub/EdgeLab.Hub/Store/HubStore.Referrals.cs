@@ -122,6 +122,7 @@ internal sealed partial class HubStore
                 cancellationToken, tx)).ConfigureAwait(false);
             specimens.Add(specimen);
         }
+        await EnqueueOrdersAsync(c, tx, patient, stored, specimens, OrderMessageFactory.Upsert, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new RegisteredReferral(patient, stored, specimens, AlreadyExisted: false);
     }
@@ -132,12 +133,22 @@ internal sealed partial class HubStore
         var scopeSql = Scope(scope, "patient_id", p);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await c.ExecuteAsync(Cmd($"UPDATE referral SET status = @st, last_updated = @now WHERE id = @id{scopeSql}", p, cancellationToken, tx)).ConfigureAwait(false);
-        if (n == 0) return null;
+        // The status before the change, read under the update's row lock (UPDATE … RETURNING would give the new one):
+        // only a change from not-cancelled sends cancels, so cancelling twice sends them once.
+        var before = await c.QuerySingleOrDefaultAsync<string>(Cmd(
+            $"SELECT status FROM referral WHERE id = @id{scopeSql}" + (database.Dialect == DatabaseDialect.Postgres ? " FOR UPDATE" : ""), p, cancellationToken, tx)).ConfigureAwait(false);
+        if (before is null) return null;
+        await c.ExecuteAsync(Cmd("UPDATE referral SET status = @st, last_updated = @now WHERE id = @id", p, cancellationToken, tx)).ConfigureAwait(false);
         await c.ExecuteAsync(Cmd("UPDATE specimen SET status = @sst, last_updated = @now WHERE referral_id = @id", p, cancellationToken, tx)).ConfigureAwait(false);
         var row = await c.QuerySingleAsync<ReferralRow>(Cmd($"SELECT {ReferralColumns} FROM referral WHERE id = @id", p, cancellationToken, tx)).ConfigureAwait(false);
+        var cancelled = row.ToDomain();
+        if (before != Enum(ReferralStatus.Cancelled))
+        {
+            var (patient, specimens) = await LoadReferralPartsAsync(c, tx, cancelled.PatientId, cancelled.Id, cancellationToken).ConfigureAwait(false);
+            await EnqueueOrdersAsync(c, tx, patient, cancelled, specimens, OrderMessageFactory.Cancel, cancellationToken).ConfigureAwait(false);
+        }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return row.ToDomain();
+        return cancelled;
     }
 
     /// <summary>The referral's patient and specimens (no scope: callers have checked the referral).</summary>

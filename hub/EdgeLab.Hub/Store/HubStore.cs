@@ -9,7 +9,7 @@ namespace EdgeLab.Hub.Store;
 /// PostgreSQL (parameters, <c>ON CONFLICT</c>, <c>LIMIT</c>); the few dialect differences are spelled out where they occur.
 /// </summary>
 internal sealed partial class HubStore(IHubDatabase database, ITestCatalog catalog, TimeProvider time)
-    : IClinicalStore, IReferralStore, IDirectoryStore, IApiClientStore, IAuditStore
+    : IClinicalStore, IReferralStore, IDirectoryStore, IApiClientStore, IAuditStore, IOrderOutboxStore
 {
     public const int MaxPageSize = 1000;
 

@@ -331,3 +331,16 @@ internal sealed class AuditRow
     };
 }
 #pragma warning restore CA1812
+
+#pragma warning disable CA1812 // instantiated by Dapper
+internal sealed class OrderOutboxRow
+{
+    public long seq { get; set; }
+    public string gateway_id { get; set; } = "";
+    public string referral_id { get; set; } = "";
+    public string specimen_id { get; set; } = "";
+    public string action { get; set; } = "";
+    public byte[] payload { get; set; } = [];
+    public long created { get; set; }
+}
+#pragma warning restore CA1812

@@ -34,12 +34,15 @@ public sealed class ReferralFormTests
             Assert.EndsWith($"/api/specimens/{barcode}/label.pdf", (string?)s["labelPdf"], StringComparison.Ordinal);
             Assert.Equal(200, (await client.FetchAsync($"/fhir/Specimen/{barcode}")).Status);
         }
-        Assert.Single(host.Orders.Published, o => o.Referral.Referral.Id == referralId);
+        var orders = await host.PendingOrdersAsync();
+        Assert.Equal(specimens.Select(s => (string)s!["barcode"]!).Order(), orders.Where(o => o.ReferralId == referralId && o.Action == "upsert").Select(o => o.SpecimenId).Order());
+        Assert.Equal(1, host.OrderSignal.Wakes);
 
         var (again, second, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr-77"));
         Assert.Equal(200, again);
         Assert.Equal(referralId, (string?)second!["referralId"]);
         Assert.True((bool?)second["alreadyExisted"]);
+        Assert.Equal(orders.Count, (await host.PendingOrdersAsync()).Count); // a repeat queues no second order
     }
 
     [Fact]
@@ -53,7 +56,7 @@ public sealed class ReferralFormTests
         var issue = Http.AssertOutcome(outcome, "value");
         Assert.Equal("patient.snils", (string?)issue["expression"]![0]);
         Assert.Contains("SNILS", (string?)issue["diagnostics"], StringComparison.Ordinal);
-        Assert.Empty(host.Orders.Published);
+        Assert.Empty(await host.PendingOrdersAsync());
     }
 
     [Fact]

@@ -28,15 +28,18 @@ internal sealed class ApiTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ApiTestHost(TestHub hub, WebApplication app, RecordingOrderPublisher orders)
+    private ApiTestHost(TestHub hub, WebApplication app, CountingOrderSignal orders)
     {
         Hub = hub;
         _app = app;
-        Orders = orders;
+        OrderSignal = orders;
     }
 
     public TestHub Hub { get; }
-    public RecordingOrderPublisher Orders { get; }
+    public CountingOrderSignal OrderSignal { get; }
+
+    /// <summary>What the API queued for the lab's gateways (nothing drains it here: no broker).</summary>
+    public Task<IReadOnlyList<PendingOrder>> PendingOrdersAsync() => Hub.Store.ListPendingOrdersAsync(HubStore.MaxPageSize);
     public string ClinicToken { get; private set; } = "";
     public string OtherClinicToken { get; private set; } = "";
     public string LabToken { get; private set; } = "";
@@ -45,7 +48,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
     public static async Task<ApiTestHost> StartAsync(string provider = "sqlite")
     {
         var hub = await TestHub.CreateAsync(provider);
-        var orders = new RecordingOrderPublisher();
+        var orders = new CountingOrderSignal();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
@@ -58,7 +61,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IApiClientStore>(hub.Store);
         builder.Services.AddSingleton<IAuditStore>(hub.Store);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IOrderPublisher>(orders);
+        builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();
         builder.Services.AddFhirApi(builder.Configuration);
         var app = builder.Build();
@@ -104,16 +107,14 @@ internal sealed class ApiTestHost : IAsyncDisposable
     }
 }
 
-/// <summary>Collects order publications instead of sending them over MQTT.</summary>
-internal sealed class RecordingOrderPublisher : IOrderPublisher
+/// <summary>Counts the API's wake-ups of the order publisher, which these tests do not run (the outbox rows are checked instead).</summary>
+internal sealed class CountingOrderSignal : IOrderOutboxSignal
 {
-    public List<(RegisteredReferral Referral, string Action)> Published { get; } = [];
+    private int _wakes;
 
-    public Task PublishAsync(RegisteredReferral referral, string action, CancellationToken cancellationToken = default)
-    {
-        lock (Published) Published.Add((referral, action));
-        return Task.CompletedTask;
-    }
+    public int Wakes => Volatile.Read(ref _wakes);
+
+    public void Wake() => Interlocked.Increment(ref _wakes);
 }
 
 /// <summary>HTTP helpers: JSON bodies as <see cref="JsonNode"/>, FHIR media type checks.</summary>

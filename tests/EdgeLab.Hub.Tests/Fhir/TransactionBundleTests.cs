@@ -1,5 +1,6 @@
 using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Referrals;
+using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
 
 namespace EdgeLab.Hub.Tests.Fhir;
@@ -54,8 +55,10 @@ public sealed class TransactionBundleTests
         Assert.Equal("order", (string?)entries[1]!["resource"]!["intent"]);
         var barcodes = entries.Skip(3).Select(e => (string)e!["resource"]!["accessionIdentifier"]!["value"]!).ToList();
         Assert.All(barcodes, b => Assert.Matches("^[0-9]+$", b));
-        Assert.Single(host.Orders.Published);
-        Assert.Equal("EMR-2026-0042", host.Orders.Published[0].Referral.Referral.ExternalId);
+        var orders = await host.PendingOrdersAsync();
+        Assert.Equal(barcodes.Order(), orders.Select(o => o.SpecimenId).Order());
+        var referralId = Assert.Single(orders.Select(o => o.ReferralId).Distinct());
+        Assert.Equal("EMR-2026-0042", (await host.Hub.Store.GetReferralAsync(AccessScope.Region, referralId))!.ExternalId);
 
         var (found, bundle, _) = await host.Client(host.ClinicToken).FetchAsync($"/fhir/Specimen?identifier=urn:edgelab:specimen-barcode|{barcodes[0]}");
         Assert.Equal(200, found);
@@ -69,7 +72,7 @@ public sealed class TransactionBundleTests
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/fhir", Bundle("12345678900"), FhirJson.MediaType);
         Assert.Equal(422, status);
         Assert.Equal("Patient.identifier", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
-        Assert.Empty(host.Orders.Published);
+        Assert.Empty(await host.PendingOrdersAsync());
     }
 
     [Theory]

@@ -30,8 +30,9 @@ public sealed class MosquittoIngestTests
         await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
 
         // Referral registered through the real service: the order reaches the lab's gateway over the broker.
-        var service = new ReferralService(hub.Store, hub.Store, hub.Store, hub.Catalog,
-            new MqttOrderPublisher(connection.Client, hub.Store, hub.Catalog, TimeProvider.System, NullLogger<MqttOrderPublisher>.Instance), hub.Time);
+        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
         var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
         {
             Patient = Patients.Sidorov,
@@ -66,6 +67,7 @@ public sealed class MosquittoIngestTests
         await gateway.PublishAsync(Topics.Status(TestHub.Gateway), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new StatusMessage { GatewayId = TestHub.Gateway, Online = true, At = Messages.At, OutboxDepth = 0 }, WireJson.Default.StatusMessage), null);
         await WaitUntilAsync(async () => (await hub.Store.GetGatewayAsync(TestHub.Gateway))!.Online == true);
+        await publisher.StopAsync(CancellationToken.None);
         await pipeline.StopAsync(CancellationToken.None);
         await connection.StopAsync(CancellationToken.None);
     }

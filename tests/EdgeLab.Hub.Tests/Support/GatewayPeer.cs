@@ -16,7 +16,7 @@ internal sealed class GatewayPeer : IAsyncDisposable
     private readonly HashSet<long> _acked = [];
     private readonly List<(HashSet<long> Want, TaskCompletionSource Done)> _waiters = [];
 
-    private GatewayPeer(string gatewayId, string host, int port)
+    private GatewayPeer(string gatewayId, string host, int port, bool persistentSession)
     {
         GatewayId = gatewayId;
         _client = new MqttClient(new MqttClientOptions
@@ -24,7 +24,9 @@ internal sealed class GatewayPeer : IAsyncDisposable
             Host = host,
             Port = port,
             ClientId = gatewayId + "-test",
-            CleanStart = true,
+            // A persistent session keeps the subscription and queues QoS 1 orders across a broker restart.
+            CleanStart = !persistentSession,
+            SessionExpirySeconds = persistentSession ? 600u : 0u,
             OnMessage = OnMessageAsync,
         });
     }
@@ -38,9 +40,9 @@ internal sealed class GatewayPeer : IAsyncDisposable
         get { lock (_gate) return _acked.ToList(); }
     }
 
-    public static async Task<GatewayPeer> ConnectAsync(string gatewayId, string host, int port)
+    public static async Task<GatewayPeer> ConnectAsync(string gatewayId, string host, int port, bool persistentSession = false)
     {
-        var peer = new GatewayPeer(gatewayId, host, port);
+        var peer = new GatewayPeer(gatewayId, host, port, persistentSession);
         await peer._client.ConnectAsync();
         await peer._client.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Ack(gatewayId) }, new MqttSubscription { TopicFilter = Topics.Orders(gatewayId) }]);
         return peer;

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using EdgeLab.Contract;
+using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Referrals;
+using EdgeLab.Hub.Store;
+using EdgeLab.Hub.Tests.Support;
+using EdgeLab.LocalServices;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLab.Hub.Tests.Referrals;
+
+/// <summary>The durable order outbox: written with the referral change, drained over a real Mosquitto after PUBACK.</summary>
+public sealed class OrderOutboxTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Referral_changes_queue_their_orders_in_the_same_transaction_in_order_and_once(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var registered = await hub.RegisterAsync(["WBC", "GLU"]);
+        var upserts = await hub.Store.ListPendingOrdersAsync(100);
+        Assert.Equal(registered.Specimens.Select(s => s.Id).Order(), upserts.Select(o => o.SpecimenId).Order());
+        Assert.All(upserts, o => Assert.Equal((TestHub.Gateway, "upsert", registered.Referral.Id), (o.GatewayId, o.Action, o.ReferralId)));
+        var message = JsonSerializer.Deserialize(upserts[0].Payload, WireJson.Default.OrderMessage)!;
+        Assert.Equal((upserts[0].SpecimenId, "upsert", registered.Patient.Id), (message.SpecimenId, message.Action, message.Patient!.Id));
+
+        // A repeat registration (same external id) and a repeat cancel queue nothing more.
+        await hub.Store.CancelReferralAsync(AccessScope.Region, registered.Referral.Id);
+        await hub.Store.CancelReferralAsync(AccessScope.Region, registered.Referral.Id);
+        var all = await hub.Store.ListPendingOrdersAsync(100);
+        Assert.Equal(4, all.Count);
+        Assert.Equal(all.Select(o => o.Seq).Order(), all.Select(o => o.Seq));
+        Assert.Equal(["upsert", "upsert", "cancel", "cancel"], all.Select(o => o.Action));
+
+        // A referral the caller may not see is not cancelled and queues nothing.
+        Assert.Null(await hub.Store.CancelReferralAsync(AccessScope.ForOrganization(TestHub.OtherClinic), registered.Referral.Id));
+        Assert.Equal(4, (await hub.Store.ListPendingOrdersAsync(100)).Count);
+
+        await hub.Store.DeleteOrderAsync(all[0].Seq);
+        Assert.Equal(all.Skip(1).Select(o => o.Seq), (await hub.Store.ListPendingOrdersAsync(100)).Select(o => o.Seq));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task One_hub_node_at_a_time_holds_the_drain_lease_until_it_expires(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var lease = TimeSpan.FromSeconds(30);
+        Assert.True(await hub.Store.TryTakeOrderLeaseAsync("node-a", lease));
+        Assert.False(await hub.Store.TryTakeOrderLeaseAsync("node-b", lease));
+        hub.Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(await hub.Store.TryTakeOrderLeaseAsync("node-a", lease)); // renewed until t+50 s
+        hub.Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.False(await hub.Store.TryTakeOrderLeaseAsync("node-b", lease));
+        hub.Time.Advance(TimeSpan.FromSeconds(11));
+        Assert.True(await hub.Store.TryTakeOrderLeaseAsync("node-b", lease));
+        Assert.False(await hub.Store.TryTakeOrderLeaseAsync("node-a", lease));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Orders_written_while_the_broker_is_down_reach_the_gateway_in_order_once_it_is_back(string provider)
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var hub = await TestHub.CreateAsync(provider);
+        // The gateway's session outlives the broker restart, so it gets the orders whenever the hub sends them.
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port, persistentSession: true);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+            NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        await connection.StartAsync(CancellationToken.None);
+        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
+
+        await broker.StopAsync();
+        var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
+        {
+            Patient = Patients.Sidorov,
+            PractitionerName = "Петров П. П.",
+            PerformingLabId = TestHub.Lab,
+            Tests = ["WBC", "HGB"],
+        });
+        Assert.True(registered.Succeeded);
+        var specimen = registered.Registered!.Specimens.Single().Id;
+        Assert.NotNull(await service.CancelAsync(AccessScope.ForOrganization(TestHub.Clinic), registered.Registered.Referral.Id));
+        // Nothing could be sent: both orders wait in the database, upsert first.
+        Assert.Equal(["upsert", "cancel"], (await hub.Store.ListPendingOrdersAsync(100)).Select(o => o.Action));
+        Assert.Empty(gateway.Orders);
+
+        await broker.RestartAsync();
+        await WaitUntilAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).Count == 0, "order outbox drained");
+        await WaitUntilAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached the gateway");
+        // At least once, so a repeat is allowed; the order is not: every upsert before the first cancel, cancel last.
+        var actions = gateway.Orders.Where(o => o.SpecimenId == specimen).Select(o => o.Action).ToList();
+        Assert.Equal("upsert", actions[0]);
+        Assert.Equal("cancel", actions[^1]);
+        Assert.DoesNotContain("upsert", actions.SkipWhile(a => a == "upsert"));
+
+        await publisher.StopAsync(CancellationToken.None);
+        await connection.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_gateway_the_broker_refuses_holds_back_only_its_own_orders(string provider)
+    {
+        // The broker's ACL lets anonymous clients use lab-1-gw01's subtree only: orders to lab-1-gw02 get PUBACK 0x87.
+        const string Config = "user root\nlistener {{PORT}} 127.0.0.1\nallow_anonymous true\nacl_file {{DATA}}/acl\nlog_dest stderr\nlog_type error\n";
+        await using var broker = await MosquittoProcess.StartAsync(Config, new Dictionary<string, string> { ["acl"] = $"topic readwrite edgelab/v1/gw/{TestHub.Gateway}/#\n" });
+        await using var hub = await TestHub.CreateAsync(provider);
+        const string Refused = "lab-1-gw02";
+        await hub.Store.UpsertGatewayAsync(Refused, TestHub.Lab);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+            NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        await connection.StartAsync(CancellationToken.None);
+        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
+
+        var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
+        {
+            Patient = Patients.Sidorov,
+            PractitionerName = "Петров П. П.",
+            PerformingLabId = TestHub.Lab,
+            Tests = ["WBC"],
+        });
+        Assert.NotNull(await service.CancelAsync(AccessScope.ForOrganization(TestHub.Clinic), registered.Registered!.Referral.Id));
+
+        // Rows alternate gw01, gw02 by seq; gw02's refused upsert must not hold back gw01's cancel.
+        await WaitUntilAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached lab-1-gw01");
+        Assert.Equal("upsert", gateway.Orders.First().Action);
+        await WaitUntilAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).All(o => o.GatewayId == Refused), "lab-1-gw01's rows deleted");
+        Assert.Equal(["upsert", "cancel"], (await hub.Store.ListPendingOrdersAsync(100)).Select(o => o.Action));
+
+        await publisher.StopAsync(CancellationToken.None);
+        await connection.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Polls a state that real processes (broker, database) bring about; fails after the timeout.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
+            await Task.Delay(50);
+        }
+    }
+}
