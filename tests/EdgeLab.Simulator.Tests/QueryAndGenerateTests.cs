@@ -120,6 +120,45 @@ public sealed class QueryAndGenerateTests
     }
 
     [Fact]
+    public async Task Generate_with_stagger_spreads_the_instruments_evenly_over_one_period()
+    {
+        var time = new EdgeLab.Testing.FakeTimeProvider();
+        var wires = new List<LoopbackPair>();
+        var hosts = new List<ScriptedLisReceiver>();
+        using var stop = new CancellationTokenSource();
+        var serving = new List<Task>();
+        for (var i = 0; i < 4; i++)
+        {
+            var wire = await LoopbackPair.CreateAsync();
+            var host = new ScriptedLisReceiver(wire.Receiver);
+            wires.Add(wire);
+            hosts.Add(host);
+            serving.Add(host.ServeAsync(stop.Token));
+        }
+        var output = new SimulatorOutput(TextWriter.Null, TextWriter.Null, time);
+        var options = new GenerateOptions { Instruments = 4, Protocol = "hl7", Rate = 1, Count = 1, Specimens = ["S-1"], Seed = 7, Stagger = true };
+        var run = new GenerateRunner(options, output).RunAsync(
+            (i, _) => Task.FromResult<(Stream, IAsyncDisposable)>((wires[i].Instrument, wires[i])), CancellationToken.None);
+
+        // Period 1 s over 4 instruments: instrument k sends at k × 250 ms, and not before.
+        for (var k = 0; k < 4; k++)
+        {
+            if (k > 0) time.Advance(TimeSpan.FromMilliseconds(250));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (Received(hosts[k]) == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+            Assert.Equal(1, Received(hosts[k]));
+            for (var later = k + 1; later < 4; later++) Assert.Equal(0, Received(hosts[later]));
+        }
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(20)));
+        await stop.CancelAsync();
+        await Task.WhenAll(serving);
+        foreach (var h in hosts) await h.DisposeAsync();
+
+        // The receiver appends on its own task; a count read is enough to poll on.
+        static int Received(ScriptedLisReceiver host) => host.Hl7Messages.Count;
+    }
+
+    [Fact]
     public void Generated_values_are_plausible_and_flagged_against_their_range()
     {
         var random = new Random(3);

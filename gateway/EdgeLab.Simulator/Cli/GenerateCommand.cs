@@ -28,11 +28,15 @@ internal static class GenerateCommand
             Description = "ASTM: seconds to wait for the receiver's reply to ENQ or a frame (LIS01-A2 §6.5.2.1: 15); shorter lets a test notice a dead receiver sooner",
             DefaultValueFactory = _ => AstmControl.ReplyTimeout.TotalSeconds,
         };
+        var stagger = new Option<bool>("--stagger")
+        {
+            Description = "Spread the instruments' sending evenly over one period (as real analyzers are) instead of all at once each period",
+        };
         var faults = ReplayCommand.FaultOption();
         var endpoint = new EndpointOptions();
         var command = new Command("generate", "Simulate N instruments sending realistic random CBC/chemistry results at a rate; prints progress and a summary")
         {
-            instruments, rate, count, duration, protocol, panel, specimens, specimensFile, frameSize, seed, replyTimeout, faults,
+            instruments, rate, count, duration, protocol, panel, specimens, specimensFile, frameSize, seed, replyTimeout, stagger, faults,
         };
         endpoint.AddTo(command);
         endpoint.Serial.Description = "Serial devices, comma-separated, one per instrument";
@@ -92,6 +96,7 @@ internal static class GenerateCommand
                 Astm = new AstmSenderOptions { FrameSize = parse.GetValue(frameSize), ReplyTimeout = TimeSpan.FromSeconds(parse.GetValue(replyTimeout)) },
                 Faults = plan,
                 Seed = parse.GetValue(seed),
+                Stagger = parse.GetValue(stagger),
             };
             output.Progress($"{n} instrument(s), {options.Protocol}, {perSecond:0.##} message(s)/s each, " +
                             (options.Count is { } c ? $"{c} message(s) each" : $"for {options.Duration!.Value.TotalSeconds:0} s") + $", on {baseEndpoint.Describe()}");

@@ -21,6 +21,11 @@ internal sealed record GenerateOptions
     public TimeSpan Hl7AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public IReadOnlyList<Fault> Faults { get; init; } = [];
     public int? Seed { get; init; }
+    /// <summary>
+    /// Spread the instruments' schedules evenly over one period instead of starting all in phase. Real analyzers finish
+    /// samples independently; in phase, N instruments send N messages in the same instant every period (a stress burst).
+    /// </summary>
+    public bool Stagger { get; init; }
 }
 
 /// <summary>
@@ -83,7 +88,7 @@ internal sealed class GenerateRunner(GenerateOptions options, SimulatorOutput ou
             {
                 for (var k = 1; options.Count is not { } count || k <= count; k++)
                 {
-                    var due = period * (k - 1);
+                    var due = period * (k - 1) + (options.Stagger ? period * index / options.Instruments : TimeSpan.Zero);
                     if (options.Duration is { } duration && due >= duration) break;
                     var wait = due - output.Time.GetElapsedTime(start);
                     if (wait > TimeSpan.Zero) await Task.Delay(wait, output.Time, cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,9 @@ public sealed class HandlerPublishTests
     [Fact]
     public async Task A_handler_waiting_on_its_own_publish_does_not_hold_up_the_reconnect_and_its_publish_completes_after_it()
     {
-        await using var broker = await Brokers.StartPlainAsync();
+        // No persistence: the restarted broker has lost every session, always — so the handler's in-flight publish
+        // deterministically fails as session-lost and is republished on the new connection, as the contract says.
+        await using var broker = await EdgeLab.LocalServices.MosquittoProcess.StartAsync(Brokers.Plain.Replace("persistence true", "persistence false", StringComparison.Ordinal));
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = new List<string>();
@@ -24,14 +26,31 @@ public sealed class HandlerPublishTests
             {
                 entered.TrySetResult();
                 await gate.Task;
-                reply = responder.PublishAsync(new MqttApplicationMessage { Topic = "reply/1" });
-                await reply;
+                while (true)
+                {
+                    try
+                    {
+                        reply = responder.PublishAsync(new MqttApplicationMessage { Topic = "reply/1" });
+                        await reply;
+                        break;
+                    }
+                    catch (MqttSessionLostException)
+                    {
+                        // Session Present=0 after the restart: republish as a new message.
+                    }
+                }
             }
             lock (handled) handled.Add(m.Topic);
         }
         responder = new MqttClient(Brokers.Options(broker.Port, "responder", Handle, sessionExpiry: 300));
         await using var disposeResponder = responder;
-        responder.Connected += info => _ = responder.SubscribeAsync([new MqttSubscription { TopicFilter = "req/#" }]);
+        var resubscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var killed = 0;
+        responder.Connected += info => _ = Task.Run(async () =>
+        {
+            await responder.SubscribeAsync([new MqttSubscription { TopicFilter = "req/#" }]);
+            if (Volatile.Read(ref killed) == 1) resubscribed.TrySetResult();
+        });
         await responder.ConnectAsync();
         await responder.SubscribeAsync([new MqttSubscription { TopicFilter = "req/#" }]);
         await using (var requester = new MqttClient(Brokers.Options(broker.Port, "requester")))
@@ -42,12 +61,14 @@ public sealed class HandlerPublishTests
         }
 
         await broker.KillAsync();
+        Volatile.Write(ref killed, 1);
         gate.SetResult();
         await broker.RestartAsync();
 
         // The reconnect went ahead although the handler was still running, and the handler's publish was carried by it.
-        await Eventually(() => reply is not null && reply.IsCompleted, "the handler's publish completed");
+        await Eventually(() => reply is not null && reply.IsCompletedSuccessfully, "the handler's publish completed");
         Assert.True((await reply!).IsSuccess);
+        await resubscribed.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await using (var requester = new MqttClient(Brokers.Options(broker.Port, "requester")))
         {
             await requester.ConnectAsync();
