@@ -45,7 +45,12 @@ internal static class GatewayFootprintBenchmark
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
 
         var started = Stopwatch.StartNew();
-        await using var gateway = EdgeLabComponents.Start(EdgeLabComponents.Gateway, ["run", "--config", configPath]);
+        // EDGELAB_GATEWAY_EXE measures another build of the gateway, e.g. a trimmed self-contained publish (README, Deployment).
+        var exe = Environment.GetEnvironmentVariable("EDGELAB_GATEWAY_EXE");
+        output.WriteLine(exe is null ? "gateway: framework-dependent build (dotnet edgelab-gateway.dll)" : $"gateway: {exe} (EDGELAB_GATEWAY_EXE)");
+        await using var gateway = exe is null
+            ? EdgeLabComponents.Start(EdgeLabComponents.Gateway, ["run", "--config", configPath])
+            : ChildProcess.Start(exe, ["run", "--config", configPath], name: "edgelab-gateway");
         foreach (var port in ports)
             await FreeTcpPort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => !gateway.HasExited);
         var startTime = started.Elapsed;
