@@ -172,7 +172,7 @@ internal sealed partial class OutboxStore
     {
         var raw = m.Transcript.ToArray();
         var contentHash = ContentHash(m, raw);
-        if (_lastMessage.TryGetValue(m.InstrumentId, out var last) && last.Hash == contentHash && now - last.At < RepeatWindow)
+        if (_lastMessage.TryGetValue(m.InstrumentId, out var last) && IsPartOf(last.Hash, contentHash) && now - last.At < RepeatWindow)
         {
             // Already stored (the analyzer repeats because our ACK never reached it): acknowledge, store nothing.
             GatewayLog.RepeatedMessage(_log, m.InstrumentId, last.Seq);
@@ -216,10 +216,12 @@ internal sealed partial class OutboxStore
         var size = payload.Length + raw.Length;
         Bind(_insertOutbox, seq, m.InstrumentId, kind, key, payload, size, OutboxDatabase.UnixMs(now));
         _insertOutbox.ExecuteNonQuery();
-        Bind(_upsertLast, m.InstrumentId, contentHash, seq, OutboxDatabase.UnixMs(now));
+        // The last message is remembered whole: the hashes of all its parts so far, so a repeat of any part is caught.
+        var remembered = m.Part > 0 && _lastMessage.TryGetValue(m.InstrumentId, out var current) ? current.Hash + "," + contentHash : contentHash;
+        Bind(_upsertLast, m.InstrumentId, remembered, seq, OutboxDatabase.UnixMs(now));
         _upsertLast.ExecuteNonQuery();
         lastBefore.TryAdd(m.InstrumentId, _lastMessage.TryGetValue(m.InstrumentId, out var prev) ? prev : ("", DateTimeOffset.MinValue, 0));
-        _lastMessage[m.InstrumentId] = (contentHash, now, seq);
+        _lastMessage[m.InstrumentId] = (remembered, now, seq);
         rowsDelta++;
         bytesDelta += size;
         rows.Add((new OutboxRow(seq, m.InstrumentId, kind, key, payload, now), m.ReceivedAt));
@@ -259,6 +261,14 @@ internal sealed partial class OutboxStore
     }
 
     /// <summary>What makes two messages "the same": the decoded content, or the analyzer's bytes when it did not decode.</summary>
+    /// <summary>True when <paramref name="hash"/> is one of the comma-separated part hashes of the remembered message.</summary>
+    private static bool IsPartOf(string remembered, string hash)
+    {
+        foreach (var range in remembered.AsSpan().Split(','))
+            if (remembered.AsSpan()[range].SequenceEqual(hash)) return true;
+        return false;
+    }
+
     private static string ContentHash(ReceivedMessage m, byte[] raw)
     {
         if (m.Decoded is { } d && m.DecodeError is null)

@@ -19,6 +19,12 @@ public sealed record ReceivedMessage
     /// <summary>What was wrong and where (record number, field, byte offset), when the message could not be decoded.</summary>
     public string? DecodeError { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>
+    /// Which outbox entry of one analyzer message this is: an ASTM message with several orders (O records) becomes one
+    /// entry per order, parts 0, 1, …; everything else is part 0. The outbox uses it to recognise a repeat of the whole
+    /// message, every part of it, not only of its last part.
+    /// </summary>
+    public int Part { get; init; }
 }
 
 /// <summary>Raw bytes of one message as they crossed the wire, in arrival order, each chunk with its timestamp.</summary>

@@ -132,6 +132,28 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repeat_of_a_message_with_several_orders_is_recognised_in_every_part_not_only_the_last()
+    {
+        // One ASTM message with two O records is committed as two parts; the analyzer never got the ACK and sends it all again.
+        var first = TestMessages.Result("xn-1", "S210");
+        var second = TestMessages.Result("xn-1", "S211") with { Transcript = first.Transcript, Part = 1 };
+        await using (var store = OutboxStore.Open(Options()))
+        {
+            Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(first, default));
+            Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(second, default));
+        }
+        await using var reopened = OutboxStore.Open(Options());
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(first, default));
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(second, default));
+        Assert.Equal(2, reopened.PendingRows);
+        // The next message (its first part) starts a new memory: a part of it is new, then its repeat is caught.
+        var next = TestMessages.Result("xn-1", "S212");
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(next, default));
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(next, default));
+        Assert.Equal(3, reopened.PendingRows);
+    }
+
+    [Fact]
     public async Task Acked_rows_leave_the_outbox_but_their_transcripts_stay_for_the_retention_period()
     {
         var time = new FakeTimeProvider(TestMessages.T0);

@@ -83,6 +83,17 @@ public class AstmMessageProcessorTests
         Assert.Equal(File.ReadAllBytes(Samples.AstmPath("ortho_vitros3600_results_M_records_repeat_flags.astm")), committed.Transcript.ToArray());
     }
 
+    [Fact]
+    public async Task A_message_with_two_orders_is_committed_as_parts_0_and_1_of_one_transcript()
+    {
+        var outcome = await Processor().OnMessageAsync(Message("H|\\^&\nP|1\nO|1|2222221^3^1||^^^1.0000+002+1.0|R\nR|1|^^^1.0000+002+1.0|1.5|nmol/L||||V\nO|2|2222222^3^1||^^^1.0000+002+1.0|R\nR|1|^^^1.0000+002+1.0|2.5|nmol/L||||V\nL|1|N\n"), default);
+
+        Assert.True(outcome.Accepted);
+        Assert.Equal(["2222221", "2222222"], _sink.Committed.Select(c => c.Decoded!.SpecimenId));
+        Assert.Equal([0, 1], _sink.Committed.Select(c => c.Part));
+        Assert.Same(_sink.Committed[0].Transcript, _sink.Committed[1].Transcript);
+    }
+
     [Theory]
     [InlineData(CommitOutcome.StoreFull)]
     [InlineData(CommitOutcome.Failed)]

@@ -71,10 +71,10 @@ internal sealed class AstmMessageProcessor : IAstmMessageHandler
         // A message without orders (e.g. H, M…, L) is still kept: its transcript is the record of what was sent.
         var parts = decoded.Messages.Count > 0 ? decoded.Messages
             : [new DecodedMessage { Profile = _profile.Name, Kind = SpecimenKinds.Patient, Results = [] }];
-        foreach (var part in parts)
+        for (var i = 0; i < parts.Count; i++)
         {
             // One outbox entry per order (specimen); the transcript of the whole message goes with each.
-            if (!await CommitAsync(Received(message, part, null), cancellationToken))
+            if (!await CommitAsync(Received(message, parts[i], null) with { Part = i }, cancellationToken))
                 return AstmMessageOutcome.Refuse;
         }
         return AstmMessageOutcome.Ack;
