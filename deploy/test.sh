@@ -21,7 +21,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "edgelab: running tests"
 set +e
-dotnet test EdgeLab.sln --no-build -nologo -v q --blame-hang-timeout 5m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
+dotnet test EdgeLab.sln --no-build -nologo -v q --logger "console;verbosity=minimal" --blame-hang-timeout 5m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
