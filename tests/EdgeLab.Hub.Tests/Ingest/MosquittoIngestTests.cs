@@ -42,7 +42,7 @@ public sealed class MosquittoIngestTests
         });
         Assert.True(registered.Succeeded);
         var specimen = registered.Registered!.Specimens.Single().Id;
-        await WaitUntilAsync(() => gateway.Orders.Any(o => o.SpecimenId == specimen));
+        await Eventually.TrueAsync(() => gateway.Orders.Any(o => o.SpecimenId == specimen), "order reached the gateway", Timeout);
         var order = gateway.Orders.Single(o => o.SpecimenId == specimen);
         Assert.Equal("upsert", order.Action);
         Assert.Equal("WBC", order.Tests.Single(t => t.Code == "WBC").InstrumentCodes["sysmex-xn"]);
@@ -61,27 +61,14 @@ public sealed class MosquittoIngestTests
 
         // Cancelling sends a cancel for the tube.
         await service.CancelAsync(AccessScope.ForOrganization(TestHub.Clinic), registered.Registered.Referral.Id);
-        await WaitUntilAsync(() => gateway.Orders.Any(o => o.SpecimenId == specimen && o.Action == "cancel"));
+        await Eventually.TrueAsync(() => gateway.Orders.Any(o => o.SpecimenId == specimen && o.Action == "cancel"), "cancel reached the gateway", Timeout);
 
         // Status (retained) updates the fleet record.
         await gateway.PublishAsync(Topics.Status(TestHub.Gateway), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new StatusMessage { GatewayId = TestHub.Gateway, Online = true, At = Messages.At, OutboxDepth = 0 }, WireJson.Default.StatusMessage), null);
-        await WaitUntilAsync(async () => (await hub.Store.GetGatewayAsync(TestHub.Gateway))!.Online == true);
+        await Eventually.TrueAsync(async () => (await hub.Store.GetGatewayAsync(TestHub.Gateway))!.Online == true, "gateway shown online", Timeout);
         await publisher.StopAsync(CancellationToken.None);
         await pipeline.StopAsync(CancellationToken.None);
         await connection.StopAsync(CancellationToken.None);
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    /// <summary>Polls a condition that a real process (broker, database) makes true; fails after the timeout.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within " + Timeout);
-            await Task.Delay(20);
-        }
     }
 }

@@ -92,8 +92,8 @@ public sealed class OrderOutboxTests
         Assert.Empty(gateway.Orders);
 
         await broker.RestartAsync();
-        await WaitUntilAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).Count == 0, "order outbox drained");
-        await WaitUntilAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached the gateway");
+        await Eventually.TrueAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).Count == 0, "order outbox drained", Timeout);
+        await Eventually.TrueAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached the gateway", Timeout);
         // At least once, so a repeat is allowed; the order is not: every upsert before the first cancel, cancel last.
         var actions = gateway.Orders.Where(o => o.SpecimenId == specimen).Select(o => o.Action).ToList();
         Assert.Equal("upsert", actions[0]);
@@ -132,9 +132,9 @@ public sealed class OrderOutboxTests
         Assert.NotNull(await service.CancelAsync(AccessScope.ForOrganization(TestHub.Clinic), registered.Registered!.Referral.Id));
 
         // Rows alternate gw01, gw02 by seq; gw02's refused upsert must not hold back gw01's cancel.
-        await WaitUntilAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached lab-1-gw01");
+        await Eventually.TrueAsync(() => Task.FromResult(gateway.Orders.Any(o => o.Action == "cancel")), "cancel reached lab-1-gw01", Timeout);
         Assert.Equal("upsert", gateway.Orders.First().Action);
-        await WaitUntilAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).All(o => o.GatewayId == Refused), "lab-1-gw01's rows deleted");
+        await Eventually.TrueAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).All(o => o.GatewayId == Refused), "lab-1-gw01's rows deleted", Timeout);
         Assert.Equal(["upsert", "cancel"], (await hub.Store.ListPendingOrdersAsync(100)).Select(o => o.Action));
 
         await publisher.StopAsync(CancellationToken.None);
@@ -142,13 +142,4 @@ public sealed class OrderOutboxTests
     }
 
     /// <summary>Polls a state that real processes (broker, database) bring about; fails after the timeout.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
-            await Task.Delay(50);
-        }
-    }
 }
