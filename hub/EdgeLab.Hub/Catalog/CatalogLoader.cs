@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using EdgeLab.Hub.Domain;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -6,7 +7,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace EdgeLab.Hub.Catalog;
 
 /// <summary>Reads the catalog YAML (the embedded <c>regional-catalog.yaml</c> or a file) and validates it.</summary>
-internal static class CatalogLoader
+internal static partial class CatalogLoader
 {
     public const string EmbeddedName = "EdgeLab.Hub.Catalog.regional-catalog.yaml";
 
@@ -57,6 +58,7 @@ internal static class CatalogLoader
                 Loinc = Need(t.Loinc, "loinc"),
                 Fsli = t.Fsli,
                 FsliToVerify = t.FsliToVerify,
+                FsliName = VerifiedFsliName(t, code, source),
                 Section = section,
                 SpecimenType = Need(t.SpecimenType, "specimenType"),
                 ValueType = valueType,
@@ -92,8 +94,29 @@ internal static class CatalogLoader
         }
         var duplicate = tests.GroupBy(t => t.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new CatalogException($"{source}: test code '{duplicate.Key}' appears twice");
+        // A ФСЛИ code names one analyte in one specimen by one property and method, and each catalog test is one such
+        // measurement (analyzers are told apart by 'instruments', not by extra tests), so a shared code is a copy error;
+        // it would also make an incoming ФСЛИ coding ambiguous.
+        var sharedFsli = tests.Where(t => !string.IsNullOrWhiteSpace(t.Fsli)).GroupBy(t => t.Fsli!.Trim()).FirstOrDefault(g => g.Count() > 1);
+        if (sharedFsli is not null)
+            throw new CatalogException($"{source}: ФСЛИ code '{sharedFsli.Key}' is given to tests {string.Join(", ", sharedFsli.Select(t => $"'{t.Code}'"))}; each test needs its own ФСЛИ code");
         return new TestCatalog(tests);
     }
+
+    /// <summary>A verified ФСЛИ entry must carry a directory-shaped code and the directory's name for it.</summary>
+    private static string? VerifiedFsliName(TestYaml t, string code, string source)
+    {
+        if (t.FsliToVerify || string.IsNullOrWhiteSpace(t.Fsli)) return string.IsNullOrWhiteSpace(t.FsliName) ? null : t.FsliName.Trim();
+        if (!FsliCode().IsMatch(t.Fsli))
+            throw new CatalogException($"{source}: test '{code}' has ФСЛИ code '{t.Fsli}'; a ФСЛИ test code is 7 digits (e.g. 1017128), or mark it fsliToVerify: true");
+        if (string.IsNullOrWhiteSpace(t.FsliName))
+            throw new CatalogException($"{source}: test '{code}' has a verified ФСЛИ code '{t.Fsli}' but no 'fsliName'; give the directory's name for it, or mark it fsliToVerify: true");
+        return t.FsliName.Trim();
+    }
+
+    /// <summary>ФСЛИ (1.2.643.5.1.13.13.11.1080) test ids are seven-digit numbers (1000000 and up).</summary>
+    [GeneratedRegex("^[1-9][0-9]{6}$")]
+    private static partial Regex FsliCode();
 
     private sealed class CatalogFile
     {
@@ -108,6 +131,7 @@ internal static class CatalogLoader
         public string? Loinc { get; set; }
         public string? Fsli { get; set; }
         public bool FsliToVerify { get; set; }
+        public string? FsliName { get; set; }
         public string? Section { get; set; }
         public string? SpecimenType { get; set; }
         public string? ValueType { get; set; }

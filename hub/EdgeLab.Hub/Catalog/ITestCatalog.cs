@@ -12,6 +12,9 @@ internal interface ITestCatalog
 
     TestDefinition? FindByLoinc(string loinc);
 
+    /// <summary>By verified ФСЛИ code; placeholders (<c>fsliToVerify: true</c>) are not found.</summary>
+    TestDefinition? FindByFsli(string fsli);
+
     /// <summary>Maps an analyzer's own code on a model (dialect profile) to the catalog test and its unit conversion.</summary>
     bool TryMapAnalyzerCode(string profile, string analyzerCode, out TestDefinition test, out InstrumentTestCode mapping);
 }

@@ -3,11 +3,12 @@ using EdgeLab.Hub.Domain;
 
 namespace EdgeLab.Hub.Catalog;
 
-/// <summary>The loaded catalog with lookups by catalog code, LOINC and (profile, analyzer code).</summary>
+/// <summary>The loaded catalog with lookups by catalog code, LOINC, verified ФСЛИ and (profile, analyzer code).</summary>
 internal sealed class TestCatalog : ITestCatalog
 {
     private readonly FrozenDictionary<string, TestDefinition> _byCode;
     private readonly FrozenDictionary<string, TestDefinition> _byLoinc;
+    private readonly FrozenDictionary<string, TestDefinition> _byVerifiedFsli;
     private readonly FrozenDictionary<(string Profile, string Code), (TestDefinition Test, InstrumentTestCode Mapping)> _byAnalyzerCode;
 
     public TestCatalog(IReadOnlyList<TestDefinition> tests)
@@ -15,6 +16,8 @@ internal sealed class TestCatalog : ITestCatalog
         Tests = tests;
         _byCode = tests.ToFrozenDictionary(t => t.Code, StringComparer.OrdinalIgnoreCase);
         _byLoinc = tests.GroupBy(t => t.Loinc).ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        _byVerifiedFsli = tests.Where(t => t.VerifiedFsli is not null)
+            .ToFrozenDictionary(t => t.VerifiedFsli!.Trim(), StringComparer.Ordinal);
         var map = new Dictionary<(string, string), (TestDefinition, InstrumentTestCode)>(AnalyzerKeyComparer.Instance);
         foreach (var test in tests)
         {
@@ -32,6 +35,8 @@ internal sealed class TestCatalog : ITestCatalog
     public TestDefinition? Find(string catalogCode) => _byCode.GetValueOrDefault(catalogCode);
 
     public TestDefinition? FindByLoinc(string loinc) => _byLoinc.GetValueOrDefault(loinc);
+
+    public TestDefinition? FindByFsli(string fsli) => _byVerifiedFsli.GetValueOrDefault(fsli.Trim());
 
     public bool TryMapAnalyzerCode(string profile, string analyzerCode, out TestDefinition test, out InstrumentTestCode mapping)
     {

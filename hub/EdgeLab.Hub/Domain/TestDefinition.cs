@@ -16,6 +16,13 @@ internal sealed record TestDefinition
     public string? Fsli { get; init; }
     /// <summary>True when the ФСЛИ code is plausible but not confirmed against the official directory.</summary>
     public bool FsliToVerify { get; init; }
+    /// <summary>The directory's own name for <see cref="Fsli"/>; required once the code is verified (Catalog/FSLI-SOURCES.md).</summary>
+    public string? FsliName { get; init; }
+    /// <summary>
+    /// The ФСЛИ code only when verified: a placeholder may be another test's real code, so it is never sent in a
+    /// coding nor matched against a code someone else sent.
+    /// </summary>
+    public string? VerifiedFsli => FsliToVerify ? null : Fsli;
     /// <summary><c>hematology</c>, <c>chemistry</c>, <c>coagulation</c>, <c>molecular</c>.</summary>
     public required string Section { get; init; }
     public required string SpecimenType { get; init; }

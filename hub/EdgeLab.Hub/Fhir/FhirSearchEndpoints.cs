@@ -203,7 +203,7 @@ internal static class FhirSearchEndpoints
                     break;
                 case FhirSystems.Fsli:
                     // Unknown ФСЛИ codes still filter (to nothing) rather than widening the search.
-                    codes.Add(catalog.Tests.FirstOrDefault(t => t.Fsli == code)?.Code ?? "fsli:" + code);
+                    codes.Add(catalog.FindByFsli(code)?.Code ?? "fsli:" + code);
                     break;
                 default:
                     throw new FhirInputException(IssueType.Value,

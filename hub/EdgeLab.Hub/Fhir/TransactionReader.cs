@@ -119,7 +119,7 @@ internal static class TransactionReader
             {
                 FhirSystems.CatalogCode => catalog.Find(c.Code),
                 FhirSystems.Loinc => catalog.FindByLoinc(c.Code),
-                FhirSystems.Fsli => catalog.Tests.FirstOrDefault(t => t.Fsli == c.Code),
+                FhirSystems.Fsli => catalog.FindByFsli(c.Code),
                 _ => null,
             };
             if (test is not null) return test.Code;

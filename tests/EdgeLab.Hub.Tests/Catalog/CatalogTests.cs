@@ -1,6 +1,8 @@
 using EdgeLab.Contract;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Fhir;
+using EdgeLab.Hub.Fhir.Mapping;
 
 namespace EdgeLab.Hub.Tests.Catalog;
 
@@ -83,4 +85,101 @@ public sealed class CatalogTests
     [Fact]
     public void A_broken_catalog_file_is_reported_with_the_test_and_field() =>
         Assert.Contains("loinc", Assert.Throws<CatalogException>(() => CatalogLoader.Parse("tests:\n  - code: X\n    name: X\n    section: chemistry\n    specimenType: serum\n", "t.yaml")).Message);
+
+    /// <summary>The complete blood count codes verified in Catalog/FSLI-SOURCES.md (ФСЛИ 3.40), written out here so a slip in the YAML shows.</summary>
+    public static TheoryData<string, string, string> VerifiedBloodCount => new()
+    {
+        { "WBC", "1017979", "Лейкоциты, количество в крови методом автоматизированного подсчёта" },
+        { "HGB", "1017128", "Гемоглобин общий, массовая концентрация в крови" },
+        { "HCT", "1017359", "Гематокрит крови методом автоматизированного подсчёта" },
+        { "MCHC", "1169994", "Средняя концентрация гемоглобина в эритроците в крови методом автоматизированного подсчёта" },
+        { "PLT", "1017862", "Тромбоциты в крови методом автоматизированного подсчёта" },
+        { "NEUT%", "1018290", "Нейтрофилы, относительное количество в крови методом автоматизированного подсчёта" },
+        { "NEUT#", "1018282", "Нейтрофилы, абсолютное количество в крови методом автоматизированного подсчёта" },
+    };
+
+    [Fact]
+    public void Every_verified_fsli_is_a_seven_digit_code_with_its_directory_name()
+    {
+        var verified = Catalog.Tests.Where(t => !t.FsliToVerify).ToList();
+        Assert.Equal(20, verified.Count); // the 20 blood-count tests of FSLI-SOURCES.md; RDW-SD and PCT are not proven
+        Assert.All(verified, t =>
+        {
+            Assert.Equal("hematology", t.Section);
+            Assert.Matches("^[1-9][0-9]{6}$", t.Fsli);
+            Assert.False(string.IsNullOrWhiteSpace(t.FsliName));
+            Assert.Contains("крови", t.FsliName, StringComparison.Ordinal); // whole blood, as a hematology analyzer measures it
+        });
+        Assert.Equal(Catalog.Tests.Count, Catalog.Tests.Select(t => t.Fsli).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(VerifiedBloodCount))]
+    public void A_blood_count_observation_carries_the_verified_fsli_code_and_its_directory_name(string test, string fsli, string fsliName)
+    {
+        var observation = ObservationMapper.ToFhir(Result(test), Catalog);
+
+        var coding = Assert.Single(observation.Code.Coding!, c => c.System == FhirSystems.Fsli);
+        Assert.Equal("urn:oid:1.2.643.5.1.13.13.11.1080", coding.System);
+        Assert.Equal(fsli, coding.Code);
+        Assert.Equal(fsliName, coding.Display);
+        Assert.Equal(test, Catalog.FindByFsli(fsli)?.Code);
+    }
+
+    [Fact]
+    public void A_placeholder_fsli_is_neither_sent_nor_matched()
+    {
+        var alt = Catalog.Find("ALT")!;
+        Assert.True(alt.FsliToVerify);
+        Assert.DoesNotContain(ObservationMapper.ToFhir(Result("ALT"), Catalog).Code.Coding!, c => c.System == FhirSystems.Fsli);
+        Assert.Null(Catalog.FindByFsli(alt.Fsli!));
+        Assert.Contains(ObservationMapper.ToFhir(Result("ALT"), Catalog).Code.Coding!, c => c.System == FhirSystems.Loinc && c.Code == "1742-6");
+    }
+
+    [Fact]
+    public void The_loader_refuses_two_tests_with_one_fsli_code()
+    {
+        var yaml = "tests:\n" + TestYaml("A", "1017128", "Гемоглобин общий, массовая концентрация в крови") + TestYaml("B", "1017128", "Гемоглобин общий, массовая концентрация в крови");
+        var message = Assert.Throws<CatalogException>(() => CatalogLoader.Parse(yaml, "t.yaml")).Message;
+        Assert.Contains("'1017128'", message, StringComparison.Ordinal);
+        Assert.Contains("'A', 'B'", message, StringComparison.Ordinal);
+        Assert.Equal(2, CatalogLoader.Parse("tests:\n" + TestYaml("A", "1017128", "x") + TestYaml("B", "1017375", "y"), "t.yaml").Tests.Count);
+    }
+
+    [Theory]
+    [InlineData("1017128", "", "fsliName")]
+    [InlineData("10171", "Гемоглобин", "7 digits")]
+    [InlineData("HGB-1", "Гемоглобин", "7 digits")]
+    public void The_loader_refuses_a_verified_fsli_without_a_directory_shaped_code_or_name(string fsli, string fsliName, string expected)
+    {
+        var message = Assert.Throws<CatalogException>(() => CatalogLoader.Parse("tests:\n" + TestYaml("A", fsli, fsliName), "t.yaml")).Message;
+        Assert.Contains("'A'", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        // The same entry is accepted while it is still marked as a placeholder.
+        Assert.True(CatalogLoader.Parse("tests:\n" + TestYaml("A", fsli, fsliName) + "    fsliToVerify: true\n", "t.yaml").Find("A")!.FsliToVerify);
+    }
+
+    private static string TestYaml(string code, string fsli, string fsliName) =>
+        $"  - code: \"{code}\"\n    name: \"{code}\"\n    loinc: \"718-7\"\n    fsli: \"{fsli}\"\n    fsliName: \"{fsliName}\"\n    section: hematology\n    specimenType: blood-edta\n";
+
+    private static LabResult Result(string catalogCode) => new()
+    {
+        Id = 1,
+        SpecimenId = "S1",
+        ReferralId = "R1",
+        PatientId = "P1",
+        PerformingLabId = "LAB1",
+        CatalogCode = catalogCode,
+        AnalyzerCode = catalogCode,
+        Value = "5",
+        Numeric = 5m,
+        Unit = Catalog.Find(catalogCode)!.Unit,
+        Status = ResultStatus.Final,
+        EffectiveAt = new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero),
+        IssuedAt = new DateTimeOffset(2026, 11, 2, 8, 5, 0, TimeSpan.Zero),
+        GatewayId = "gw1",
+        InstrumentId = "xn1",
+        MessageId = "gw1:1",
+        IsCurrent = true,
+    };
 }

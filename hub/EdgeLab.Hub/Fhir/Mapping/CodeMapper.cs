@@ -4,7 +4,7 @@ using EdgeLab.Hub.Fhir.Resources;
 
 namespace EdgeLab.Hub.Fhir.Mapping;
 
-/// <summary>Test codes and shared codings: catalog test → CodeableConcept with LOINC, ФСЛИ and the regional code.</summary>
+/// <summary>Test codes and shared codings: catalog test → CodeableConcept with LOINC, verified ФСЛИ and the regional code.</summary>
 internal static class CodeMapper
 {
     public static CodeableConcept TestCode(ITestCatalog catalog, string catalogCode)
@@ -18,8 +18,9 @@ internal static class CodeMapper
     public static CodeableConcept TestCode(TestDefinition test)
     {
         var codings = new List<Coding> { new() { System = FhirSystems.Loinc, Code = test.Loinc, Display = test.Name } };
-        if (test.Fsli is { Length: > 0 } fsli)
-            codings.Add(new Coding { System = FhirSystems.Fsli, Code = fsli, Display = test.NameRu });
+        // The display is the directory's own name (FHIR R4 Coding.display: "as defined by the system").
+        if (test.VerifiedFsli is { Length: > 0 } fsli)
+            codings.Add(new Coding { System = FhirSystems.Fsli, Code = fsli, Display = test.FsliName });
         codings.Add(new Coding { System = FhirSystems.CatalogCode, Code = test.Code, Display = test.Name });
         return new CodeableConcept { Coding = codings, Text = test.NameRu ?? test.Name };
     }
