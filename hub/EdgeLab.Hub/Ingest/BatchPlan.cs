@@ -8,8 +8,6 @@ internal sealed class BatchPlan
     public List<LabResult> Results { get; } = [];
     /// <summary>Sequence of each result's message (for per-instrument ordering).</summary>
     public List<long> ResultSequences { get; } = [];
-    /// <summary>Existing rows that stop being current.</summary>
-    public List<long> Superseded { get; } = [];
     /// <summary>Specimens that got their first result (issued → received).</summary>
     public HashSet<string> ReceivedSpecimens { get; } = [];
     public List<(UnmatchedResult Item, long Sequence)> Unmatched { get; } = [];
@@ -20,6 +18,10 @@ internal sealed class BatchPlan
 
     /// <summary>(specimen, catalog code) → current result, seeded from the database and updated as the batch links.</summary>
     public Dictionary<(string SpecimenId, string CatalogCode), CurrentResult> Current { get; } = [];
+
+    /// <summary>The (specimen, test) pairs whose current result is one of this batch's: the result_current rows to write.</summary>
+    public IEnumerable<KeyValuePair<(string SpecimenId, string CatalogCode), CurrentResult>> MovedCurrent =>
+        Current.Where(c => c.Value.PlanIndex is not null);
 
     public bool IsEmpty => Results.Count == 0 && Unmatched.Count == 0 && Quarantined.Count == 0 && Events.Count == 0 && Statuses.Count == 0;
 }

@@ -16,11 +16,14 @@ internal interface IResultBulkWriter
     /// <summary>Specimen → referral → patient for each id that exists.</summary>
     Task<Dictionary<string, SpecimenLink>> LoadSpecimensAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, CancellationToken ct);
 
-    /// <summary>Seeds <see cref="BatchPlan.Current"/> with the current results of these specimens.</summary>
+    /// <summary>Seeds <see cref="BatchPlan.Current"/> with the current results of these specimens (from <c>result_current</c>).</summary>
     Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct);
 
-    /// <summary>Marks <see cref="BatchPlan.Superseded"/> rows as no longer current.</summary>
-    Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct);
+    /// <summary>
+    /// Points <c>result_current</c> at the batch's newest results (<see cref="BatchPlan.MovedCurrent"/>). The superseded
+    /// rows themselves are never rewritten: result history is insert-only.
+    /// </summary>
+    Task MoveCurrentAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct);
 }
 
 /// <summary>The specimen lookup shared by both dialects (the WHERE clause differs).</summary>

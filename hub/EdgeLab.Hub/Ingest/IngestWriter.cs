@@ -102,7 +102,7 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
 
         // 4. Write the plan and commit.
         await _bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
-        await _bulk.MarkSupersededAsync(c, tx, plan, Ms(now), cancellationToken).ConfigureAwait(false);
+        await _bulk.MoveCurrentAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count);

@@ -16,7 +16,7 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
         NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double,
         NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
+        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
     ];
 
     public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
@@ -87,19 +87,29 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
     {
         if (specimenIds.Count == 0) return;
         await using var cmd = new NpgsqlCommand(
-            "SELECT id, specimen_id, catalog_code, effective_at, sequence FROM lab_result WHERE specimen_id = ANY(@ids) AND is_current = 1", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+            "SELECT result_id, specimen_id, catalog_code, effective_at, sequence FROM result_current WHERE specimen_id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
         cmd.Parameters.AddWithValue("ids", specimenIds.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
             plan.Current[(r.GetString(1), r.GetString(2))] = new CurrentResult(r.GetInt64(0), Store.StoreEncoding.Time(r.GetInt64(3)), r.GetInt64(4), null);
     }
 
-    public async Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct)
+    public async Task MoveCurrentAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
     {
-        if (plan.Superseded.Count == 0) return;
-        // Only the unindexed internal flag changes, so PostgreSQL can update heap-only (HOT), without touching the indexes.
-        await using var cmd = new NpgsqlCommand("UPDATE lab_result SET is_current = 0 WHERE id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
-        cmd.Parameters.AddWithValue("ids", plan.Superseded.ToArray());
+        // Sorted by key, so two hub nodes moving pointers of the same specimens lock the rows in one order (no deadlock).
+        var moved = plan.MovedCurrent.OrderBy(m => m.Key.SpecimenId, StringComparer.Ordinal).ThenBy(m => m.Key.CatalogCode, StringComparer.Ordinal).ToList();
+        if (moved.Count == 0) return;
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) " +
+            "SELECT * FROM unnest(@specimen, @code, @result, @effective, @sequence) " +
+            "ON CONFLICT (specimen_id, catalog_code) DO UPDATE SET result_id = excluded.result_id, effective_at = excluded.effective_at, sequence = excluded.sequence " +
+            "WHERE (excluded.effective_at, excluded.sequence) >= (result_current.effective_at, result_current.sequence)",
+            (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("specimen", moved.Select(m => m.Key.SpecimenId).ToArray());
+        cmd.Parameters.AddWithValue("code", moved.Select(m => m.Key.CatalogCode).ToArray());
+        cmd.Parameters.AddWithValue("result", moved.Select(m => m.Value.Id).ToArray());
+        cmd.Parameters.AddWithValue("effective", moved.Select(m => Store.StoreEncoding.Ms(m.Value.EffectiveAt)).ToArray());
+        cmd.Parameters.AddWithValue("sequence", moved.Select(m => m.Value.Sequence).ToArray());
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

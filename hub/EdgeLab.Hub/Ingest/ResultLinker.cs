@@ -88,7 +88,6 @@ internal sealed class ResultLinker(ITestCatalog catalog)
         if (isNewer)
         {
             if (previous is { PlanIndex: { } index }) plan.Results[index] = plan.Results[index] with { IsCurrent = false };
-            else if (previous is not null) plan.Superseded.Add(previous.Id);
             plan.Current[key] = new CurrentResult(id, effective, sequence, plan.Results.Count);
         }
         plan.Results.Add(result);

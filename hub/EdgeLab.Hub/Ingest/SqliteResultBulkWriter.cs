@@ -83,7 +83,7 @@ internal sealed partial class SqliteResultBulkWriter
         if (specimenIds.Count == 0) return;
         await using var cmd = (SqliteCommand)c.CreateCommand();
         cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = "SELECT id, catalog_code, effective_at, sequence FROM lab_result WHERE specimen_id = $id AND is_current = 1";
+        cmd.CommandText = "SELECT result_id, catalog_code, effective_at, sequence FROM result_current WHERE specimen_id = $id";
         var id = cmd.Parameters.Add("$id", SqliteType.Text);
         cmd.Prepare();
         foreach (var s in specimenIds)
@@ -95,20 +95,28 @@ internal sealed partial class SqliteResultBulkWriter
         }
     }
 
-    public async Task MarkSupersededAsync(DbConnection c, DbTransaction tx, BatchPlan plan, long nowMs, CancellationToken ct)
+    public Task MoveCurrentAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
     {
-        if (plan.Superseded.Count == 0) return;
-        await using var cmd = (SqliteCommand)c.CreateCommand();
+        using var cmd = (SqliteCommand)c.CreateCommand();
         cmd.Transaction = (SqliteTransaction)tx;
-        // Only the internal flag changes (the superseded Observation itself is unchanged), so no indexed column is touched.
-        cmd.CommandText = "UPDATE lab_result SET is_current = 0 WHERE id = $id";
-        var id = cmd.Parameters.Add("$id", SqliteType.Integer);
-        cmd.Prepare();
-        foreach (var s in plan.Superseded)
+        cmd.CommandText = ResultCurrentUpsert.Sql;
+        var specimen = cmd.Parameters.Add("$specimen", SqliteType.Text);
+        var code = cmd.Parameters.Add("$code", SqliteType.Text);
+        var result = cmd.Parameters.Add("$result", SqliteType.Integer);
+        var effective = cmd.Parameters.Add("$effective", SqliteType.Integer);
+        var sequence = cmd.Parameters.Add("$sequence", SqliteType.Integer);
+        var prepared = false;
+        foreach (var ((specimenId, catalogCode), current) in plan.MovedCurrent)
         {
-            id.Value = s;
+            if (!prepared) { cmd.Prepare(); prepared = true; }
+            specimen.Value = specimenId;
+            code.Value = catalogCode;
+            result.Value = current.Id;
+            effective.Value = Ms(current.EffectiveAt);
+            sequence.Value = current.Sequence;
             cmd.ExecuteNonQuery();
         }
+        return Task.CompletedTask;
     }
 }
 
@@ -119,7 +127,7 @@ internal static class ResultInsert
     [
         "id", "specimen_id", "referral_id", "patient_id", "lab_id", "catalog_code", "loinc", "section", "analyzer_code", "value", "numeric_value",
         "comparator", "unit", "ref_low", "ref_high", "ref_text", "interpretation", "flags", "status", "effective_at", "issued_at", "gateway_id",
-        "instrument_id", "message_id", "sequence", "supersedes_id", "is_current", "last_updated",
+        "instrument_id", "message_id", "sequence", "supersedes_id", "last_updated",
     ];
 
     public static string Sql(string prefix) =>
@@ -133,8 +141,20 @@ internal static class ResultInsert
         [
             r.Id, r.SpecimenId, r.ReferralId, r.PatientId, r.PerformingLabId, r.CatalogCode, test?.Loinc ?? "", test?.Section ?? "", r.AnalyzerCode, r.Value,
             Real(r.Numeric), r.Comparator, r.Unit, Real(r.ReferenceLow), Real(r.ReferenceHigh), r.ReferenceText, r.Interpretation, List(r.AnalyzerFlags),
-            Enum(r.Status), Ms(r.EffectiveAt), Ms(r.IssuedAt), r.GatewayId, r.InstrumentId, r.MessageId, sequence, r.SupersedesId, r.IsCurrent ? 1L : 0L,
-            Ms(r.LastUpdated),
+            Enum(r.Status), Ms(r.EffectiveAt), Ms(r.IssuedAt), r.GatewayId, r.InstrumentId, r.MessageId, sequence, r.SupersedesId, Ms(r.LastUpdated),
         ];
     }
+}
+
+/// <summary>
+/// Moves the current-result pointer of a (specimen, test). The condition keeps the newest by (effective time, sequence)
+/// even when two hub nodes link results of one specimen at the same time (PostgreSQL, read committed): the later
+/// committer's upsert waits for the earlier one's row lock and then compares with what it committed.
+/// </summary>
+internal static class ResultCurrentUpsert
+{
+    public const string Sql =
+        "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) VALUES ($specimen, $code, $result, $effective, $sequence) " +
+        "ON CONFLICT (specimen_id, catalog_code) DO UPDATE SET result_id = excluded.result_id, effective_at = excluded.effective_at, sequence = excluded.sequence " +
+        "WHERE (excluded.effective_at, excluded.sequence) >= (result_current.effective_at, result_current.sequence)";
 }

@@ -7,15 +7,23 @@ namespace EdgeLab.Hub.Store;
 
 internal sealed partial class HubStore
 {
+    /// <summary>
+    /// lab_result is read as <c>r</c>. Whether a row is current is not stored on it (history is insert-only) but in
+    /// <c>result_current</c>, one pointer per (specimen, test): a primary-key probe per row.
+    /// </summary>
     internal const string ResultColumns =
-        "id, specimen_id, referral_id, patient_id, lab_id, catalog_code, analyzer_code, value, numeric_value, comparator, unit, ref_low, ref_high, " +
-        "ref_text, interpretation, flags, status, effective_at, issued_at, gateway_id, instrument_id, message_id, supersedes_id, is_current, last_updated";
+        "r.id, r.specimen_id, r.referral_id, r.patient_id, r.lab_id, r.catalog_code, r.analyzer_code, r.value, r.numeric_value, r.comparator, r.unit, " +
+        "r.ref_low, r.ref_high, r.ref_text, r.interpretation, r.flags, r.status, r.effective_at, r.issued_at, r.gateway_id, r.instrument_id, " +
+        "r.message_id, r.supersedes_id, CAST(CASE WHEN " + IsCurrent + " THEN 1 ELSE 0 END AS BIGINT) AS is_current, r.last_updated";
+
+    private const string IsCurrent =
+        "EXISTS (SELECT 1 FROM result_current rc WHERE rc.specimen_id = r.specimen_id AND rc.catalog_code = r.catalog_code AND rc.result_id = r.id)";
 
     public async Task<LabResult?> GetObservationAsync(AccessScope scope, long resultId, CancellationToken cancellationToken = default)
     {
         var p = new DynamicParameters(new { id = resultId });
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result WHERE id = @id{Scope(scope, "patient_id", p)}", p, cancellationToken)).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result r WHERE r.id = @id{Scope(scope, "r.patient_id", p)}", p, cancellationToken)).ConfigureAwait(false);
         return row?.ToDomain();
     }
 
@@ -23,33 +31,47 @@ internal sealed partial class HubStore
     {
         var limit = Limit(query.Count);
         var p = new DynamicParameters();
-        var where = "WHERE 1 = 1" + Scope(scope, "patient_id", p);
-        if (!query.IncludeSuperseded) where += " AND is_current = 1";
-        if (query.PatientId is not null) { where += " AND patient_id = @pid"; p.Add("pid", query.PatientId); }
-        if (query.ReferralId is not null) { where += " AND referral_id = @rid"; p.Add("rid", query.ReferralId); }
-        if (query.SpecimenId is not null) { where += " AND specimen_id = @sid"; p.Add("sid", query.SpecimenId); }
+        var where = "WHERE 1 = 1" + Scope(scope, "r.patient_id", p);
+        if (!query.IncludeSuperseded) where += " AND " + IsCurrent;
+        if (query.PatientId is not null) { where += " AND r.patient_id = @pid"; p.Add("pid", query.PatientId); }
+        // lab_result has no index on referral or specimen (ingest speed): current results are found through
+        // result_current, history through the patient index (a specimen and a referral belong to one patient).
+        if (query.ReferralId is not null)
+        {
+            where += query.IncludeSuperseded
+                ? " AND r.patient_id = (SELECT patient_id FROM referral WHERE id = @rid) AND r.referral_id = @rid"
+                : " AND r.id IN (SELECT cr.result_id FROM result_current cr JOIN specimen s ON s.id = cr.specimen_id WHERE s.referral_id = @rid)";
+            p.Add("rid", query.ReferralId);
+        }
+        if (query.SpecimenId is not null)
+        {
+            where += query.IncludeSuperseded
+                ? " AND r.patient_id = (SELECT patient_id FROM specimen WHERE id = @sid) AND r.specimen_id = @sid"
+                : " AND r.id IN (SELECT result_id FROM result_current WHERE specimen_id = @sid)";
+            p.Add("sid", query.SpecimenId);
+        }
         if (query.Codes.Count > 0)
         {
             var codes = query.Codes.SelectMany(code => new[] { code, catalog.Find(code)?.Code ?? code }).Distinct().ToArray();
-            where += $" AND ({SqlLists.In(database.Dialect, "catalog_code", "codes")} OR {SqlLists.In(database.Dialect, "loinc", "codes")})";
+            where += $" AND ({SqlLists.In(database.Dialect, "r.catalog_code", "codes")} OR {SqlLists.In(database.Dialect, "r.loinc", "codes")})";
             p.Add("codes", codes);
         }
-        if (query.Category is { } cat && !string.Equals(cat, "laboratory", StringComparison.OrdinalIgnoreCase)) { where += " AND section = @sec"; p.Add("sec", cat); }
-        if (query.EffectiveFrom is { } ef) { where += " AND effective_at >= @ef"; p.Add("ef", Ms(ef)); }
-        if (query.EffectiveTo is { } et) { where += " AND effective_at < @et"; p.Add("et", Ms(et)); }
-        if (query.LastUpdatedFrom is { } lf) { where += " AND last_updated >= @lf"; p.Add("lf", Ms(lf)); }
-        if (query.LastUpdatedTo is { } lt) { where += " AND last_updated < @lt"; p.Add("lt", Ms(lt)); }
+        if (query.Category is { } cat && !string.Equals(cat, "laboratory", StringComparison.OrdinalIgnoreCase)) { where += " AND r.section = @sec"; p.Add("sec", cat); }
+        if (query.EffectiveFrom is { } ef) { where += " AND r.effective_at >= @ef"; p.Add("ef", Ms(ef)); }
+        if (query.EffectiveTo is { } et) { where += " AND r.effective_at < @et"; p.Add("et", Ms(et)); }
+        if (query.LastUpdatedFrom is { } lf) { where += " AND r.last_updated >= @lf"; p.Add("lf", Ms(lf)); }
+        if (query.LastUpdatedTo is { } lt) { where += " AND r.last_updated < @lt"; p.Add("lt", Ms(lt)); }
         if (query.Cursor is not null)
         {
             if (!TryParseResultCursor(query.Cursor, out var ce, out var ci))
                 throw new StoreValidationException("the paging cursor is not valid; use the 'next' link of the previous page as it is");
-            where += " AND (effective_at < @ce OR (effective_at = @ce AND id < @ci))";
+            where += " AND (r.effective_at < @ce OR (r.effective_at = @ce AND r.id < @ci))";
             p.Add("ce", ce);
             p.Add("ci", ci);
         }
         p.Add("take", limit + 1);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await c.QueryAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result {where} ORDER BY effective_at DESC, id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
+        var rows = (await c.QueryAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result r {where} ORDER BY r.effective_at DESC, r.id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
         return ToPage(rows, limit, r => r.ToDomain(), r => string.Create(CultureInfo.InvariantCulture, $"{r.effective_at}.{r.id}"));
     }
 
@@ -64,7 +86,7 @@ internal sealed partial class HubStore
             .Select(r => r.ToDomain()).ToList();
         if (referrals.Count == 0) return [];
         var results = (await c.QueryAsync<ResultRow>(Cmd(
-                $"SELECT {ResultColumns} FROM lab_result WHERE is_current = 1 AND {SqlLists.In(database.Dialect, "referral_id", "ids")}", new { ids = referrals.Select(r => r.Id).ToArray() }, cancellationToken)).ConfigureAwait(false))
+                $"SELECT {ResultColumns} FROM lab_result r WHERE r.id IN (SELECT cr.result_id FROM result_current cr JOIN specimen s ON s.id = cr.specimen_id WHERE {SqlLists.In(database.Dialect, "s.referral_id", "ids")})", new { ids = referrals.Select(r => r.Id).ToArray() }, cancellationToken)).ConfigureAwait(false))
             .Select(r => r.ToDomain()).ToLookup(r => r.ReferralId);
         var reports = referrals.SelectMany(r => ReportBuilder.Build(r, results[r.Id].ToList()));
         if (query.Status is { } st) reports = reports.Where(r => r.Status == st);

@@ -59,10 +59,8 @@ internal sealed partial class HubStore
                 new { gw = first.gateway_id, sid = first.specimen_id }, cancellationToken, tx)).ConfigureAwait(false)).AsList();
 
         var plan = new BatchPlan();
-        foreach (var r in await c.QueryAsync<(long, string, long, long)>(Cmd(
-                     "SELECT id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND specimen_id = @sid", new { sid = specimenId }, cancellationToken, tx)).ConfigureAwait(false))
-            plan.Current[(specimenId, r.Item2)] = new CurrentResult(r.Item1, Time(r.Item3), r.Item4, null);
         IResultBulkWriter bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
+        await bulk.LoadCurrentAsync(c, tx, [specimenId], plan, cancellationToken).ConfigureAwait(false);
         var nextId = await bulk.ReserveResultIdsAsync(c, tx, items.Count, cancellationToken).ConfigureAwait(false);
         var resolved = new List<(long UnmatchedId, long ResultId)>();
         foreach (var u in items)
@@ -102,7 +100,7 @@ internal sealed partial class HubStore
             resolved.Add((u.id, plan.Results[before].Id));
         }
         await bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
-        await bulk.MarkSupersededAsync(c, tx, plan, Ms(now), cancellationToken).ConfigureAwait(false);
+        await bulk.MoveCurrentAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
         await c.ExecuteAsync(Cmd(
             "UPDATE unmatched_result SET resolved_at = @at, resolved_by = @by, resolved_result_id = @rid WHERE id = @id",

@@ -64,8 +64,12 @@ public sealed class TwoHubNodesTests
         Assert.Equal(Messages, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM processed_message"));
         Assert.Equal(Messages * 3, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM lab_result"));
         Assert.Equal(Messages, await c.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT message_id) FROM lab_result"));
-        // Per specimen and test exactly one current result, the one of the highest sequence.
-        Assert.Equal(specimens.Count * 3, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM lab_result WHERE is_current = 1"));
+        // Per specimen and test exactly one current result, the newest one (effective time, then sequence).
+        Assert.Equal(specimens.Count * 3, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM result_current"));
+        Assert.Equal(specimens.Count * 3, await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM result_current rc JOIN lab_result r ON r.id = rc.result_id AND r.specimen_id = rc.specimen_id AND r.catalog_code = rc.catalog_code " +
+            "WHERE NOT EXISTS (SELECT 1 FROM lab_result x WHERE x.specimen_id = rc.specimen_id AND x.catalog_code = rc.catalog_code " +
+            "AND (x.effective_at > r.effective_at OR (x.effective_at = r.effective_at AND x.sequence > r.sequence)))"));
     }
 
     internal static ChildProcess StartNode(TestHub hub, MosquittoProcess broker, string name)
