@@ -1,8 +1,8 @@
 using Dapper;
 using EdgeLab.Hub.Catalog;
-using EdgeLab.LocalServices;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
+using EdgeLab.LocalServices;
 
 namespace EdgeLab.Hub.Tests.Store;
 
