@@ -72,8 +72,14 @@ public sealed class Hl7QueryMessageBuilderTests
     {
         var dsr = new Hl7AnswerHeader
         {
-            SendingApplication = "EdgeLab", SendingFacility = "GW", ReceivingApplication = "mindray-bc5380", ReceivingFacility = "EdgeLabSim",
-            MessageCode = "DSR", TriggerEvent = "Q03", ControlId = "2611221015000002", Version = "2.3.1",
+            SendingApplication = "EdgeLab",
+            SendingFacility = "GW",
+            ReceivingApplication = "mindray-bc5380",
+            ReceivingFacility = "EdgeLabSim",
+            MessageCode = "DSR",
+            TriggerEvent = "Q03",
+            ControlId = "2611221015000002",
+            Version = "2.3.1",
         };
         var ack = Hl7QueryMessageBuilder.BuildAcknowledgement(dsr, "AA", "AQ1-2", Now);
         Assert.Equal(
