@@ -19,7 +19,7 @@ internal sealed class QueryRunner(SimulatorOutput output)
 
     public AstmSenderOptions Astm { get; init; } = new();
 
-    /// <summary>Returns 0 when the host answered with an order, 3 when it answered it knows nothing, 1 when it did not answer.</summary>
+    /// <summary>Returns one of <see cref="QueryExitCodes"/>: order, nothing known, timeout (no answer in time) or link failed.</summary>
     public async Task<int> RunAsync(string specimenId, Stream connection, CancellationToken cancellationToken)
     {
         var stamp = output.Time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
@@ -36,7 +36,7 @@ internal sealed class QueryRunner(SimulatorOutput output)
         try
         {
             await sender.SendAsync([new OutgoingAstmMessage(id, query)], cancellationToken).ConfigureAwait(false);
-            if (sender.Statistics.MessagesFailed > 0) return 1;
+            if (sender.Statistics.MessagesFailed > 0) return QueryExitCodes.LinkFailed;
             output.Progress($"query for {specimenId} sent; waiting up to {ReplyWait.TotalSeconds:0} s for the host's answer");
             var receiver = new AstmHostReceiver(connection, replies, output.Time, output);
             var records = await receiver.ReceiveAsync(ReplyWait, cancellationToken).ConfigureAwait(false);
@@ -44,19 +44,19 @@ internal sealed class QueryRunner(SimulatorOutput output)
             {
                 output.Machine($"NOREPLY {id} {output.Stamp()} {specimenId}");
                 output.Progress($"error: the host did not answer the query within {ReplyWait.TotalSeconds:0} s: is host query enabled for this instrument in the gateway config?");
-                return 1;
+                return QueryExitCodes.Timeout;
             }
             var orders = records.Count(r => r.StartsWith("O|", StringComparison.Ordinal) || (r.Length > 1 && r[0] == 'O'));
             output.Machine($"REPLY {id} {output.Stamp()} {records.Count} {output.Time.GetElapsedTime(started).TotalMilliseconds:0} {specimenId}");
             foreach (var record in records) output.Machine("  " + record);
             var noInformation = records.Any(r => r.StartsWith('L') && r.Split(r.Length > 1 ? r[1] : '|').ElementAtOrDefault(2) == "I");
             output.Progress(orders > 0 ? $"host answered with {orders} order record(s)" : noInformation ? "host has no order for this specimen (L|1|I)" : "host answered without an order");
-            return orders > 0 ? 0 : 3;
+            return orders > 0 ? QueryExitCodes.Order : QueryExitCodes.NothingKnown;
         }
         catch (SimulatorLinkException e)
         {
             output.Progress($"error: {e.Message}");
-            return 1;
+            return QueryExitCodes.LinkFailed;
         }
     }
 }

@@ -36,6 +36,9 @@ public sealed class CommandLineTests
     [InlineData(new[] { "replay", "x.astm" }, "exactly one of --serial PATH, --tcp-connect HOST:PORT or --tcp-listen")]
     [InlineData(new[] { "generate", "--tcp-connect", "127.0.0.1:1", "--fault", "flip@1" }, "unknown fault 'flip'")]
     [InlineData(new[] { "replay", "x.astm", "--serial", "/tmp/edgelab-no-such-pty", "--frame-size", "100" }, "--frame-size must be 247")]
+    [InlineData(new[] { "query", "--specimen", "X1", "--hl7-query", "orm", "--tcp-connect", "127.0.0.1:1" }, "--hl7-query 'orm' is not a query form: use qry (QRY^Q02, Mindray) or qbp (QBP^Q11)")]
+    [InlineData(new[] { "query", "--specimen", "X1", "--profile", "no-such-analyzer", "--tcp-connect", "127.0.0.1:1" }, "--profile no-such-analyzer: no no-such-analyzer.yaml in ")]
+    [InlineData(new[] { "query", "--specimen", "X1", "--profile", "sysmex-xn", "--hl7-query", "qbp", "--tcp-connect", "127.0.0.1:1" }, "--hl7-query needs an HL7 instrument, but profile sysmex-xn speaks astm")]
     public async Task Usage_errors_say_what_to_do_and_exit_non_zero(string[] args, string message)
     {
         await using var simulator = Start(args);
@@ -62,6 +65,11 @@ public sealed class CommandLineTests
             Assert.True(await simulator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Equal(0, simulator.ExitCode);
             Assert.Contains("--tcp-connect", simulator.Output, StringComparison.Ordinal);
+            if (command == "query")
+            {
+                foreach (var option in new[] { "--hl7-query", "--profile", "--profiles-dir", "--reply-timeout", "QBP^Q11", "QRY^Q02" })
+                    Assert.Contains(option, simulator.Output, StringComparison.Ordinal);
+            }
         }
     }
 }

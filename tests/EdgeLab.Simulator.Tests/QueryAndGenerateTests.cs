@@ -76,6 +76,26 @@ public sealed class QueryAndGenerateTests
         Assert.Equal(3, await query.WaitAsync(TimeSpan.FromSeconds(20))); // answered, but no order (L|1|I)
     }
 
+    [Fact]
+    public async Task Query_that_the_host_never_answers_exits_with_the_timeout_code_after_the_wait()
+    {
+        var clock = new EdgeLab.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+        var time = new ObservedTimeProvider(clock);
+        await using var wire = await LoopbackPair.CreateAsync();
+        await using var host = new ScriptedLisReceiver(wire.Receiver);
+        var machine = new StringWriter();
+        var output = new SimulatorOutput(machine, TextWriter.Null, time);
+        var wait = TimeSpan.FromSeconds(40); // distinct from the 15 s link timers
+        var query = Task.Run(() => new QueryRunner(output) { ReplyWait = wait }.RunAsync("X1", wire.Instrument, CancellationToken.None));
+        await host.ServeUntilEotAsync();
+
+        await time.WaitForTimerAsync(wait, 1);
+        clock.Advance(wait);
+
+        Assert.Equal(QueryExitCodes.Timeout, await query.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains(machine.ToString().Split('\n'), l => l.StartsWith("NOREPLY query-X1 ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("astm")]
     [InlineData("hl7")]

@@ -12,10 +12,6 @@ namespace EdgeLab.Simulator.Hl7;
 /// </summary>
 internal sealed class MllpInstrumentSender(Stream stream, ByteReceiver replies, TimeSpan ackTimeout, FaultPlan faults, SimulatorOutput output)
 {
-    public const byte StartBlock = 0x0B;
-    public const byte EndBlock = 0x1C;
-    public const byte CarriageReturn = 0x0D;
-
     private int _messages;
 
     public int Acked { get; private set; }
@@ -34,11 +30,7 @@ internal sealed class MllpInstrumentSender(Stream stream, ByteReceiver replies, 
             await Task.Delay(pause.Pause, output.Time, cancellationToken).ConfigureAwait(false);
         }
         var payload = message.ToWire();
-        var block = new byte[payload.Length + 3];
-        block[0] = StartBlock;
-        payload.CopyTo(block, 1);
-        block[^2] = EndBlock;
-        block[^1] = CarriageReturn;
+        var block = MllpBlocks.Wrap(payload);
         replies.DiscardPending();
         var started = output.Time.GetTimestamp();
         output.Started(id, specimen);
@@ -75,30 +67,12 @@ internal sealed class MllpInstrumentSender(Stream stream, ByteReceiver replies, 
         return code;
     }
 
-    /// <summary>Reads one <c>&lt;VT&gt; … &lt;FS&gt;&lt;CR&gt;</c> block; bytes before VT are ignored.</summary>
+    /// <summary>Reads one <c>&lt;VT&gt; … &lt;FS&gt;&lt;CR&gt;</c> block; the CR after FS is dropped by DiscardPending before the next message.</summary>
     private async Task<string> ReadBlockAsync(CancellationToken cancellationToken)
     {
-        var start = output.Time.GetTimestamp();
-        var body = new List<byte>();
-        var inBlock = false;
-        while (true)
-        {
-            var remaining = ackTimeout - output.Time.GetElapsedTime(start);
-            var b = remaining > TimeSpan.Zero ? await replies.ReadByteAsync(remaining, cancellationToken).ConfigureAwait(false) : null;
-            if (b is null)
-                throw new SimulatorLinkException(LinkFailure.Timeout,
-                    $"no HL7 ACK within {ackTimeout.TotalSeconds:0} s: is the gateway's MLLP listener running and configured for this instrument?");
-            if (!inBlock)
-            {
-                inBlock = b == StartBlock;
-                continue;
-            }
-            if (b == EndBlock)
-            {
-                // The CR after FS is left unread: DiscardPending drops it before the next message.
-                return Encoding.Latin1.GetString([.. body]);
-            }
-            body.Add(b.Value);
-        }
+        var block = await MllpBlocks.ReadAsync(replies, ackTimeout, output.Time, cancellationToken).ConfigureAwait(false)
+            ?? throw new SimulatorLinkException(LinkFailure.Timeout,
+                $"no HL7 ACK within {ackTimeout.TotalSeconds:0} s: is the gateway's MLLP listener running and configured for this instrument?");
+        return Encoding.Latin1.GetString(block);
     }
 }
