@@ -1,4 +1,5 @@
 using System.Data.Common;
+using EdgeLab.Hub.Store;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,14 +12,6 @@ namespace EdgeLab.Hub.Ingest;
 /// </summary>
 internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
-    private static readonly NpgsqlDbType[] Types =
-    [
-        NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double,
-        NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
-    ];
-
     public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
     {
         var claimed = new HashSet<string>();
@@ -57,15 +50,47 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
             $"COPY lab_result({string.Join(", ", ResultInsert.Columns)}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         for (var i = 0; i < plan.Results.Count; i++)
         {
-            var values = ResultInsert.Values(plan.Results[i], plan.ResultSequences[i], catalog);
             await importer.StartRowAsync(ct).ConfigureAwait(false);
-            for (var k = 0; k < values.Length; k++)
-            {
-                if (values[k] is null) await importer.WriteNullAsync(ct).ConfigureAwait(false);
-                else await importer.WriteAsync(values[k], Types[k], ct).ConfigureAwait(false);
-            }
+            await WriteRowAsync(importer, plan.Results[i], plan.ResultSequences[i], ct).ConfigureAwait(false);
         }
         await importer.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One lab_result row in <see cref="ResultInsert.Columns"/> order, each value typed (no boxing, no per-value type lookup).</summary>
+    private async Task WriteRowAsync(NpgsqlBinaryImporter row, Domain.LabResult r, long sequence, CancellationToken ct)
+    {
+        var test = catalog.Find(r.CatalogCode);
+        await row.WriteAsync(r.Id, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        await Text(r.SpecimenId).ConfigureAwait(false);
+        await Text(r.ReferralId).ConfigureAwait(false);
+        await Text(r.PatientId).ConfigureAwait(false);
+        await Text(r.PerformingLabId).ConfigureAwait(false);
+        await Text(r.CatalogCode).ConfigureAwait(false);
+        await Text(test?.Loinc ?? "").ConfigureAwait(false);
+        await Text(test?.Section ?? "").ConfigureAwait(false);
+        await Text(r.AnalyzerCode).ConfigureAwait(false);
+        await Text(r.Value).ConfigureAwait(false);
+        await Real(StoreEncoding.Real(r.Numeric)).ConfigureAwait(false);
+        await Text(r.Comparator).ConfigureAwait(false);
+        await Text(r.Unit).ConfigureAwait(false);
+        await Real(StoreEncoding.Real(r.ReferenceLow)).ConfigureAwait(false);
+        await Real(StoreEncoding.Real(r.ReferenceHigh)).ConfigureAwait(false);
+        await Text(r.ReferenceText).ConfigureAwait(false);
+        await Text(r.Interpretation).ConfigureAwait(false);
+        await Text(StoreEncoding.List(r.AnalyzerFlags)).ConfigureAwait(false);
+        await Text(StoreEncoding.Enum(r.Status)).ConfigureAwait(false);
+        await row.WriteAsync(StoreEncoding.Ms(r.EffectiveAt), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        await row.WriteAsync(StoreEncoding.Ms(r.IssuedAt), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        await Text(r.GatewayId).ConfigureAwait(false);
+        await Text(r.InstrumentId).ConfigureAwait(false);
+        await Text(r.MessageId).ConfigureAwait(false);
+        await row.WriteAsync(sequence, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        if (r.SupersedesId is { } previous) await row.WriteAsync(previous, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        else await row.WriteNullAsync(ct).ConfigureAwait(false);
+        await row.WriteAsync(StoreEncoding.Ms(r.LastUpdated), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+
+        Task Text(string? value) => value is null ? row.WriteNullAsync(ct) : row.WriteAsync(value, NpgsqlDbType.Text, ct);
+        Task Real(double? value) => value is { } v ? row.WriteAsync(v, NpgsqlDbType.Double, ct) : row.WriteNullAsync(ct);
     }
 
     public async Task<Dictionary<string, SpecimenLink>> LoadSpecimensAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using EdgeLab.Hub.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 using static EdgeLab.Hub.Store.StoreEncoding;
 
@@ -11,22 +12,18 @@ namespace EdgeLab.Hub.Ingest;
 /// </summary>
 internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
-    public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
+    public Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
     {
         var claimed = new HashSet<string>();
-        if (messageIds.Count == 0) return claimed;
-        await using var cmd = (SqliteCommand)c.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = "INSERT INTO processed_message(message_id, processed_at) VALUES ($id, $at) ON CONFLICT DO NOTHING";
-        var id = cmd.Parameters.Add("$id", SqliteType.Text);
-        cmd.Parameters.AddWithValue("$at", nowMs);
-        cmd.Prepare();
+        if (messageIds.Count == 0) return Task.FromResult(claimed);
+        using var insert = new SqliteRawStatement((SqliteConnection)c, "INSERT INTO processed_message(message_id, processed_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+        insert.Bind(2, nowMs);
         foreach (var m in messageIds)
         {
-            id.Value = m;
-            if (cmd.ExecuteNonQuery() == 1) claimed.Add(m);
+            insert.Bind(1, m);
+            if (insert.Execute() == 1) claimed.Add(m);
         }
-        return claimed;
+        return Task.FromResult(claimed);
     }
 
     public async Task<Func<long>> ReserveResultIdsAsync(DbConnection c, DbTransaction tx, int count, CancellationToken ct)
@@ -38,21 +35,17 @@ internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalo
         return () => ++next;
     }
 
-    public async Task InsertResultsAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
+    public Task InsertResultsAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
     {
-        if (plan.Results.Count == 0) return;
-        await using var cmd = (SqliteCommand)c.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = ResultInsert.Sql("$");
-        var p = ResultInsert.Columns.Select(name => cmd.Parameters.Add(new SqliteParameter("$" + name, null))).ToArray();
-        cmd.Prepare();
+        if (plan.Results.Count == 0) return Task.CompletedTask;
+        // Synchronous on purpose: SQLite has no async I/O; an async wrapper would only add a Task per row.
+        using var insert = new SqliteRawStatement((SqliteConnection)c, ResultInsert.Sql(i => $"?{i + 1}"));
         for (var i = 0; i < plan.Results.Count; i++)
         {
-            var values = ResultInsert.Values(plan.Results[i], plan.ResultSequences[i], catalog);
-            for (var k = 0; k < p.Length; k++) p[k].Value = values[k] ?? DBNull.Value;
-            // Synchronous on purpose: SQLite has no async I/O; the async wrapper only adds a Task per row.
-            cmd.ExecuteNonQuery();
+            ResultInsert.Bind(insert, plan.Results[i], plan.ResultSequences[i], catalog);
+            insert.Execute();
         }
+        return Task.CompletedTask;
     }
 }
 
@@ -78,49 +71,39 @@ internal sealed partial class SqliteResultBulkWriter
         return found;
     }
 
-    public async Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct)
+    public Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct)
     {
-        if (specimenIds.Count == 0) return;
-        await using var cmd = (SqliteCommand)c.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = "SELECT result_id, catalog_code, effective_at, sequence FROM result_current WHERE specimen_id = $id";
-        var id = cmd.Parameters.Add("$id", SqliteType.Text);
-        cmd.Prepare();
+        if (specimenIds.Count == 0) return Task.CompletedTask;
+        using var select = new SqliteRawStatement((SqliteConnection)c, "SELECT result_id, catalog_code, effective_at, sequence FROM result_current WHERE specimen_id = ?1");
         foreach (var s in specimenIds)
         {
-            id.Value = s;
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-                plan.Current[(s, r.GetString(1))] = new CurrentResult(r.GetInt64(0), Time(r.GetInt64(2)), r.GetInt64(3), null);
+            select.Bind(1, s);
+            while (select.Read())
+                plan.Current[(s, select.GetString(1))] = new CurrentResult(select.GetInt64(0), Time(select.GetInt64(2)), select.GetInt64(3), null);
         }
+        return Task.CompletedTask;
     }
 
     public Task MoveCurrentAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
     {
-        using var cmd = (SqliteCommand)c.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = ResultCurrentUpsert.Sql;
-        var specimen = cmd.Parameters.Add("$specimen", SqliteType.Text);
-        var code = cmd.Parameters.Add("$code", SqliteType.Text);
-        var result = cmd.Parameters.Add("$result", SqliteType.Integer);
-        var effective = cmd.Parameters.Add("$effective", SqliteType.Integer);
-        var sequence = cmd.Parameters.Add("$sequence", SqliteType.Integer);
-        var prepared = false;
+        using var upsert = new SqliteRawStatement((SqliteConnection)c, ResultCurrentUpsert.Sql);
         foreach (var ((specimenId, catalogCode), current) in plan.MovedCurrent)
         {
-            if (!prepared) { cmd.Prepare(); prepared = true; }
-            specimen.Value = specimenId;
-            code.Value = catalogCode;
-            result.Value = current.Id;
-            effective.Value = Ms(current.EffectiveAt);
-            sequence.Value = current.Sequence;
-            cmd.ExecuteNonQuery();
+            upsert.Bind(1, specimenId);
+            upsert.Bind(2, catalogCode);
+            upsert.Bind(3, current.Id);
+            upsert.Bind(4, Ms(current.EffectiveAt));
+            upsert.Bind(5, current.Sequence);
+            upsert.Execute();
         }
         return Task.CompletedTask;
     }
 }
 
-/// <summary>The lab_result insert shared by both dialects: column order and values.</summary>
+/// <summary>
+/// The lab_result insert shared by both dialects: column order and values. Loinc and section are denormalized from the
+/// catalog so searches by LOINC or category need no join.
+/// </summary>
 internal static class ResultInsert
 {
     public static readonly string[] Columns =
@@ -130,20 +113,42 @@ internal static class ResultInsert
         "instrument_id", "message_id", "sequence", "supersedes_id", "last_updated",
     ];
 
-    public static string Sql(string prefix) =>
-        $"INSERT INTO lab_result({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => prefix + c))})";
+    public static string Sql(Func<int, string> parameter) =>
+        $"INSERT INTO lab_result({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select((_, i) => parameter(i)))})";
 
-    /// <summary>Loinc and section are denormalized from the catalog so searches by LOINC or category need no join.</summary>
-    public static object?[] Values(Domain.LabResult r, long sequence, Catalog.ITestCatalog catalog)
+    /// <summary>The row's values bound by position, in <see cref="Columns"/> order, without boxing (SQLite's hot path).</summary>
+    public static void Bind(Store.Sqlite.SqliteRawStatement s, Domain.LabResult r, long sequence, Catalog.ITestCatalog catalog)
     {
         var test = catalog.Find(r.CatalogCode);
-        return
-        [
-            r.Id, r.SpecimenId, r.ReferralId, r.PatientId, r.PerformingLabId, r.CatalogCode, test?.Loinc ?? "", test?.Section ?? "", r.AnalyzerCode, r.Value,
-            Real(r.Numeric), r.Comparator, r.Unit, Real(r.ReferenceLow), Real(r.ReferenceHigh), r.ReferenceText, r.Interpretation, List(r.AnalyzerFlags),
-            Enum(r.Status), Ms(r.EffectiveAt), Ms(r.IssuedAt), r.GatewayId, r.InstrumentId, r.MessageId, sequence, r.SupersedesId, Ms(r.LastUpdated),
-        ];
+        s.Bind(1, r.Id);
+        s.Bind(2, r.SpecimenId);
+        s.Bind(3, r.ReferralId);
+        s.Bind(4, r.PatientId);
+        s.Bind(5, r.PerformingLabId);
+        s.Bind(6, r.CatalogCode);
+        s.Bind(7, test?.Loinc ?? "");
+        s.Bind(8, test?.Section ?? "");
+        s.Bind(9, r.AnalyzerCode);
+        s.Bind(10, r.Value);
+        s.Bind(11, Real(r.Numeric));
+        s.Bind(12, r.Comparator);
+        s.Bind(13, r.Unit);
+        s.Bind(14, Real(r.ReferenceLow));
+        s.Bind(15, Real(r.ReferenceHigh));
+        s.Bind(16, r.ReferenceText);
+        s.Bind(17, r.Interpretation);
+        s.Bind(18, List(r.AnalyzerFlags));
+        s.Bind(19, Enum(r.Status));
+        s.Bind(20, Ms(r.EffectiveAt));
+        s.Bind(21, Ms(r.IssuedAt));
+        s.Bind(22, r.GatewayId);
+        s.Bind(23, r.InstrumentId);
+        s.Bind(24, r.MessageId);
+        s.Bind(25, sequence);
+        s.Bind(26, r.SupersedesId);
+        s.Bind(27, Ms(r.LastUpdated));
     }
+
 }
 
 /// <summary>
@@ -154,7 +159,7 @@ internal static class ResultInsert
 internal static class ResultCurrentUpsert
 {
     public const string Sql =
-        "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) VALUES ($specimen, $code, $result, $effective, $sequence) " +
+        "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) VALUES (?1, ?2, ?3, ?4, ?5) " +
         "ON CONFLICT (specimen_id, catalog_code) DO UPDATE SET result_id = excluded.result_id, effective_at = excluded.effective_at, sequence = excluded.sequence " +
         "WHERE (excluded.effective_at, excluded.sequence) >= (result_current.effective_at, result_current.sequence)";
 }

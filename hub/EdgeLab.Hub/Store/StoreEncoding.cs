@@ -35,7 +35,15 @@ internal static class StoreEncoding
 
     public static Sex Sex(string text) => text switch { "male" => Domain.Sex.Male, "female" => Domain.Sex.Female, _ => Domain.Sex.Unknown };
 
-    public static string Enum<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+    public static string Enum<T>(T value) where T : struct, Enum => EnumText<T>.Of(value);
+
+    /// <summary>Each enum value's stored text, made once (ingest writes one per result row).</summary>
+    private static class EnumText<T> where T : struct, Enum
+    {
+        private static readonly Dictionary<T, string> Texts = System.Enum.GetValues<T>().Distinct().ToDictionary(v => v, v => v.ToString().ToLowerInvariant());
+
+        public static string Of(T value) => Texts.TryGetValue(value, out var text) ? text : value.ToString().ToLowerInvariant();
+    }
 
     public static T Enum<T>(string text) where T : struct, Enum => System.Enum.Parse<T>(text, ignoreCase: true);
 
