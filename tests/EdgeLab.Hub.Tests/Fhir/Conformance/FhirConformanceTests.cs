@@ -120,10 +120,10 @@ public sealed class FhirConformanceTests
             "Bundle/searchset", "Bundle/transaction-response", "OperationOutcome",
         }, kinds);
 
+        // Warnings too (a display that is not the code system's): the README promises valid resources, not nearly.
         var issues = await FhirValidator.ValidateAsync(payloads);
-        var errors = issues.Where(i => i.IsError).ToList();
-        Assert.True(errors.Count == 0,
-            $"{errors.Count} FHIR R4 conformance error(s) in {payloads.Count} payloads:\n" + string.Join("\n", errors));
+        Assert.True(issues.Count == 0,
+            $"{issues.Count} FHIR R4 conformance issue(s) in {payloads.Count} payloads:\n" + string.Join("\n", issues));
     }
 
     /// <summary>The validator is live: each kind of defect it exists for is reported, at its path.</summary>
@@ -135,6 +135,9 @@ public sealed class FhirConformanceTests
              "code": {"coding": [{"system": "http://loinc.org", "code": ""}]},
              "effectiveDateTime": "2026-11-21T08:30:00", "issued": "2026-11-21",
              "valueQuantity": {"value": 1, "code": "g/L"},
+             "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "lab"}]}],
+             "interpretation": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": "LL", "display": "Critically low"}]}],
+             "component": [{"code": {"text": "c"}, "valueQuantity": {"value": 2, "system": "http://unitsofmeasure.org", "code": "10E3/uL"}}],
              "referenceRange": [{"low": {"value": 1, "comparator": "<", "system": "http://unitsofmeasure.org", "code": "g/L"}}, {}],
              "subject": {"reference": "#missing"}}
             """)!;
@@ -158,6 +161,9 @@ public sealed class FhirConformanceTests
         Reported("bad observation", "Observation.referenceRange[0].low", "sqty-1");
         Reported("bad observation", "Observation.referenceRange[1]", "obs-3");
         Reported("bad observation", "Observation.subject", "ref-1");
+        Reported("bad observation", "Observation.category[0].coding[0].code", "unknown code 'lab'");
+        Reported("bad observation", "Observation.component[0].valueQuantity.code", "not a valid UCUM code");
+        Assert.Contains(issues, i => i.Severity == "warning" && i.Path == "Observation.interpretation[0].coding[0].display" && i.Message.Contains("[\"Critical low\"]", StringComparison.Ordinal));
         Reported("bad bundle", "Bundle", "bdl-3");
         Reported("bad bundle", "Bundle.entry[0].resource.gender", "allowed values");
         Reported("bad bundle", "Bundle.entry[0].resource.colour", "additional");
