@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using EdgeLab.Contract;
+using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
+using EdgeLab.Hub.Fhir.Mapping;
 using EdgeLab.Hub.Referrals;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
@@ -82,6 +84,10 @@ public sealed class FhirConformanceTests
         }
         await Take("Patient search", clinic, $"/fhir/Patient?_id={seed.Blood.Patient.Id}", 200);
         await Take("ServiceRequest search", clinic, $"/fhir/ServiceRequest?patient={seed.Blood.Patient.Id}&_count=2", 200);
+        var ordered = await Take("ServiceRequest search by requisition", clinic, $"/fhir/ServiceRequest?requisition={seed.Mixed.Referral.Id}", 200);
+        // A catalog code an id cannot hold (NEUT%) is escaped, not dropped: every ordered test has its ServiceRequest.
+        Assert.Equal(4, ordered["entry"]!.AsArray().Count);
+        await Take("ServiceRequest read NEUT%", clinic, $"/fhir/ServiceRequest/{seed.Mixed.Referral.Id}.NEUT.25", 200);
         await Take("Specimen search", clinic, $"/fhir/Specimen?patient={seed.Blood.Patient.Id}", 200);
         await Take("empty search", clinic, "/fhir/Observation?patient=no-such-patient", 200);
 
@@ -124,6 +130,60 @@ public sealed class FhirConformanceTests
         var issues = await FhirValidator.ValidateAsync(payloads);
         Assert.True(issues.Count == 0,
             $"{issues.Count} FHIR R4 conformance issue(s) in {payloads.Count} payloads:\n" + string.Join("\n", issues));
+    }
+
+    /// <summary>
+    /// The data set above covers a few tests; the catalog decides codes, displays, UCUM units and reference ranges of
+    /// every other. Each catalog test, mapped as the API maps a stored result (one per interpretation, plus a
+    /// cancelled one), must be a valid Observation too.
+    /// </summary>
+    [Fact]
+    public async Task Every_catalog_test_maps_to_a_valid_observation()
+    {
+        var catalog = CatalogLoader.LoadEmbedded();
+        string?[] interpretations = ["N", "L", "H", "LL", "HH", "A"];
+        var payloads = new List<(string Label, JsonNode Resource)>();
+        var id = 0L;
+        foreach (var test in catalog.Tests)
+        {
+            var range = test.ReferenceRanges.FirstOrDefault();
+            foreach (var (interpretation, status) in interpretations.Select(i => (i, ResultStatus.Final)).Append(((string?)null, ResultStatus.Cancelled)))
+            {
+                var quantity = test.ValueType == "quantity";
+                var result = new LabResult
+                {
+                    Id = ++id,
+                    SpecimenId = "00000000013",
+                    ReferralId = "01a2014ced4d712d8cb79cf8578a126e",
+                    PatientId = "01a2014ced467388b2c16ba582125557",
+                    PerformingLabId = TestHub.Lab,
+                    CatalogCode = test.Code,
+                    AnalyzerCode = test.InstrumentCodes.FirstOrDefault()?.Code ?? test.Code,
+                    Value = status == ResultStatus.Cancelled ? "" : quantity ? "<0.5" : test.NormalText ?? "POSITIVE",
+                    Numeric = quantity && status != ResultStatus.Cancelled ? 0.5m : null,
+                    Comparator = quantity ? "<" : null,
+                    Unit = test.Unit,
+                    ReferenceLow = range?.Low,
+                    ReferenceHigh = range?.High,
+                    ReferenceText = range?.Text ?? test.NormalText,
+                    Interpretation = status == ResultStatus.Cancelled ? null : interpretation,
+                    AnalyzerFlags = interpretation is null ? [] : [interpretation],
+                    Status = status,
+                    EffectiveAt = At,
+                    IssuedAt = At.AddMinutes(1),
+                    GatewayId = TestHub.Gateway,
+                    InstrumentId = "analyzer-1",
+                    MessageId = $"{TestHub.Gateway}:{id}",
+                    IsCurrent = true,
+                };
+                var json = JsonNode.Parse(FhirJson.Serialize(ObservationMapper.ToFhir(result, catalog)))!;
+                payloads.Add(($"{test.Code} {interpretation ?? "cancelled"}", json));
+            }
+        }
+
+        var issues = await FhirValidator.ValidateAsync(payloads);
+        Assert.True(issues.Count == 0,
+            $"{issues.Count} FHIR R4 conformance issue(s) in {payloads.Count} catalog observations:\n" + string.Join("\n", issues));
     }
 
     /// <summary>The validator is live: each kind of defect it exists for is reported, at its path.</summary>
@@ -184,7 +244,7 @@ public sealed class FhirConformanceTests
     private static async Task<Seed> SeedAsync(ApiTestHost host)
     {
         var blood = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
-        var mixed = await host.Hub.RegisterAsync(["GLU", "MTB-DNA", "MTB-RIF"]);
+        var mixed = await host.Hub.RegisterAsync(["GLU", "MTB-DNA", "MTB-RIF", "NEUT%"]);
         var edta = blood.Specimens.Single().Id;
         var serum = mixed.Specimens.Single(s => s.TestCodes.Contains("GLU")).Id;
         var sputum = mixed.Specimens.Single(s => s.TestCodes.Contains("MTB-DNA")).Id;
