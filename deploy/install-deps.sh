@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages EdgeLab's demo and tests run for real, saying what it installs, then the
 # pinned npm packages of the FHIR validator the hub tests run (deploy/install-fhir-validator.sh).
-# Usage: deploy/install-deps.sh [--bench]   (needs root on Debian 12; does nothing when all are present)
+# Usage: deploy/install-deps.sh   (needs root on Debian 12; does nothing when all are present; --bench, from bench/run.sh, adds nothing now)
 set -euo pipefail
 
 # nodejs/npm: the FHIR validator the hub tests run (deploy/install-fhir-validator.sh) and the bench's MQTT.js peer.

