@@ -233,7 +233,8 @@ function datatypeCheck(deps, definitions) {
         const code = type?.code ?? (element.contentReference ? 'BackboneElement' : element.type?.[0]?.code);
         if (!code || item === null || typeof item !== 'object') return; // primitives: the other passes.
         if (code === 'BackboneElement' || code === 'Element') return walk(item, ownerSd, ownerPath, itemAt, context, out);
-        if (code === 'Resource' || code === 'DomainResource') return checkResource(item, itemAt, context, out);
+        // %rootResource: a contained resource's container; a Bundle entry is its own root.
+        if (code === 'Resource' || code === 'DomainResource') return checkResource(item, itemAt, key === 'contained' ? context : undefined, out);
         const typeSd = byType.get(code);
         if (!typeSd) return;
         checkConstraints(item, code, typeSd.snapshot.element[0].constraint ?? [], itemAt, context, out);
