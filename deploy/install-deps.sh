@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages EdgeLab's demo and tests run for real, saying what it installs.
-# Usage: deploy/install-deps.sh [--bench]   (needs root on Debian 12; does nothing when all are present)
+# Installs the Debian packages EdgeLab's demo and tests run for real, saying what it installs, then the
+# pinned npm packages of the FHIR validator the hub tests run (deploy/install-fhir-validator.sh).
+# Usage: deploy/install-deps.sh   (needs root on Debian 12; does nothing when all are present; --bench, from bench/run.sh, adds nothing now)
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients socat postgresql fonts-dejavu-core poppler-utils)
-if [[ "${1:-}" == "--bench" ]]; then packages+=(nodejs npm); fi
+# nodejs/npm: the FHIR validator the hub tests run (deploy/install-fhir-validator.sh) and the bench's MQTT.js peer.
+packages=(mosquitto mosquitto-clients socat postgresql fonts-dejavu-core poppler-utils nodejs npm)
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,3p' "$0" | sed 's/^# //'; exit 0
+  sed -n '2,4p' "$0" | sed 's/^# //'; exit 0
 fi
 
 missing=()
@@ -38,3 +39,5 @@ if ! command -v dotnet >/dev/null; then
   echo "edgelab: the .NET 10 SDK is required (dotnet not found on PATH): see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
   exit 1
 fi
+
+"$(dirname "$0")/install-fhir-validator.sh"

@@ -64,21 +64,27 @@ internal static class ResultNormalizer
         _ => ResultStatus.Final,
     };
 
+    /// <summary>
+    /// The value's number and comparator. Gateways send the value as the analyzer wrote it (<c>&lt;1.1</c>) together
+    /// with the comparator they parsed (<c>&lt;</c>), so the text's own comparator is always stripped; the gateway's
+    /// wins when both are there. Only R4's QuantityComparator codes are kept: <c>=</c> is dropped, and <c>&lt;&gt;</c>
+    /// ("not equal") has no Quantity form, so such a value stays text.
+    /// </summary>
     public static (decimal? Numeric, string? Comparator) ParseValue(string raw, string? comparator)
     {
         var text = raw.Trim();
-        if (comparator is null)
+        foreach (var c in (ReadOnlySpan<string>)["<=", ">=", "<>", "<", ">", "="])
         {
-            foreach (var c in (ReadOnlySpan<string>)["<=", ">=", "<", ">"])
+            if (text.StartsWith(c, StringComparison.Ordinal))
             {
-                if (text.StartsWith(c, StringComparison.Ordinal))
-                {
-                    comparator = c;
-                    text = text[c.Length..].Trim();
-                    break;
-                }
+                comparator ??= c;
+                text = text[c.Length..].Trim();
+                break;
             }
         }
+        comparator = comparator?.Trim();
+        if (comparator == "<>") return (null, null);
+        if (comparator is not ("<" or "<=" or ">=" or ">")) comparator = null;
         text = text.Replace(',', '.');
         return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var n)
             ? (n, comparator)

@@ -77,6 +77,11 @@ public sealed class CatalogTests
         Assert.True(ResultNormalizer.TryNormalize(glu, map, new ResultItem { Code = "GLU", Value = "<20", Units = "mg/dl" }, Sex.Male, 30, out var low));
         Assert.Equal("<", low.Comparator);
         Assert.Equal("LL", low.Interpretation); // < 1.11 mmol/L is certainly under the 2.8 critical limit
+        // As a gateway sends it: the analyzer's text with its comparator still in it, and the comparator it parsed.
+        Assert.True(ResultNormalizer.TryNormalize(glu, map, new ResultItem { Code = "GLU", Value = "<20", Numeric = 20, Comparator = "<", Units = "mg/dl" }, Sex.Male, 30, out var sent));
+        Assert.Equal(("<", 1.11m), (sent.Comparator, sent.Numeric));
+        Assert.Equal((7m, null), ResultNormalizer.ParseValue("=7", "="));
+        Assert.Equal(((decimal?)null, (string?)null), ResultNormalizer.ParseValue("<>7", "<>"));
         var mtb = Catalog.Find("MTB-DNA")!;
         Assert.True(ResultNormalizer.TryNormalize(mtb, mtb.InstrumentCodes[0], new ResultItem { Code = "MTB", Value = "DETECTED" }, Sex.Male, 30, out var detected));
         Assert.Equal("A", detected.Interpretation);
