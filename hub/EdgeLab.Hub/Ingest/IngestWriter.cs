@@ -32,6 +32,7 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
     public async Task<BatchOutcome> WriteAsync(IReadOnlyList<IngestEnvelope> batch, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 

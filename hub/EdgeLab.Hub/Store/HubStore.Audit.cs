@@ -14,6 +14,7 @@ internal sealed partial class HubStore
     public async Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0) return;
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await c.ExecuteAsync(Cmd(

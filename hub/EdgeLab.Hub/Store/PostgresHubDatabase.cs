@@ -40,7 +40,17 @@ internal sealed class PostgresHubDatabase : IHubDatabase, IAsyncDisposable
         }
     }
 
+    /// <summary>No turn: PostgreSQL writers lock rows, not the database.</summary>
+    public ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<IDisposable>(NoTurn.Instance);
+
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(this, cancellationToken);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
+
+internal sealed class NoTurn : IDisposable
+{
+    public static readonly NoTurn Instance = new();
+
+    public void Dispose() { }
 }

@@ -10,6 +10,7 @@ namespace EdgeLab.Hub.Store;
 internal sealed class SqliteHubDatabase : IHubDatabase
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeTurn = new(1, 1);
 
     public SqliteHubDatabase(string path)
     {
@@ -49,5 +50,19 @@ internal sealed class SqliteHubDatabase : IHubDatabase
         }
     }
 
+    public async ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(_writeTurn);
+    }
+
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(this, cancellationToken);
+}
+
+/// <summary>Hands the write turn on when disposed (once).</summary>
+internal sealed class WriteTurn(SemaphoreSlim turn) : IDisposable
+{
+    private SemaphoreSlim? _turn = turn;
+
+    public void Dispose() => Interlocked.Exchange(ref _turn, null)?.Release();
 }

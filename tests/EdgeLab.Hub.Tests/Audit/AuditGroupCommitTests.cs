@@ -28,6 +28,28 @@ public sealed class AuditGroupCommitTests
         Assert.Equal(2 * Calls, (await hub.Store.QueryAuditAsync(new AuditQuery { Count = 1000 })).Items.Count);
     }
 
+    [Fact]
+    public async Task On_sqlite_an_audit_commit_waits_its_turn_behind_an_ingest_batch_in_process_not_in_sqlites_busy_handler()
+    {
+        await using var hub = await TestHub.CreateAsync("sqlite");
+        var ingestTurn = await hub.Database.EnterWriteAsync();
+        var append = hub.Store.AppendAuditAsync(Entry(hub, "client-turn", "a"));
+        // Queued on the hub's own turn: it has not even begun its transaction (so holds no SQLite lock to sleep on).
+        Assert.False(append.IsCompleted);
+        ingestTurn.Dispose();
+        await append;
+        Assert.Single((await hub.Store.QueryAuditAsync(new AuditQuery { ClientId = "client-turn" })).Items);
+    }
+
+    [Fact]
+    public async Task On_postgres_writers_need_no_turn()
+    {
+        await using var hub = await TestHub.CreateAsync("postgres");
+        using (await hub.Database.EnterWriteAsync())
+            await hub.Store.AppendAuditAsync(Entry(hub, "client-pg", "a")); // would never finish if the turn were exclusive
+        Assert.Single((await hub.Store.QueryAuditAsync(new AuditQuery { ClientId = "client-pg" })).Items);
+    }
+
     private static AuditEntry Entry(TestHub hub, string client, string resourceId) => new()
     {
         At = hub.Time.GetUtcNow(),
