@@ -6,6 +6,8 @@ namespace EdgeLab.Hub.Tests.Api;
 
 public sealed class ReferralFormTests
 {
+    public static TheoryData<string> Providers => TestHub.Providers;
+
     private static string Form(string snils, string family = "\"Сидоров\"", string? externalId = null, string org = "") => $$"""
         {
           "patient": {"snils": "{{snils}}", "oms": null, "family": {{family}}, "given": "Алексей", "middle": "Иванович", "sex": "male", "birthDate": "1955-07-02"},
@@ -16,10 +18,11 @@ public sealed class ReferralFormTests
         }
         """;
 
-    [Fact]
-    public async Task Registers_a_referral_and_answers_barcodes_then_repeats_idempotently()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Registers_a_referral_and_answers_barcodes_then_repeats_idempotently(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var client = host.Client(host.ClinicToken);
         var (status, receipt, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr-77"));
 
@@ -45,10 +48,11 @@ public sealed class ReferralFormTests
         Assert.Equal(orders.Count, (await host.PendingOrdersAsync()).Count); // a repeat queues no second order
     }
 
-    [Fact]
-    public async Task Bad_snils_is_422_naming_the_field()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Bad_snils_is_422_naming_the_field(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var good = Snils.Complete("223344556");
         var bad = good[..9] + (good[9] == '9' ? "00" : "99");
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(bad));
@@ -59,10 +63,11 @@ public sealed class ReferralFormTests
         Assert.Empty(await host.PendingOrdersAsync());
     }
 
-    [Fact]
-    public async Task Missing_fields_malformed_json_and_foreign_organization_are_4xx()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Missing_fields_malformed_json_and_foreign_organization_are_4xx(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var client = host.Client(host.ClinicToken);
 
         var (missing, outcome, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), family: "null"));

@@ -6,10 +6,13 @@ namespace EdgeLab.Hub.Tests.Api;
 
 public sealed class UnmatchedAndLabelTests
 {
-    [Fact]
-    public async Task Lab_lists_held_results_and_resolves_them_into_observations()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Lab_lists_held_results_and_resolves_them_into_observations(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, "LAB-000123"))]);
         var lab = host.Client(host.LabToken);
@@ -35,10 +38,11 @@ public sealed class UnmatchedAndLabelTests
         Assert.Empty((await lab.FetchAsync("/api/unmatched")).Body!["items"]!.AsArray());
     }
 
-    [Fact]
-    public async Task Labels_come_as_zpl_and_pdf_for_visible_specimens_only()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Labels_come_as_zpl_and_pdf_for_visible_specimens_only(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         var barcode = reg.Specimens.Single().Id;
         var client = host.Client(host.ClinicToken);

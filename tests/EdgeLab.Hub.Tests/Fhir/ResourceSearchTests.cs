@@ -7,10 +7,13 @@ namespace EdgeLab.Hub.Tests.Fhir;
 /// <summary>Read and search of Patient, ServiceRequest, Specimen and DiagnosticReport, with R4 required elements checked.</summary>
 public sealed class ResourceSearchTests
 {
-    [Fact]
-    public async Task Each_resource_type_reads_and_searches_with_required_elements()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Each_resource_type_reads_and_searches_with_required_elements(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         var barcode = reg.Specimens.Single().Id;
         var client = host.Client(host.ClinicToken);
