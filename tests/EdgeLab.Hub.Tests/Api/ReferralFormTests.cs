@@ -91,4 +91,37 @@ public sealed class ReferralFormTests
         var (text, _, _) = await client.PostJsonAsync("/api/referrals", "patient=x", "text/plain");
         Assert.Equal(415, text);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_repeats_register_one_referral_and_one_patient(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        const int Calls = 8;
+        var snils = Snils.Complete("223344556");
+        // An EMR that retries on a timeout sends the same referral again while the first is still being stored.
+        var repeats = await Task.WhenAll(Enumerable.Range(0, Calls).Select(_ => Task.Run(() => host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(snils, externalId: "emr-91")))));
+        Assert.All(repeats, r => Assert.True(r.Status is 200 or 201, $"{r.Status}: {r.Body?.ToJsonString()}"));
+        Assert.Single(repeats, r => r.Status == 201);
+        Assert.Single(repeats.Select(r => (string?)r.Body!["referralId"]).Distinct());
+
+        // Different referrals for one new patient, at once: one patient record, not a failed unique index.
+        var referrals = await Task.WhenAll(Enumerable.Range(0, Calls).Select(i => Task.Run(() =>
+            host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(Snils.Complete("445566778"), externalId: $"emr-{100 + i}")))));
+        Assert.All(referrals, r => Assert.True(r.Status == 201, $"{r.Status}: {r.Body?.ToJsonString()}"));
+        var (status, bundle, _) = await host.Client(host.ClinicToken).FetchAsync($"/fhir/Patient?identifier={Snils.Complete("445566778")}");
+        Assert.Equal(200, status);
+        Assert.Single(bundle!["entry"]!.AsArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Control_characters_in_the_external_id_are_422_naming_the_field(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr\\u0000-1"));
+        Assert.Equal(422, status);
+        Assert.Equal("externalId", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
+        Assert.Empty(await host.PendingOrdersAsync());
+    }
 }
