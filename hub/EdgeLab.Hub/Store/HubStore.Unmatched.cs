@@ -66,6 +66,7 @@ internal sealed partial class HubStore
                 $"SELECT {UnmatchedColumns} FROM unmatched_result WHERE resolved_at IS NULL AND gateway_id = @gw AND specimen_id = @sid ORDER BY id",
                 new { gw = first.gateway_id, sid = first.specimen_id }, cancellationToken, tx)).ConfigureAwait(false)).AsList();
 
+        await WriteLocks.TakeAsync(c, tx, database.Dialect, [WriteLocks.Specimen(specimenId)], cancellationToken).ConfigureAwait(false);
         var plan = new BatchPlan();
         foreach (var r in await c.QueryAsync<(long, string, long, long)>(Cmd(
                      "SELECT id, catalog_code, effective_at, sequence FROM lab_result WHERE is_current = 1 AND specimen_id = @sid", new { sid = specimenId }, cancellationToken, tx)).ConfigureAwait(false))
