@@ -209,4 +209,24 @@ public sealed class IngestWriterTests
         Assert.Equal(["HGB", "PLT", "WBC"], current.Select(r => r.CatalogCode).Order());
         Assert.Equal((Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), current.Single(r => r.CatalogCode == "WBC").Value);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_nul_character_in_a_result_is_quarantined_without_holding_back_the_batch(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
+        var bad = Messages.Cbc(21, specimen.Id, wbc: "6\u00001");
+        var escapedBackslash = Messages.Cbc(22, specimen.Id, wbc: "6\\u0000"); // a backslash, then the letters u0000: no NUL
+
+        var outcome = await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(20, specimen.Id)), Messages.Envelope(bad), Messages.Envelope(escapedBackslash)]);
+
+        Assert.Equal([20L, 21L, 22L], outcome.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal(6, outcome.Results);
+        var held = Assert.Single((await hub.Store.ListQuarantineAsync()).Items);
+        Assert.Equal(QuarantineReason.Invalid, held.Reason);
+        Assert.Equal($"{TestHub.Gateway}:21", held.MessageId);
+        Assert.Contains("U+0000", held.Detail, StringComparison.Ordinal);
+        Assert.Equal(Messages.Json(bad), held.Payload);
+    }
 }
