@@ -116,12 +116,16 @@ public sealed class ReferralFormTests
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task Control_characters_in_the_external_id_are_422_naming_the_field(string provider)
+    public async Task Control_characters_in_the_external_id_or_lab_are_422_naming_the_field(string provider)
     {
         await using var host = await ApiTestHost.StartAsync(provider);
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr\\u0000-1"));
         Assert.Equal(422, status);
         Assert.Equal("externalId", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
+        var badLab = Form(Snils.Complete("223344556")).Replace($"\"{TestHub.Lab}\"", $"\"{TestHub.Lab}\\u0000\"", StringComparison.Ordinal);
+        var (labStatus, labOutcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", badLab);
+        Assert.Equal(422, labStatus);
+        Assert.Equal("performingLab", (string?)Http.AssertOutcome(labOutcome, "value")["expression"]![0]);
         Assert.Empty(await host.PendingOrdersAsync());
     }
 }
