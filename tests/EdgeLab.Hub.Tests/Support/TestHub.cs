@@ -105,7 +105,7 @@ internal sealed class TestHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Database is IAsyncDisposable d) await d.DisposeAsync();
-        if (ConnectionString is { } cs) await SharedPostgres.DropDatabaseAsync(cs);
+        if (ConnectionString is { } cs) SharedPostgres.Release(cs);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir?.Dispose();
     }
