@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLab.Contract;
 using EdgeLab.Hub.Audit;
 using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Domain;
@@ -32,10 +33,13 @@ internal static class UnmatchedEndpoints
         var includeResolved = false;
         if (q.TryGetValue("includeResolved", out var ir) && !bool.TryParse(ir, out includeResolved))
             throw new FhirInputException(IssueType.Value, "includeResolved must be true or false.", "includeResolved");
+        string? gateway = null;
+        if (q.TryGetValue("gateway", out var g) && !Topics.IsValidGatewayId(gateway = g.ToString()))
+            throw new FhirInputException(IssueType.Value, "gateway must be a gateway id (3–64 characters of a-z, 0-9 and '-').", "gateway");
         var page = await store.ListUnmatchedAsync(caller.Scope, new UnmatchedQuery
         {
             IncludeResolved = includeResolved,
-            GatewayId = q.TryGetValue("gateway", out var g) ? g.ToString() : null,
+            GatewayId = gateway,
             Count = count,
             Cursor = q.TryGetValue("cursor", out var cur) ? cur.ToString() : null,
         }, http.RequestAborted);
@@ -53,6 +57,10 @@ internal static class UnmatchedEndpoints
         var body = await ApiJson.ReadAsync(http.Request, ApiJson.Default.ResolveRequest);
         if (string.IsNullOrWhiteSpace(body.SpecimenId) && string.IsNullOrWhiteSpace(body.CatalogCode))
             throw FhirInputException.Unprocessable("Give specimenId (the right barcode) and/or catalogCode (the right test).", "specimenId");
+        if (body.SpecimenId?.Any(char.IsControl) == true)
+            throw FhirInputException.Unprocessable("specimenId contains a control character; give the barcode as printed.", "specimenId");
+        if (body.CatalogCode?.Any(char.IsControl) == true)
+            throw FhirInputException.Unprocessable("catalogCode contains a control character; give the catalog code as listed.", "catalogCode");
         IReadOnlyList<long> resultIds;
         try
         {

@@ -63,6 +63,8 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
                 $"SELECT id, lab_id FROM gateway WHERE {SqlLists.In(database.Dialect, "id", "ids")}", new { ids = fresh.Select(e => e.GatewayId).Distinct().ToArray() }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Item1, r => r.Item2);
         var specimenIds = results.Select(e => e.Result!.SpecimenId?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).Distinct().ToArray();
+        // Another hub node may be writing results of the same tubes right now: read "current" only once it is done.
+        await WriteLocks.TakeAsync(c, tx, database.Dialect, specimenIds.Select(WriteLocks.Specimen), cancellationToken).ConfigureAwait(false);
         var specimens = await _bulk.LoadSpecimensAsync(c, tx, specimenIds, cancellationToken).ConfigureAwait(false);
         var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
         await _bulk.LoadCurrentAsync(c, tx, reported, plan, cancellationToken).ConfigureAwait(false);

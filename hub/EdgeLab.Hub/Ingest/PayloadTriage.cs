@@ -41,6 +41,8 @@ internal static class PayloadTriage
         var expected = leaf switch { "results" => Schemas.Result, "events" => Schemas.Event, _ => Schemas.Status };
         if (schema != expected)
             return Quarantine(QuarantineReason.UnknownSchema, $"schema '{Truncate(schema)}' on …/{leaf}; this hub reads '{expected}'");
+        if (ContainsNul(payload.Span))
+            return Quarantine(QuarantineReason.Invalid, "a text field contains U+0000, which PostgreSQL text cannot store; the gateway's decoding let a NUL byte through");
         try
         {
             switch (leaf)
@@ -79,6 +81,26 @@ internal static class PayloadTriage
         if (gw != topicGateway || id.GatewayId != topicGateway) { why = $"gateway in payload/messageId differs from the topic's '{topicGateway}'"; return false; }
         if (id.Sequence != sequence) { why = "messageId sequence differs from the sequence field"; return false; }
         return true;
+    }
+
+    /// <summary>
+    /// Whether a JSON string holds U+0000. JSON carries it only as the escape <c>\u0000</c> (a raw control byte is not
+    /// valid JSON); a backslash before it that is itself escaped (<c>\\u0000</c>, the letters) does not count.
+    /// Checked on the raw bytes: a vectorized search, no second parse of every payload.
+    /// </summary>
+    private static bool ContainsNul(ReadOnlySpan<byte> json)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var at = json[offset..].IndexOf("\\u0000"u8);
+            if (at < 0) return false;
+            at += offset;
+            var backslashes = 0;
+            for (var i = at - 1; i >= 0 && json[i] == (byte)'\\'; i--) backslashes++;
+            if (backslashes % 2 == 0) return true;
+            offset = at + 1;
+        }
     }
 
     private static bool IsJson(ReadOnlySpan<byte> payload)

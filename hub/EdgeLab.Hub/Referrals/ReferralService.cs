@@ -18,7 +18,7 @@ internal sealed class ReferralService(IReferralStore referrals, IDirectoryStore 
         var (patient, tests, errors) = ReferralValidator.Validate(request, orderingOrganizationId, catalog, today);
         var ordering = await directory.GetOrganizationAsync(orderingOrganizationId, cancellationToken).ConfigureAwait(false);
         if (ordering is null) errors.Add(new("orderingOrganization", $"organization '{orderingOrganizationId}' is not registered at the hub"));
-        if (!string.IsNullOrWhiteSpace(request.PerformingLabId))
+        if (Contract.Topics.IsValidGatewayId(request.PerformingLabId)) // else the validator said why
         {
             var lab = await directory.GetOrganizationAsync(request.PerformingLabId, cancellationToken).ConfigureAwait(false);
             if (lab is null) errors.Add(new("performingLabId", $"lab '{request.PerformingLabId}' is not registered at the hub"));

@@ -1,3 +1,4 @@
+using EdgeLab.Contract;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
 
@@ -41,8 +42,10 @@ internal static class ReferralValidator
         }
         Name(request.PractitionerName, "practitionerName", required: true);
         if (string.IsNullOrWhiteSpace(request.PerformingLabId)) errors.Add(new("performingLabId", "the performing lab is missing"));
+        else if (!Topics.IsValidGatewayId(request.PerformingLabId)) errors.Add(new("performingLabId", "the performing lab is not an organization id (3–64 characters of a-z, 0-9 and '-')"));
         if (request.Priority is not (null or "routine" or "stat")) errors.Add(new("priority", $"priority '{request.Priority}' is not routine or stat"));
         if (request.ExternalId is { Length: > 64 }) errors.Add(new("externalId", "the external id is longer than 64 characters"));
+        else if (request.ExternalId is { } ext && ext.Any(char.IsControl)) errors.Add(new("externalId", "the external id contains control characters"));
 
         var tests = new List<TestDefinition>();
         if (request.Tests is null || request.Tests.Count == 0) errors.Add(new("tests", "no tests ordered; give at least one catalog or LOINC code"));

@@ -23,8 +23,8 @@ internal sealed partial class HubStore
         var where = "WHERE 1 = 1" + Scope(scope, "id", p);
         if (query.Snils is not null) { where += " AND snils = @snils"; p.Add("snils", query.Snils); }
         if (query.OmsPolicy is not null) { where += " AND oms_policy = @oms"; p.Add("oms", query.OmsPolicy); }
-        if (query.FamilyName is not null) { where += " AND family_norm LIKE @family"; p.Add("family", StoreEncoding.Norm(query.FamilyName) + "%"); }
-        if (query.GivenName is not null) { where += " AND given_norm LIKE @given"; p.Add("given", StoreEncoding.Norm(query.GivenName) + "%"); }
+        if (query.FamilyName is not null) { where += " AND family_norm LIKE @family ESCAPE '\\'"; p.Add("family", StoreEncoding.LikePrefix(StoreEncoding.Norm(query.FamilyName))); }
+        if (query.GivenName is not null) { where += " AND given_norm LIKE @given ESCAPE '\\'"; p.Add("given", StoreEncoding.LikePrefix(StoreEncoding.Norm(query.GivenName))); }
         if (query.BirthDate is { } bd) { where += " AND birth_date = @bd"; p.Add("bd", StoreEncoding.Date(bd)); }
         if (query.Cursor is not null) { where += " AND id < @cursor"; p.Add("cursor", query.Cursor); }
         p.Add("take", limit + 1);

@@ -65,6 +65,7 @@ internal sealed partial class HubStore
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var r = referral.Referral;
         var now = Now;
+        await WriteLocks.TakeAsync(c, tx, database.Dialect, RegistrationLockKeys(referral), cancellationToken).ConfigureAwait(false);
         if (r.ExternalId is not null)
         {
             var existing = await c.QuerySingleOrDefaultAsync<ReferralRow>(Cmd(
@@ -188,6 +189,14 @@ internal sealed partial class HubStore
                 now = Ms(now),
             }, ct, tx)).ConfigureAwait(false);
         return stored;
+    }
+
+    /// <summary>What a registration looks up before it inserts: the referral's external id, the patient's SNILS and OMS policy.</summary>
+    private static IEnumerable<string> RegistrationLockKeys(NewReferral referral)
+    {
+        if (referral.Referral.ExternalId is { } ext) yield return $"referral-external:{referral.Referral.OrderingOrganizationId}:{ext}";
+        if (referral.Patient.Snils is { } snils) yield return $"patient-snils:{snils}";
+        if (referral.Patient.OmsPolicy is { } oms) yield return $"patient-oms:{oms}";
     }
 
     private static Task GrantAccessAsync(DbConnection c, DbTransaction tx, string org, string patientId, CancellationToken ct) =>

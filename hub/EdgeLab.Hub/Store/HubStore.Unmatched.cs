@@ -39,7 +39,15 @@ internal sealed partial class HubStore
         var now = Now;
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var first = await c.QuerySingleOrDefaultAsync<UnmatchedRow>(Cmd($"SELECT {UnmatchedColumns} FROM unmatched_result WHERE id = @id", new { id = resolution.UnmatchedId }, cancellationToken, tx)).ConfigureAwait(false);
+        var select = Cmd($"SELECT {UnmatchedColumns} FROM unmatched_result WHERE id = @id", new { id = resolution.UnmatchedId }, cancellationToken, tx);
+        var first = await c.QuerySingleOrDefaultAsync<UnmatchedRow>(select).ConfigureAwait(false);
+        if (first is not null)
+        {
+            // Two people resolving the same held result (or its siblings from one tube) take turns; the second then
+            // reads it resolved, instead of attaching the results twice.
+            await WriteLocks.TakeAsync(c, tx, database.Dialect, [$"unmatched:{first.gateway_id}:{first.specimen_id ?? first.id.ToString(CultureInfo.InvariantCulture)}"], cancellationToken).ConfigureAwait(false);
+            first = await c.QuerySingleOrDefaultAsync<UnmatchedRow>(select).ConfigureAwait(false);
+        }
         if (first is null || (!scope.IsRegion && first.lab_id != scope.OrganizationId))
             throw new StoreValidationException($"held result {resolution.UnmatchedId} does not exist (or belongs to another lab)");
         if (first.resolved_at is not null)
@@ -58,6 +66,7 @@ internal sealed partial class HubStore
                 $"SELECT {UnmatchedColumns} FROM unmatched_result WHERE resolved_at IS NULL AND gateway_id = @gw AND specimen_id = @sid ORDER BY id",
                 new { gw = first.gateway_id, sid = first.specimen_id }, cancellationToken, tx)).ConfigureAwait(false)).AsList();
 
+        await WriteLocks.TakeAsync(c, tx, database.Dialect, [WriteLocks.Specimen(specimenId)], cancellationToken).ConfigureAwait(false);
         var plan = new BatchPlan();
         IResultBulkWriter bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
         await bulk.LoadCurrentAsync(c, tx, [specimenId], plan, cancellationToken).ConfigureAwait(false);

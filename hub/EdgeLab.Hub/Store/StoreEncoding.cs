@@ -54,6 +54,13 @@ internal static class StoreEncoding
     /// <summary>Lower-cased, ё folded to е, for case-insensitive prefix search that works the same on both databases.</summary>
     public static string Norm(string text) => text.Trim().ToLowerInvariant().Replace('ё', 'е');
 
+    /// <summary>
+    /// A <c>LIKE … ESCAPE '\'</c> pattern for values starting with <paramref name="text"/> as typed: %, _ and \ in a name
+    /// are letters, not wildcards (and PostgreSQL, unlike SQLite, would otherwise read \ as its default escape).
+    /// </summary>
+    public static string LikePrefix(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
     /// <summary>A new id: 32 hex digits, time-ordered (UUID v7), so keyset paging by id follows creation order.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 }

@@ -6,6 +6,8 @@ namespace EdgeLab.Hub.Tests.Api;
 
 public sealed class ReferralFormTests
 {
+    public static TheoryData<string> Providers => TestHub.Providers;
+
     private static string Form(string snils, string family = "\"Сидоров\"", string? externalId = null, string org = "") => $$"""
         {
           "patient": {"snils": "{{snils}}", "oms": null, "family": {{family}}, "given": "Алексей", "middle": "Иванович", "sex": "male", "birthDate": "1955-07-02"},
@@ -16,10 +18,11 @@ public sealed class ReferralFormTests
         }
         """;
 
-    [Fact]
-    public async Task Registers_a_referral_and_answers_barcodes_then_repeats_idempotently()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Registers_a_referral_and_answers_barcodes_then_repeats_idempotently(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var client = host.Client(host.ClinicToken);
         var (status, receipt, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr-77"));
 
@@ -45,10 +48,11 @@ public sealed class ReferralFormTests
         Assert.Equal(orders.Count, (await host.PendingOrdersAsync()).Count); // a repeat queues no second order
     }
 
-    [Fact]
-    public async Task Bad_snils_is_422_naming_the_field()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Bad_snils_is_422_naming_the_field(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var good = Snils.Complete("223344556");
         var bad = good[..9] + (good[9] == '9' ? "00" : "99");
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(bad));
@@ -59,10 +63,11 @@ public sealed class ReferralFormTests
         Assert.Empty(await host.PendingOrdersAsync());
     }
 
-    [Fact]
-    public async Task Missing_fields_malformed_json_and_foreign_organization_are_4xx()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Missing_fields_malformed_json_and_foreign_organization_are_4xx(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var client = host.Client(host.ClinicToken);
 
         var (missing, outcome, _) = await client.PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), family: "null"));
@@ -85,5 +90,42 @@ public sealed class ReferralFormTests
 
         var (text, _, _) = await client.PostJsonAsync("/api/referrals", "patient=x", "text/plain");
         Assert.Equal(415, text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_repeats_register_one_referral_and_one_patient(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        const int Calls = 8;
+        var snils = Snils.Complete("223344556");
+        // An EMR that retries on a timeout sends the same referral again while the first is still being stored.
+        var repeats = await Task.WhenAll(Enumerable.Range(0, Calls).Select(_ => Task.Run(() => host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(snils, externalId: "emr-91")))));
+        Assert.All(repeats, r => Assert.True(r.Status is 200 or 201, $"{r.Status}: {r.Body?.ToJsonString()}"));
+        Assert.Single(repeats, r => r.Status == 201);
+        Assert.Single(repeats.Select(r => (string?)r.Body!["referralId"]).Distinct());
+
+        // Different referrals for one new patient, at once: one patient record, not a failed unique index.
+        var referrals = await Task.WhenAll(Enumerable.Range(0, Calls).Select(i => Task.Run(() =>
+            host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(Snils.Complete("445566778"), externalId: $"emr-{100 + i}")))));
+        Assert.All(referrals, r => Assert.True(r.Status == 201, $"{r.Status}: {r.Body?.ToJsonString()}"));
+        var (status, bundle, _) = await host.Client(host.ClinicToken).FetchAsync($"/fhir/Patient?identifier={Snils.Complete("445566778")}");
+        Assert.Equal(200, status);
+        Assert.Single(bundle!["entry"]!.AsArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Control_characters_in_the_external_id_or_lab_are_422_naming_the_field(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", Form(Snils.Complete("223344556"), externalId: "emr\\u0000-1"));
+        Assert.Equal(422, status);
+        Assert.Equal("externalId", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
+        var badLab = Form(Snils.Complete("223344556")).Replace($"\"{TestHub.Lab}\"", $"\"{TestHub.Lab}\\u0000\"", StringComparison.Ordinal);
+        var (labStatus, labOutcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/api/referrals", badLab);
+        Assert.Equal(422, labStatus);
+        Assert.Equal("performingLab", (string?)Http.AssertOutcome(labOutcome, "value")["expression"]![0]);
+        Assert.Empty(await host.PendingOrdersAsync());
     }
 }

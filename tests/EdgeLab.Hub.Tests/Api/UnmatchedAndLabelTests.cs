@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Fhir;
 using EdgeLab.Hub.Tests.Support;
 
@@ -6,10 +7,13 @@ namespace EdgeLab.Hub.Tests.Api;
 
 public sealed class UnmatchedAndLabelTests
 {
-    [Fact]
-    public async Task Lab_lists_held_results_and_resolves_them_into_observations()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Lab_lists_held_results_and_resolves_them_into_observations(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, "LAB-000123"))]);
         var lab = host.Client(host.LabToken);
@@ -35,10 +39,11 @@ public sealed class UnmatchedAndLabelTests
         Assert.Empty((await lab.FetchAsync("/api/unmatched")).Body!["items"]!.AsArray());
     }
 
-    [Fact]
-    public async Task Labels_come_as_zpl_and_pdf_for_visible_specimens_only()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Labels_come_as_zpl_and_pdf_for_visible_specimens_only(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         var barcode = reg.Specimens.Single().Id;
         var client = host.Client(host.ClinicToken);
@@ -60,5 +65,43 @@ public sealed class UnmatchedAndLabelTests
         Assert.Equal(404, (await host.Client(host.OtherClinicToken).FetchAsync($"/api/specimens/{barcode}/label.pdf")).Status);
         Assert.Equal(404, (await client.FetchAsync("/api/specimens/99999999999/label.zpl")).Status);
         Assert.Equal(400, (await client.FetchAsync($"/api/specimens/{barcode}/label.zpl?copies=100")).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_resolutions_of_one_held_result_attach_it_once(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
+        await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, "LAB-000123"))]);
+        var lab = host.Client(host.LabToken);
+        var items = (await lab.FetchAsync("/api/unmatched")).Body!["items"]!.AsArray();
+        var id = (long)items[0]!["id"]!;
+
+        // Two people at two screens resolve the same held result at once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
+            host.Client(host.LabToken).PostJsonAsync($"/api/unmatched/{id}/resolve", $"{{\"specimenId\": \"{reg.Specimens.Single().Id}\"}}"))));
+        Assert.Single(answers, a => a.Status == 200);
+        Assert.All(answers.Where(a => a.Status != 200), a => Assert.Equal(422, a.Status));
+        var observations = await host.Hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { PatientId = reg.Patient.Id, IncludeSuperseded = true });
+        Assert.Equal(3, observations.Items.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Control_characters_in_a_resolution_or_filter_are_4xx_not_500(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, "LAB-000123"))]);
+        var lab = host.Client(host.LabToken);
+        var id = (long)(await lab.FetchAsync("/api/unmatched")).Body!["items"]!.AsArray()[0]!["id"]!;
+
+        var (status, outcome, _) = await lab.PostJsonAsync($"/api/unmatched/{id}/resolve", "{\"specimenId\": \"12\\u00003\"}");
+        Assert.Equal(422, status);
+        Assert.Equal("specimenId", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
+        var (filter, filterOutcome, _) = await lab.FetchAsync("/api/unmatched?gateway=gw%00");
+        Assert.Equal(400, filter);
+        Assert.Equal("gateway", (string?)Http.AssertOutcome(filterOutcome, "value")["expression"]![0]);
+        Assert.Equal(3, (await lab.FetchAsync("/api/unmatched")).Body!["items"]!.AsArray().Count); // still held, nothing half-done
     }
 }

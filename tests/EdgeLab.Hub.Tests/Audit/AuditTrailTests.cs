@@ -6,10 +6,13 @@ namespace EdgeLab.Hub.Tests.Audit;
 
 public sealed class AuditTrailTests
 {
-    [Fact]
-    public async Task Reads_and_searches_of_patient_data_are_audited_with_who_what_when_outcome()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Reads_and_searches_of_patient_data_are_audited_with_who_what_when_outcome(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         var client = host.Client(host.ClinicToken);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -36,10 +39,11 @@ public sealed class AuditTrailTests
         Assert.Null(denied.PatientId); // the other clinic learns nothing, and the log does not claim it saw the patient
     }
 
-    [Fact]
-    public async Task Audit_endpoint_shows_only_the_callers_organization()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Audit_endpoint_shows_only_the_callers_organization(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         await host.Client(host.OtherClinicToken).FetchAsync("/fhir/Patient/abc");
         var client = host.Client(host.ClinicToken);
         await client.FetchAsync("/fhir/Patient/abc");

@@ -6,10 +6,13 @@ namespace EdgeLab.Hub.Tests.Auth;
 
 public sealed class BearerAuthTests
 {
-    [Fact]
-    public async Task Missing_wrong_malformed_and_revoked_tokens_get_401_outcomes()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Missing_wrong_malformed_and_revoked_tokens_get_401_outcomes(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var (status, body, response) = await host.Client(null).FetchAsync("/fhir/Observation?patient=abc");
         Assert.Equal(401, status);
         Http.AssertOutcome(body, "login");
@@ -31,10 +34,11 @@ public sealed class BearerAuthTests
         Assert.Equal(401, (await host.Client(token).FetchAsync("/fhir/Patient?family=X")).Status);
     }
 
-    [Fact]
-    public async Task Metadata_is_public_and_describes_bearer_security()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Metadata_is_public_and_describes_bearer_security(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var (status, cs, _) = await host.Client(null).FetchAsync("/fhir/metadata");
         Assert.Equal(200, status);
         Assert.Equal("CapabilityStatement", (string?)cs!["resourceType"]);
@@ -46,10 +50,11 @@ public sealed class BearerAuthTests
         Http.AssertNoNullsOrEmpties(cs);
     }
 
-    [Fact]
-    public async Task Missing_scope_is_403_forbidden()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Missing_scope_is_403_forbidden(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var client = host.Client(host.PatientOnlyToken);
         Assert.Equal(200, (await client.FetchAsync("/fhir/Patient?family=X")).Status);
         var (status, body, _) = await client.FetchAsync("/fhir/Observation?patient=abc");
@@ -59,10 +64,11 @@ public sealed class BearerAuthTests
         Assert.Equal(403, (await host.Client(host.OtherClinicToken).FetchAsync("/api/audit")).Status); // no audit.read
     }
 
-    [Fact]
-    public async Task Unknown_routes_and_methods_under_fhir_are_outcomes()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Unknown_routes_and_methods_under_fhir_are_outcomes(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var client = host.Client(host.ClinicToken);
         var (unknown, body, _) = await client.FetchAsync("/fhir/Practitioner/1");
         Assert.Equal(404, unknown);

@@ -7,10 +7,13 @@ namespace EdgeLab.Hub.Tests.Auth;
 /// <summary>A client sees only its organization's patients; others' data is 404 or absent, never 403 (no existence leak).</summary>
 public sealed class OrganizationIsolationTests
 {
-    [Fact]
-    public async Task Another_clinic_cannot_read_or_find_the_patient_or_results()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Another_clinic_cannot_read_or_find_the_patient_or_results(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var reg = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
         var specimen = reg.Specimens.Single().Id;
         await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen))]);

@@ -45,7 +45,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
     public string LabToken { get; private set; } = "";
     public string PatientOnlyToken { get; private set; } = "";
 
-    public static async Task<ApiTestHost> StartAsync(string provider = "sqlite")
+    public static async Task<ApiTestHost> StartAsync(string provider)
     {
         var hub = await TestHub.CreateAsync(provider);
         var orders = new CountingOrderSignal();

@@ -10,7 +10,7 @@ public sealed class ObservationApiTests
 {
     public static TheoryData<string> Providers => TestHub.Providers;
 
-    private static async Task<(ApiTestHost Host, RegisteredReferral Referral)> SeededAsync(string provider = "sqlite")
+    private static async Task<(ApiTestHost Host, RegisteredReferral Referral)> SeededAsync(string provider)
     {
         var host = await ApiTestHost.StartAsync(provider);
         var referral = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"]);
@@ -47,10 +47,11 @@ public sealed class ObservationApiTests
         Assert.StartsWith("http://localhost/fhir/Observation/", (string?)bundle["entry"]![0]!["fullUrl"], StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Read_returns_the_observation_and_unknown_ids_are_404_outcomes()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Read_returns_the_observation_and_unknown_ids_are_404_outcomes(string provider)
     {
-        var (host, reg) = await SeededAsync();
+        var (host, reg) = await SeededAsync(provider);
         await using var _ = host;
         var client = host.Client(host.ClinicToken);
         var id = (await host.Hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { PatientId = reg.Patient.Id })).Items[0].Id;
@@ -69,10 +70,11 @@ public sealed class ObservationApiTests
         Assert.Equal(404, bad);
     }
 
-    [Fact]
-    public async Task Code_filters_by_loinc_catalog_and_fsli()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Code_filters_by_loinc_catalog_and_fsli(string provider)
     {
-        var (host, reg) = await SeededAsync();
+        var (host, reg) = await SeededAsync(provider);
         await using var _ = host;
         var client = host.Client(host.ClinicToken);
         var fsli = host.Hub.Catalog.Find("HGB")!.Fsli!;
@@ -90,10 +92,11 @@ public sealed class ObservationApiTests
         Assert.Equal("code", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
     }
 
-    [Fact]
-    public async Task Date_and_last_updated_filter_by_effective_and_stored_time()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Date_and_last_updated_filter_by_effective_and_stored_time(string provider)
     {
-        var (host, reg) = await SeededAsync();
+        var (host, reg) = await SeededAsync(provider);
         await using var _ = host;
         var client = host.Client(host.ClinicToken);
         async Task<int> CountAsync(string query) =>
@@ -117,10 +120,11 @@ public sealed class ObservationApiTests
         }
     }
 
-    [Fact]
-    public async Task Paging_follows_link_next_until_the_last_page()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Paging_follows_link_next_until_the_last_page(string provider)
     {
-        var (host, reg) = await SeededAsync();
+        var (host, reg) = await SeededAsync(provider);
         await using var _ = host;
         var client = host.Client(host.ClinicToken);
         var seen = new List<string>();

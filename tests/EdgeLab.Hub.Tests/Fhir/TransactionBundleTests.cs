@@ -7,6 +7,8 @@ namespace EdgeLab.Hub.Tests.Fhir;
 
 public sealed class TransactionBundleTests
 {
+    public static TheoryData<string> Providers => TestHub.Providers;
+
     private static string Bundle(string snils, string type = "transaction") => $$$"""
         {
           "resourceType": "Bundle", "type": "{{{type}}}",
@@ -36,10 +38,11 @@ public sealed class TransactionBundleTests
         }
         """;
 
-    [Fact]
-    public async Task Transaction_registers_the_referral_and_returns_patient_requests_and_specimens()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Transaction_registers_the_referral_and_returns_patient_requests_and_specimens(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var (status, response, http) = await host.Client(host.ClinicToken).PostJsonAsync("/fhir", Bundle(Snils.Complete("334455667")), FhirJson.MediaType);
 
         Assert.Equal(200, status);
@@ -65,33 +68,48 @@ public sealed class TransactionBundleTests
         Assert.Single(bundle!["entry"]!.AsArray());
     }
 
-    [Fact]
-    public async Task Bad_snils_in_the_patient_is_422_at_patient_identifier()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Bad_snils_in_the_patient_is_422_at_patient_identifier(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/fhir", Bundle("12345678900"), FhirJson.MediaType);
         Assert.Equal(422, status);
         Assert.Equal("Patient.identifier", (string?)Http.AssertOutcome(outcome, "value")["expression"]![0]);
         Assert.Empty(await host.PendingOrdersAsync());
     }
 
-    [Theory]
-    [InlineData("not json at all", "structure")]
-    [InlineData("{\"resourceType\": \"Practitioner\"}", "not-supported")]
-    [InlineData("{\"resourceType\": \"Patient\"}", "not-supported")]
-    [InlineData("{\"resourceType\": \"Bundle\", \"type\": \"transaction\"}", "required")]
-    public async Task Malformed_or_wrong_bodies_are_400(string body, string issueCode)
+    public static TheoryData<string, string, string> MalformedBodies
     {
-        await using var host = await ApiTestHost.StartAsync();
+        get
+        {
+            var data = new TheoryData<string, string, string>();
+            foreach (var provider in new[] { "sqlite", "postgres" })
+            {
+                data.Add(provider, "not json at all", "structure");
+                data.Add(provider, "{\"resourceType\": \"Practitioner\"}", "not-supported");
+                data.Add(provider, "{\"resourceType\": \"Patient\"}", "not-supported");
+                data.Add(provider, "{\"resourceType\": \"Bundle\", \"type\": \"transaction\"}", "required");
+            }
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task Malformed_or_wrong_bodies_are_400(string provider, string body, string issueCode)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/fhir", body, FhirJson.MediaType);
         Assert.Equal(400, status);
         Http.AssertOutcome(outcome, issueCode);
     }
 
-    [Fact]
-    public async Task Batch_bundles_are_refused()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Batch_bundles_are_refused(string provider)
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(provider);
         var (status, outcome, _) = await host.Client(host.ClinicToken).PostJsonAsync("/fhir", Bundle(Snils.Complete("334455667"), "batch"), FhirJson.MediaType);
         Assert.Equal(400, status);
         Assert.Equal("Bundle.type", (string?)Http.AssertOutcome(outcome, "not-supported")["expression"]![0]);

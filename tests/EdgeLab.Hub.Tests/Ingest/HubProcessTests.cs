@@ -7,16 +7,20 @@ namespace EdgeLab.Hub.Tests.Ingest;
 /// <summary>The built <c>edgelab-hub</c> executable: health, CLI errors that name cause and fix, trace file.</summary>
 public sealed class HubProcessTests
 {
-    [Fact]
-    public async Task Run_serves_health_and_writes_the_trace_without_patient_data()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_serves_health_and_writes_the_trace_without_patient_data(string provider)
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var hub = await TestHub.CreateAsync("sqlite");
+        await using var hub = await TestHub.CreateAsync(provider);
         var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
         var port = FreeTcpPort.Next();
-        var trace = Path.Combine(hub.DataDirectory!, "trace.jsonl");
+        using var traceDir = new ScratchDirectory("hubtrace");
+        var trace = Path.Combine(traceDir.Path, "trace.jsonl");
         await using var node = EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", "--data", hub.DataDirectory!, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{port}", "--trace-file", trace]);
+            ["run", .. hub.StorageArguments, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{port}", "--trace-file", trace]);
         await TwoHubNodesTests.WaitForSubscribedAsync(node);
         using var http = new HttpClient();
         Assert.Equal(System.Net.HttpStatusCode.OK, await GetHealthAsync(http, port, node));

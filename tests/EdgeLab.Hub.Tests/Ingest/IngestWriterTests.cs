@@ -185,4 +185,48 @@ public sealed class IngestWriterTests
         Assert.Empty(p1.Items.Select(r => r.Id).Intersect(p2.Items.Select(r => r.Id)));
         Assert.Equal(ReportStatus.Final, (await hub.Store.ListReportsAsync(scope, new ReportQuery { PatientId = reg.Patient.Id })).Single().Status);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Two_nodes_writing_one_tube_at_once_keep_one_current_result_per_test(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
+        await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen.Id))]);
+        // A second hub node: its own writer on the same database, as shared subscriptions split one gateway's messages.
+        var nodes = new[] { hub.Writer, new Hub.Ingest.IngestWriter(hub.Database, hub.Catalog, hub.Time) };
+        const int Count = 40;
+
+        await Task.WhenAll(nodes.Select((node, n) => Task.Run(async () =>
+        {
+            for (var seq = 2 + n; seq <= Count + 1; seq += 2)
+                await node.WriteAsync([Messages.Envelope(Messages.Cbc(seq, specimen.Id, wbc: seq.ToString(System.Globalization.CultureInfo.InvariantCulture)))]);
+        })));
+
+        var all = (await hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { SpecimenId = specimen.Id, IncludeSuperseded = true, Count = 1000 })).Items;
+        Assert.Equal((Count + 1) * 3, all.Count);
+        var current = all.Where(r => r.IsCurrent).ToList();
+        Assert.Equal(["HGB", "PLT", "WBC"], current.Select(r => r.CatalogCode).Order());
+        Assert.Equal((Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), current.Single(r => r.CatalogCode == "WBC").Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_nul_character_in_a_result_is_quarantined_without_holding_back_the_batch(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
+        var bad = Messages.Cbc(21, specimen.Id, wbc: "6\u00001");
+        var escapedBackslash = Messages.Cbc(22, specimen.Id, wbc: "6\\u0000"); // a backslash, then the letters u0000: no NUL
+
+        var outcome = await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(20, specimen.Id)), Messages.Envelope(bad), Messages.Envelope(escapedBackslash)]);
+
+        Assert.Equal([20L, 21L, 22L], outcome.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal(6, outcome.Results);
+        var held = Assert.Single((await hub.Store.ListQuarantineAsync()).Items);
+        Assert.Equal(QuarantineReason.Invalid, held.Reason);
+        Assert.Equal($"{TestHub.Gateway}:21", held.MessageId);
+        Assert.Contains("U+0000", held.Detail, StringComparison.Ordinal);
+        Assert.Equal(Messages.Json(bad), held.Payload);
+    }
 }

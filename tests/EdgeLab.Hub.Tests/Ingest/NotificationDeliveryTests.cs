@@ -12,8 +12,11 @@ namespace EdgeLab.Hub.Tests.Ingest;
 /// <summary>Critical-value webhooks over real HTTP: retried with backoff until the organization answers 2xx.</summary>
 public sealed class NotificationDeliveryTests
 {
-    [Fact]
-    public async Task Webhook_is_retried_with_backoff_until_it_answers_2xx()
+    public static TheoryData<string> Providers => TestHub.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Webhook_is_retried_with_backoff_until_it_answers_2xx(string provider)
     {
         var port = FreeTcpPort.Next();
         using var listener = new HttpListener();
@@ -32,7 +35,7 @@ public sealed class NotificationDeliveryTests
             }
         });
 
-        await using var hub = await TestHub.CreateAsync("sqlite");
+        await using var hub = await TestHub.CreateAsync(provider);
         await hub.Store.UpsertOrganizationAsync(new Organization { Id = TestHub.Clinic, Name = "Clinic One", Kind = OrganizationKind.Clinic, WebhookUrl = $"http://127.0.0.1:{port}/hook/" });
         var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
         await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen.Id, hgb: "5.0"))]);

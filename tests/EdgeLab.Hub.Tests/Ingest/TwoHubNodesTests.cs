@@ -72,15 +72,10 @@ public sealed class TwoHubNodesTests
             "AND (x.effective_at > r.effective_at OR (x.effective_at = r.effective_at AND x.sequence > r.sequence)))"));
     }
 
-    internal static ChildProcess StartNode(TestHub hub, MosquittoProcess broker, string name)
-    {
-        var storage = hub.ConnectionString is { } cs
-            ? new[] { "--database-provider", "postgres", "--connection-string", cs }
-            : ["--data", hub.DataDirectory!];
-        return EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", "--roles", "ingest", .. storage, "--mqtt-host", broker.Host, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture),
+    internal static ChildProcess StartNode(TestHub hub, MosquittoProcess broker, string name) =>
+        EdgeLabComponents.Start(EdgeLabComponents.Hub,
+            ["run", "--roles", "ingest", .. hub.StorageArguments, "--mqtt-host", broker.Host, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture),
              "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: "hub-" + name);
-    }
 
     internal static async Task WaitForSubscribedAsync(ChildProcess node)
     {

@@ -14,7 +14,7 @@ public sealed class MigrationTests
     [MemberData(nameof(Providers))]
     public async Task Migrations_are_versioned_and_idempotent_even_when_run_concurrently(string provider)
     {
-        await using var hub = await TestHub.CreateAsync(provider);
+        await using var hub = await TestHub.CreateAsync(provider, emptyDatabase: true);
         var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => hub.Database.MigrateAsync()));
         Assert.All(again, n => Assert.Equal(0, n));
         await using var c = await hub.Database.OpenAsync();

@@ -42,18 +42,29 @@ internal sealed class TestHub : IAsyncDisposable
     public string? ConnectionString { get; private init; }
     public string? DataDirectory => _dir?.Path;
 
-    public static async Task<TestHub> CreateAsync(string provider)
+    /// <summary>The command-line options that point an <c>edgelab-hub</c> process at this database.</summary>
+    public string[] StorageArguments => ConnectionString is { } cs
+        ? ["--database-provider", "postgres", "--connection-string", cs]
+        : ["--data", DataDirectory!];
+
+    /// <param name="provider">One of <see cref="Providers"/>.</param>
+    /// <param name="emptyDatabase">PostgreSQL: start from an empty database instead of the migrated template (SQLite always starts empty).</param>
+    public static async Task<TestHub> CreateAsync(string provider, bool emptyDatabase = false)
     {
         TestHub hub;
         if (provider == "postgres")
         {
-            var cs = await SharedPostgres.NewDatabaseAsync();
+            var cs = emptyDatabase ? await SharedPostgres.NewEmptyDatabaseAsync() : await SharedPostgres.NewDatabaseAsync();
             hub = new TestHub(new PostgresHubDatabase(cs), null) { ConnectionString = cs };
         }
-        else
+        else if (provider == "sqlite")
         {
             var dir = new ScratchDirectory("hubtest");
             hub = new TestHub(new SqliteHubDatabase(Path.Combine(dir.Path, "hub.db")), dir);
+        }
+        else
+        {
+            throw new ArgumentException($"provider '{provider}' is neither 'sqlite' nor 'postgres'", nameof(provider));
         }
         await hub.Database.MigrateAsync();
         await hub.Store.UpsertOrganizationAsync(new Organization { Id = Clinic, Name = "Clinic One", Kind = OrganizationKind.Clinic, WebhookUrl = "http://127.0.0.1:9/hook" });
@@ -94,6 +105,7 @@ internal sealed class TestHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Database is IAsyncDisposable d) await d.DisposeAsync();
+        if (ConnectionString is { } cs) SharedPostgres.Release(cs);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir?.Dispose();
     }

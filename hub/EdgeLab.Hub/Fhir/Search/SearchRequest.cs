@@ -30,7 +30,7 @@ internal sealed class SearchRequest
 
     public static SearchRequest Parse(string resourceType, IQueryCollection query, IReadOnlyCollection<string> supported)
     {
-        foreach (var (key, _) in query)
+        foreach (var (key, values) in query)
         {
             var name = key.Split(':', 2)[0];
             if (key.Contains(':', StringComparison.Ordinal) && name != "code" && name != "identifier")
@@ -38,6 +38,9 @@ internal sealed class SearchRequest
             if (!supported.Contains(name) && !Common.Contains(name))
                 throw new FhirInputException(IssueType.NotSupported,
                     $"Unknown search parameter '{key}' for {resourceType}; supported: {string.Join(", ", supported.Concat(["_count"]))}.", key);
+            // No identifier, name, code or cursor holds one; PostgreSQL text cannot even store U+0000.
+            if (values.Any(v => v is not null && v.Any(char.IsControl)))
+                throw new FhirInputException(IssueType.Value, $"Search parameter '{key}' contains a control character; send printable text (percent-encoded in the URL).", key);
         }
         var request = new SearchRequest(resourceType, query);
         if (query.TryGetValue("_format", out var format) && !format.All(f => f is "json" or "application/json" or FhirJson.MediaType or "application/fhir json"))
