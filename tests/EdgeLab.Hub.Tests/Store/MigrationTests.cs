@@ -28,7 +28,7 @@ public sealed class MigrationTests
     {
         using var dir = new ScratchDirectory("hub-upgrade");
         IHubDatabase db = provider == "postgres"
-            ? new PostgresHubDatabase(await SharedPostgres.NewDatabaseAsync())
+            ? new PostgresHubDatabase(await SharedPostgres.NewEmptyDatabaseAsync())
             : new SqliteHubDatabase(Path.Combine(dir.Path, "hub.db"));
         await using (var c = await db.OpenAsync())
         {
