@@ -87,12 +87,14 @@ internal static class EndToEndLatencyBenchmark
         // Timestamps per specimen.
         var acked = new ConcurrentDictionary<string, DateTimeOffset>();
         var stored = new ConcurrentDictionary<string, DateTimeOffset>();
+        var received = new ConcurrentDictionary<string, DateTimeOffset>();
         var visible = new ConcurrentDictionary<string, DateTimeOffset>();
         var reads = new ConcurrentBag<Task>();
         using var readGate = new SemaphoreSlim(16);
-        await using var tail = new StoredTraceTail(trace, (specimen, at) =>
+        await using var tail = new StoredTraceTail(trace, (specimen, receivedAt, at) =>
         {
             if (!stored.TryAdd(specimen, at)) return;
+            received.TryAdd(specimen, receivedAt);
             reads.Add(ConfirmAsync(specimen));
         });
         async Task ConfirmAsync(string specimen)
@@ -170,6 +172,10 @@ internal static class EndToEndLatencyBenchmark
             output.WriteLine($"  rate: {acked.Count / Math.Max(sendSeconds, 1e-3):0.0} messages/s acked over {sendSeconds:0.0} s");
             output.WriteLine($"  end to end (last frame ACK → readable in FHIR): {endToEnd}");
             output.WriteLine($"    of which last frame ACK → committed at hub (trace): {toStored}");
+            var toReceived = new Percentiles(received.Where(kv => acked.ContainsKey(kv.Key)).Select(kv => (kv.Value - acked[kv.Key]).TotalMilliseconds));
+            var receivedToStored = new Percentiles(received.Where(kv => stored.ContainsKey(kv.Key)).Select(kv => (stored[kv.Key] - kv.Value).TotalMilliseconds));
+            output.WriteLine($"      last frame ACK → hub's MQTT handler (gateway uplink + broker): {toReceived}");
+            output.WriteLine($"      hub's MQTT handler → committed (queue + batch transaction): {receivedToStored}");
             output.WriteLine($"  simulator's own send→ACK (frames + gateway commit): {simSummary?.Split(' ').Where(f => f.StartsWith("p", StringComparison.Ordinal) || f.StartsWith("max", StringComparison.Ordinal)).Aggregate("", (a, b) => a + " " + b).Trim() ?? "n/a"}");
             var peer = await BrokerHopPeer.MeasureAsync(broker.Host, broker.Port, Math.Max(analyzers * perSecond, 1), TimeSpan.FromSeconds(10));
             output.WriteLine($"  peer, broker hop alone (QoS 1, 2 KB, {Math.Max(analyzers * perSecond, 1):0.#}/s, same Mosquitto): {peer}");

@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace EdgeLab.Bench.EndToEnd;
 
 /// <summary>
-/// Follows the hub's <c>--trace-file</c> (one <c>{"event":"stored","specimen":…,"at":…}</c> line per result message
-/// committed) and reports each stored specimen as soon as its line is flushed: the hub's "stored" signal.
+/// Follows the hub's <c>--trace-file</c> (one <c>{"event":"stored","specimen":…,"received":…,"at":…}</c> line per result
+/// message committed) and reports each stored specimen (with when the hub received it and when it committed) as soon as
+/// its line is flushed: the hub's "stored" signal.
 /// </summary>
-internal sealed class StoredTraceTail(string path, Action<string, DateTimeOffset> onStored) : IAsyncDisposable
+internal sealed class StoredTraceTail(string path, Action<string, DateTimeOffset, DateTimeOffset> onStored) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -39,7 +40,7 @@ internal sealed class StoredTraceTail(string path, Action<string, DateTimeOffset
                 var root = doc.RootElement;
                 if (root.GetProperty("event").GetString() != "stored") continue;
                 if (root.TryGetProperty("specimen", out var s) && s.GetString() is { } specimen)
-                    onStored(specimen, root.GetProperty("at").GetDateTimeOffset());
+                    onStored(specimen, root.GetProperty("received").GetDateTimeOffset(), root.GetProperty("at").GetDateTimeOffset());
             }
         }
     }

@@ -131,7 +131,7 @@ internal sealed class IngestPipeline : BackgroundService
             IngestLog.Quarantined(_logger, q.Topic, q.MessageId?.ToString() ?? "(none)", q.QuarantineReason.ToString()!, q.QuarantineDetail ?? "");
         var now = _time.GetUtcNow();
         _trace.Stored(batch.Where(e => e.Kind == EnvelopeKind.Result && e.MessageId is { } id && outcome.StoredMessageIds.Contains(id.ToString()))
-            .Select(e => (e.MessageId!.Value.ToString(), e.Result?.SpecimenId)).ToList(), now);
+            .Select(e => (e.MessageId!.Value.ToString(), e.Result?.SpecimenId, e.ReceivedAt)).ToList(), now);
         foreach (var (gateway, sequences) in outcome.AcksByGateway)
             _ = PublishAckAsync(gateway, sequences, now);
     }
