@@ -87,6 +87,16 @@ public class ProfileYamlTests
         Assert.Contains("second YAML document", Assert.Single(errors).Message);
     }
 
+    [Fact]
+    public void A_key_given_twice_is_an_error_not_a_silent_last_wins()
+    {
+        var errors = new List<ProfileError>();
+        Assert.Null(ProfileCatalog.TryParse("name: x\nprotocol: astm\nprotocol: hl7\n", "x.yaml", errors));
+        var error = Assert.Single(errors);
+        Assert.Contains("line 3", error.Message);
+        Assert.Contains("protocol", error.Message);
+    }
+
     private static YamlNode Root(string yaml)
     {
         var stream = new YamlStream();
