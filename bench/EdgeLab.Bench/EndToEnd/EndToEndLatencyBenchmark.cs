@@ -260,7 +260,7 @@ internal static class EndToEndLatencyBenchmark
         }
     }
 
-    private static async Task<string> RunToEndAsync(EdgeLabComponents.Component component, string[] args)
+    internal static async Task<string> RunToEndAsync(EdgeLabComponents.Component component, string[] args)
     {
         await using var p = EdgeLabComponents.Start(component, args);
         if (!await p.WaitForExitAsync(TimeSpan.FromSeconds(60))) throw new TimeoutException($"{component.AssemblyName} {string.Join(' ', args)} did not finish in 60 s");

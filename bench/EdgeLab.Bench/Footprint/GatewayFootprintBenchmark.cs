@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using EdgeLab.Bench.EndToEnd;
 using EdgeLab.LocalServices;
+using Microsoft.Data.Sqlite;
 
 namespace EdgeLab.Bench.Footprint;
 
 /// <summary>
 /// Issue 3 footprint: the real gateway process serving 8 simulated instruments (TCP, ASTM and HL7, each with a live
 /// simulator sending results) — resident memory read from /proc/PID/status and time from process start until every
-/// instrument port accepts connections. Peer: an idle .NET console process (the runtime's own floor), in the same run.
+/// instrument port accepts connections. A real hub acknowledges end to end, and the run fails unless the gateway's
+/// outbox drains, so the figure is that of a gateway doing all its work. Peer: an idle .NET console process (the
+/// runtime's own floor), in the same run.
 /// </summary>
 internal static class GatewayFootprintBenchmark
 {
@@ -20,6 +24,20 @@ internal static class GatewayFootprintBenchmark
         await using var broker = await MosquittoProcess.StartAsync();
         using var scratch = new ScratchDirectory("bench-footprint");
         var repo = EdgeLabComponents.RepositoryRoot();
+        string[] hubData = ["--data", scratch.File("hub")];
+        await EndToEndLatencyBenchmark.RunToEndAsync(EdgeLabComponents.Hub, ["migrate", .. hubData]);
+        await EndToEndLatencyBenchmark.RunToEndAsync(EdgeLabComponents.Hub, ["organizations", "add", "--id", "bench-lab", "--name", "Bench laboratory", "--kind", "lab", .. hubData]);
+        await EndToEndLatencyBenchmark.RunToEndAsync(EdgeLabComponents.Hub, ["gateways", "add", "--id", "bench-gw01", "--lab", "bench-lab", .. hubData]);
+        await using var hub = EdgeLabComponents.Start(EdgeLabComponents.Hub,
+            ["run", .. hubData, "--mqtt-host", "127.0.0.1", "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"]);
+        // The gateway must not publish before the hub's shared subscription exists: Mosquitto drops a message nobody
+        // subscribes to, and the gateway resends only after its resend interval, which would time the bench, not the gateway.
+        var hubReady = Stopwatch.StartNew();
+        while (!hub.Output.Contains("Ingest subscribed", StringComparison.Ordinal))
+        {
+            if (hub.HasExited || hubReady.Elapsed > TimeSpan.FromSeconds(90)) throw new InvalidOperationException("the hub did not subscribe:\n" + hub.Output);
+            await Task.Delay(100);
+        }
         var ports = Enumerable.Range(0, Instruments).Select(_ => FreeTcpPort.Next()).ToArray();
         var instruments = new JsonArray();
         for (var i = 0; i < Instruments; i++)
@@ -80,19 +98,45 @@ internal static class GatewayFootprintBenchmark
             acked += SummaryField(s.Output, "acked");
             await s.DisposeAsync();
         }
+        if (acked == 0) throw new InvalidOperationException("the simulators got no message acknowledged: the gateway served nothing, so its memory figure would mean nothing\n" + gateway.Output);
+        var drained = await OutboxDrainedAsync(scratch.File("data"), TimeSpan.FromSeconds(120));
+        if (drained is null) throw new InvalidOperationException("the gateway's outbox did not drain: the hub did not acknowledge every message end to end\n" + gateway.Output + "\n" + hub.Output);
         var after = Memory(gateway.Pid);
         var afterPrivate = PrivateBytes(gateway.Pid);
-        if (acked == 0) throw new InvalidOperationException("the simulators got no message acknowledged: the gateway served nothing, so its memory figure would mean nothing\n" + gateway.Output);
 
         var peer = await IdlePeerAsync();
         output.WriteLine($"gateway start until all {Instruments} instrument ports listen: {startTime.TotalSeconds:0.00} s (target ≤ 2 s)");
         output.WriteLine($"gateway after start, {Instruments} instruments up, idle: VmRSS {Mb(idle.Rss)} MB");
         output.WriteLine($"gateway under load ({Instruments} simulators, {acked}/{sent} messages acknowledged in ~10 s): peak sampled VmRSS {Mb(peakRss)} MB, " +
                          $"VmRSS after {Mb(after.Rss)} MB, VmHWM {Mb(after.Hwm)} MB (target ≤ 48 MB)");
+        output.WriteLine($"end to end: every outbox row acknowledged by the hub {drained.Value.TotalSeconds:0.0} s after the simulators ended (outbox empty)");
         output.WriteLine($"gateway after load, private (not shared with other processes: heap, JIT code, touched data; smaps_rollup Private_*): {Mb(afterPrivate)} MB; " +
                          $"the rest of VmRSS is runtime and framework files mapped read-only, shared by every .NET process on the box");
         output.WriteLine($"peer: idle .NET console process (the runtime's floor here): VmRSS {Mb(peer.Rss)} MB, VmHWM {Mb(peer.Hwm)} MB; " +
                          $"gateway VmHWM / peer = {(double)after.Hwm / Math.Max(1, peer.Hwm):0.00}x, gateway above the floor: {Mb(after.Hwm - peer.Hwm)} MB");
+    }
+
+    /// <summary>
+    /// Waits until the gateway's outbox is empty: a row is deleted only on the hub's end-to-end ack (DESIGN.md,
+    /// guarantee 1). Read-only next to the running gateway (WAL). Null when it is not empty by the deadline.
+    /// </summary>
+    private static async Task<TimeSpan?> OutboxDrainedAsync(string dataDirectory, TimeSpan deadline)
+    {
+        var waited = Stopwatch.StartNew();
+        var path = Path.Combine(dataDirectory, "gateway.db");
+        while (waited.Elapsed < deadline)
+        {
+            await using (var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False"))
+            {
+                await db.OpenAsync();
+                await using var count = db.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM outbox";
+                if (Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == 0)
+                    return waited.Elapsed;
+            }
+            await Task.Delay(250);
+        }
+        return null;
     }
 
     /// <summary>Argument that makes edgelab-bench an idle process: the peer's memory is what any .NET process pays.</summary>

@@ -1,6 +1,5 @@
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.RepresentationModel;
 
 namespace EdgeLab.Instruments.Dialect;
 
@@ -12,13 +11,6 @@ internal sealed class ProfileCatalog
 {
     /// <summary>Where profiles live in the repository and in a gateway install.</summary>
     public const string RelativeDirectory = "firmware-config/instruments";
-
-    private static readonly IDeserializer Yaml = new DeserializerBuilder()
-        .WithNamingConvention(CamelCaseNamingConvention.Instance)
-        // Profiles expose read-only lists; YAML sequences become lists behind them.
-        .WithTypeMapping<IReadOnlyList<int>, List<int>>()
-        .WithTypeMapping<IReadOnlyList<string>, List<string>>()
-        .Build();
 
     private readonly Dictionary<string, InstrumentProfile> _profiles;
 
@@ -71,21 +63,29 @@ internal sealed class ProfileCatalog
     public static InstrumentProfile? TryParse(string yaml, string fileName, List<ProfileError> errors)
     {
         var stem = Path.GetFileNameWithoutExtension(fileName);
-        InstrumentProfile? profile;
+        var stream = new YamlStream();
         try
         {
-            profile = Yaml.Deserialize<InstrumentProfile?>(yaml);
+            stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
         {
-            errors.Add(new ProfileError(fileName, FieldOf(e), $"line {e.Start.Line}, column {e.Start.Column}: {Innermost(e)}"));
+            errors.Add(new ProfileError(fileName, "-", $"line {e.Start.Line}, column {e.Start.Column}: {Innermost(e)}"));
             return null;
         }
-        if (profile is null)
+        if (stream.Documents.Count == 0 || ProfileYamlNodes.IsNull(stream.Documents[0].RootNode))
         {
             errors.Add(new ProfileError(fileName, "-", "file is empty"));
             return null;
         }
+        if (stream.Documents.Count > 1)
+        {
+            errors.Add(new ProfileError(fileName, "-", $"line {stream.Documents[1].RootNode.Start.Line}: one profile per file, found a second YAML document"));
+            return null;
+        }
+        var profile = ProfileYaml.Read(stream.Documents[0].RootNode, new ProfileYamlNodes(fileName, errors));
+        if (profile is null)
+            return null;
         profile = profile with { Name = string.IsNullOrEmpty(profile.Name) ? stem : profile.Name };
         var before = errors.Count;
         ProfileValidator.Validate(profile, stem, fileName, errors);
@@ -142,12 +142,5 @@ internal sealed class ProfileCatalog
         while (e.InnerException is not null)
             e = e.InnerException;
         return e.Message;
-    }
-
-    /// <summary>YamlDotNet says "Property 'x' not found on type '…'"; pull the property name out for the error's field.</summary>
-    private static string FieldOf(YamlException e)
-    {
-        var m = System.Text.RegularExpressions.Regex.Match(Innermost(e), "Property '([^']+)'");
-        return m.Success ? m.Groups[1].Value : "-";
     }
 }
