@@ -68,7 +68,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         await RunToEndAsync(EdgeLabComponents.Hub, ["organizations", "add", "--id", LabOrganization, "--name", "Demo regional laboratory", "--kind", "lab", .. hubDb]);
         await RunToEndAsync(EdgeLabComponents.Hub, ["organizations", "add", "--id", ClinicOrganization, "--name", "Demo polyclinic", "--kind", "clinic", .. hubDb]);
         await RunToEndAsync(EdgeLabComponents.Hub, ["gateways", "add", "--id", GatewayId, "--lab", LabOrganization, .. hubDb]);
-        var token = ParseToken(await RunToEndAsync(EdgeLabComponents.Hub, ["clients", "add", "--organization", ClinicOrganization, "--name", "demo-emr", .. hubDb]));
+        var token = ParseToken(await RunToEndAsync(EdgeLabComponents.Hub, ["clients", "add", "--organization", ClinicOrganization, "--name", "demo-emr", .. hubDb], standardOutputOnly: true));
         var httpPort = FreeTcpPort.Next();
         var hubTrace = Path.Combine(data, "hub-trace.jsonl");
         var hub = Track(EdgeLabComponents.Start(EdgeLabComponents.Hub,
@@ -247,14 +247,12 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
 
     private static string ParseToken(string output)
     {
-        // `clients add` prints the token once; take the line that says so, else the last non-empty line.
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var tagged = lines.FirstOrDefault(l => l.StartsWith("token", StringComparison.OrdinalIgnoreCase));
-        var token = tagged is not null ? tagged[(tagged.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() : lines.LastOrDefault();
-        return string.IsNullOrWhiteSpace(token) ? throw new DemoFailedException("`edgelab-hub clients add` printed no token: " + output) : token;
+        // `clients add` writes the token alone on stdout (its explanations go to stderr).
+        var token = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return string.IsNullOrWhiteSpace(token) ? throw new DemoFailedException("`edgelab-hub clients add` printed no token on stdout") : token;
     }
 
-    private async Task<string> RunToEndAsync(EdgeLabComponents.Component component, string[] args)
+    private async Task<string> RunToEndAsync(EdgeLabComponents.Component component, string[] args, bool standardOutputOnly = false)
     {
         await using var p = EdgeLabComponents.Start(component, args);
         if (!await p.WaitForExitAsync(TimeSpan.FromSeconds(60)))
@@ -262,7 +260,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         await Task.Delay(20);
         if (p.ExitCode != 0)
             throw new DemoFailedException($"{component.AssemblyName} {string.Join(' ', args)} failed (exit {p.ExitCode}): {p.Output}");
-        return p.Output;
+        return standardOutputOnly ? p.StandardOutput : p.Output;
     }
 
     private async Task WaitAsync(string what, Func<Task<bool>> ready, ChildProcess process, TimeSpan timeout, CancellationToken stop)

@@ -12,6 +12,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private const int TailLimit = 64 * 1024;
     private readonly Process _process;
     private readonly StringBuilder _tail = new();
+    private readonly StringBuilder _stdout = new();
     private readonly object _gate = new();
 
     private ChildProcess(Process process) => _process = process;
@@ -48,28 +49,43 @@ public sealed class ChildProcess : IAsyncDisposable
             throw new InvalidOperationException($"could not start {fileName}: {ex.Message}. Is it installed? (deploy/install-deps.sh installs what EdgeLab needs)", ex);
         }
         var child = new ChildProcess(process) { Name = name ?? Path.GetFileName(fileName) };
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, standardOutput: true);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, standardOutput: false);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string? line, bool standardOutput)
     {
         if (line is null) return;
         lock (_gate)
         {
-            _tail.AppendLine(line);
-            if (_tail.Length > TailLimit) _tail.Remove(0, _tail.Length - TailLimit);
+            Append(_tail, line);
+            if (standardOutput) Append(_stdout, line);
         }
         Line?.Invoke(line);
     }
 
-    /// <summary>The last 64 KiB the process printed.</summary>
+    private static void Append(StringBuilder tail, string line)
+    {
+        tail.AppendLine(line);
+        if (tail.Length > TailLimit) tail.Remove(0, tail.Length - TailLimit);
+    }
+
+    /// <summary>The last 64 KiB the process printed, stdout and stderr interleaved as they arrived.</summary>
     public string Output
     {
         get { lock (_gate) return _tail.ToString(); }
+    }
+
+    /// <summary>
+    /// The last 64 KiB of stdout alone. A command's result (a token, JSON) is read from here: in <see cref="Output"/> its
+    /// stderr lines can land before or after its stdout lines, as the two pipes are read independently.
+    /// </summary>
+    public string StandardOutput
+    {
+        get { lock (_gate) return _stdout.ToString(); }
     }
 
     /// <summary>Sends a POSIX signal (e.g. 9 KILL, 19 STOP, 18 CONT, 2 INT, 15 TERM) to the process.</summary>

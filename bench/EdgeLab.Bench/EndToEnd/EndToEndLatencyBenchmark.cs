@@ -69,7 +69,7 @@ internal static class EndToEndLatencyBenchmark
         await RunToEndAsync(EdgeLabComponents.Hub, ["organizations", "add", "--id", Lab, "--name", "Bench laboratory", "--kind", "lab", .. db]);
         await RunToEndAsync(EdgeLabComponents.Hub, ["organizations", "add", "--id", Clinic, "--name", "Bench clinic", "--kind", "clinic", .. db]);
         foreach (var gw in gatewayIds) await RunToEndAsync(EdgeLabComponents.Hub, ["gateways", "add", "--id", gw, "--lab", Lab, .. db]);
-        var token = ParseToken(await RunToEndAsync(EdgeLabComponents.Hub, ["clients", "add", "--organization", Clinic, "--name", "bench-emr", .. db]));
+        var token = ParseToken(await RunToEndAsync(EdgeLabComponents.Hub, ["clients", "add", "--organization", Clinic, "--name", "bench-emr", .. db], standardOutputOnly: true));
         var httpPort = FreeTcpPort.Next();
         var trace = scratch.File("hub-trace.jsonl");
         await using var hub = EdgeLabComponents.Start(EdgeLabComponents.Hub,
@@ -260,21 +260,19 @@ internal static class EndToEndLatencyBenchmark
         }
     }
 
-    internal static async Task<string> RunToEndAsync(EdgeLabComponents.Component component, string[] args)
+    internal static async Task<string> RunToEndAsync(EdgeLabComponents.Component component, string[] args, bool standardOutputOnly = false)
     {
         await using var p = EdgeLabComponents.Start(component, args);
         if (!await p.WaitForExitAsync(TimeSpan.FromSeconds(60))) throw new TimeoutException($"{component.AssemblyName} {string.Join(' ', args)} did not finish in 60 s");
         await Task.Delay(20);
         if (p.ExitCode != 0) throw new InvalidOperationException($"{component.AssemblyName} {string.Join(' ', args)} failed (exit {p.ExitCode}): {p.Output}");
-        return p.Output;
+        return standardOutputOnly ? p.StandardOutput : p.Output;
     }
 
     private static string ParseToken(string output)
     {
-        // `clients add` prints the token once on a line starting with "token".
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var tagged = lines.FirstOrDefault(l => l.StartsWith("token", StringComparison.OrdinalIgnoreCase));
-        return tagged is not null ? tagged[(tagged.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() : lines.Last();
+        // `clients add` writes the token alone on stdout (its explanations go to stderr, read apart).
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
     }
 
     private static string Tail(ChildProcess p) => string.Join(" | ", p.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(8));
