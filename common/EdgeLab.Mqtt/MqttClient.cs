@@ -81,6 +81,15 @@ public sealed partial class MqttClient : IMqttClient
         return info;
     }
 
+    /// <summary>The current connection sent a PINGREQ whose PINGRESP it has not read yet (tests step the keep-alive clock on it).</summary>
+    internal bool PingOutstanding
+    {
+        get
+        {
+            lock (_gate) return _connection?.PingOutstanding ?? false;
+        }
+    }
+
     public async Task DisconnectAsync(MqttDisconnectReasonCode reason = MqttDisconnectReasonCode.NormalDisconnection, CancellationToken cancellationToken = default)
     {
         if (_state == MqttConnectionState.Stopped) return;

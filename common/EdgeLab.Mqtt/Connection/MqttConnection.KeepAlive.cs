@@ -12,6 +12,9 @@ internal sealed partial class MqttConnection
     private ITimer? _keepAlive;
     private int _pingOutstanding;
 
+    /// <summary>A PINGREQ went out and its PINGRESP has not been read yet.</summary>
+    internal bool PingOutstanding => Volatile.Read(ref _pingOutstanding) == 1;
+
     /// <summary>The interval in force on this connection; zero = keep alive off (§3.1.2.10).</summary>
     public TimeSpan KeepAlive { get; private set; }
 
