@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # nodejs/npm: the FHIR validator the hub tests run (deploy/install-fhir-validator.sh) and the bench's MQTT.js peer.
-packages=(mosquitto mosquitto-clients socat postgresql fonts-dejavu-core poppler-utils nodejs npm)
+# gcc, zlib1g-dev: the Native AOT gateway build (deploy/publish-gateway.sh --aot, run by deploy/test.sh) links with them.
+packages=(mosquitto mosquitto-clients socat postgresql fonts-dejavu-core poppler-utils nodejs npm gcc zlib1g-dev)
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,4p' "$0" | sed 's/^# //'; exit 0
 fi

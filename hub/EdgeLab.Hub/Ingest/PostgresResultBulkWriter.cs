@@ -124,12 +124,7 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
         // Sorted by key, so two hub nodes moving pointers of the same specimens lock the rows in one order (no deadlock).
         var moved = plan.MovedCurrent.OrderBy(m => m.Key.SpecimenId, StringComparer.Ordinal).ThenBy(m => m.Key.CatalogCode, StringComparer.Ordinal).ToList();
         if (moved.Count == 0) return;
-        await using var cmd = new NpgsqlCommand(
-            "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) " +
-            "SELECT * FROM unnest(@specimen, @code, @result, @effective, @sequence) " +
-            "ON CONFLICT (specimen_id, catalog_code) DO UPDATE SET result_id = excluded.result_id, effective_at = excluded.effective_at, sequence = excluded.sequence " +
-            "WHERE (excluded.effective_at, excluded.sequence) >= (result_current.effective_at, result_current.sequence)",
-            (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        await using var cmd = new NpgsqlCommand(ResultCurrentUpsert.Postgres, (NpgsqlConnection)c, (NpgsqlTransaction)tx);
         cmd.Parameters.AddWithValue("specimen", moved.Select(m => m.Key.SpecimenId).ToArray());
         cmd.Parameters.AddWithValue("code", moved.Select(m => m.Key.CatalogCode).ToArray());
         cmd.Parameters.AddWithValue("result", moved.Select(m => m.Value.Id).ToArray());

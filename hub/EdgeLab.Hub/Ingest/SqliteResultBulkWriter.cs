@@ -86,7 +86,7 @@ internal sealed partial class SqliteResultBulkWriter
 
     public Task MoveCurrentAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)
     {
-        using var upsert = new SqliteRawStatement((SqliteConnection)c, ResultCurrentUpsert.Sql);
+        using var upsert = new SqliteRawStatement((SqliteConnection)c, ResultCurrentUpsert.Sqlite);
         foreach (var ((specimenId, catalogCode), current) in plan.MovedCurrent)
         {
             upsert.Bind(1, specimenId);
@@ -152,14 +152,21 @@ internal static class ResultInsert
 }
 
 /// <summary>
-/// Moves the current-result pointer of a (specimen, test). The condition keeps the newest by (effective time, sequence)
-/// even when two hub nodes link results of one specimen at the same time (PostgreSQL, read committed): the later
-/// committer's upsert waits for the earlier one's row lock and then compares with what it committed.
+/// Moves the current-result pointer of a (specimen, test), in both dialects. Writers decide "newer" under the tube's
+/// turn (SQLite's single writer, PostgreSQL's <c>WriteLocks</c>); the condition is the database's own guard that a
+/// pointer never moves back to an older result (by effective time, then sequence), whatever path writes it.
 /// </summary>
 internal static class ResultCurrentUpsert
 {
-    public const string Sql =
-        "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) VALUES (?1, ?2, ?3, ?4, ?5) " +
+    private const string Insert = "INSERT INTO result_current(specimen_id, catalog_code, result_id, effective_at, sequence) ";
+
+    private const string OnConflict =
         "ON CONFLICT (specimen_id, catalog_code) DO UPDATE SET result_id = excluded.result_id, effective_at = excluded.effective_at, sequence = excluded.sequence " +
         "WHERE (excluded.effective_at, excluded.sequence) >= (result_current.effective_at, result_current.sequence)";
+
+    /// <summary>One row, bound by position.</summary>
+    public const string Sqlite = Insert + "VALUES (?1, ?2, ?3, ?4, ?5) " + OnConflict;
+
+    /// <summary>All rows of a batch as five arrays.</summary>
+    public const string Postgres = Insert + "SELECT * FROM unnest(@specimen, @code, @result, @effective, @sequence) " + OnConflict;
 }
