@@ -79,7 +79,7 @@ internal static class IngestBenchmark
                 },
                 Specimens = [("blood-edta", CbcCodes)],
             });
-            specimens.Add(reg.Specimens[0].Id);
+            specimens.Add(reg.Registered!.Specimens[0].Id);
         }
         var payloads = Enumerable.Range(1, MessagesPerRun).Select(seq => JsonSerializer.SerializeToUtf8Bytes(Message(seq, specimens[seq % Specimens]), WireJson.Default.ResultMessage)).ToList();
         var writer = new IngestWriter(database, catalog, TimeProvider.System);

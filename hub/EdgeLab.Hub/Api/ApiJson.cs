@@ -17,6 +17,9 @@ namespace EdgeLab.Hub.Api;
 [JsonSerializable(typeof(ResolveRequest))]
 [JsonSerializable(typeof(ResolveResponse))]
 [JsonSerializable(typeof(AuditList))]
+[JsonSerializable(typeof(IdentityConflictList))]
+[JsonSerializable(typeof(IdentityConflictItem))]
+[JsonSerializable(typeof(IdentityResolveRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>Writes Cyrillic as UTF-8 rather than \uXXXX escapes (the API returns JSON, never HTML).</summary>

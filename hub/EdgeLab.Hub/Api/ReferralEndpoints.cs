@@ -9,7 +9,9 @@ namespace EdgeLab.Hub.Api;
 
 /// <summary>
 /// <c>POST /api/referrals</c>: registers a referral from the plain JSON form and answers 201 with the referral id and
-/// the issued specimen barcodes (200 when the same external id was registered before). Field problems answer 422
+/// the issued specimen barcodes (200 when the same external id was registered before); 202 with an OperationOutcome
+/// when the patient's identifier belongs to a registered patient with other demographics (held for identity review,
+/// see <see cref="IdentityConflictEndpoints"/>). Field problems answer 422
 /// with one OperationOutcome issue per field, its <c>expression</c> naming the field (e.g. <c>patient.snils</c>).
 /// </summary>
 internal static class ReferralEndpoints
@@ -31,6 +33,12 @@ internal static class ReferralEndpoints
 
         var request = ToRequest(form);
         var result = await referrals.RegisterAsync(caller.OrganizationId, request, http.RequestAborted);
+        if (result.Held is { } held)
+        {
+            await audit.RecordAsync(http, caller, "hold", "IdentityConflict", held.ConflictId.ToString(System.Globalization.CultureInfo.InvariantCulture), null, StatusCodes.Status202Accepted);
+            IdentityLog.Held(logger, held.ConflictId, caller.ClientId);
+            return IdentityConflictEndpoints.HeldOutcome(held);
+        }
         if (!result.Succeeded)
         {
             await audit.RecordAsync(http, caller, "create", "Referral", null, null, StatusCodes.Status422UnprocessableEntity);

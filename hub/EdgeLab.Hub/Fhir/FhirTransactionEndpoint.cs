@@ -34,6 +34,13 @@ internal static class FhirTransactionEndpoint
 
         var request = TransactionReader.Read(bundle, catalog, out var order);
         var result = await referrals.RegisterAsync(caller.OrganizationId, request, http.RequestAborted);
+        if (result.Held is { } held)
+        {
+            // Nothing of the Bundle was registered (§3.1.0.11.2 all or nothing): 202 and where the held item is.
+            await audit.RecordAsync(http, caller, "hold", "IdentityConflict", held.ConflictId.ToString(System.Globalization.CultureInfo.InvariantCulture), null, StatusCodes.Status202Accepted);
+            Api.IdentityLog.Held(logger, held.ConflictId, caller.ClientId);
+            return Api.IdentityConflictEndpoints.HeldOutcome(held);
+        }
         if (!result.Succeeded)
         {
             await audit.RecordAsync(http, caller, "create", "Bundle", null, null, StatusCodes.Status422UnprocessableEntity);

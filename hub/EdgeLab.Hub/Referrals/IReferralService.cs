@@ -2,8 +2,11 @@ using EdgeLab.Hub.Store;
 
 namespace EdgeLab.Hub.Referrals;
 
-/// <summary>The outcome of a registration: either the registered referral or the validation errors (never both).</summary>
-internal sealed record ReferralRegistrationResult(RegisteredReferral? Registered, IReadOnlyList<ValidationError> Errors)
+/// <summary>
+/// The outcome of a registration: the registered referral, the validation errors, or — when the patient's identifier
+/// matched a registered patient with other demographics — the patient-identity queue item it is held in (one of the three).
+/// </summary>
+internal sealed record ReferralRegistrationResult(RegisteredReferral? Registered, IReadOnlyList<ValidationError> Errors, IdentityHold? Held = null)
 {
     public bool Succeeded => Registered is not null;
 }

@@ -5,7 +5,8 @@ using EdgeLab.Hub.Store;
 namespace EdgeLab.Hub.Referrals;
 
 /// <summary>
-/// Registration: validate, check the organizations, persist (patient matched by SNILS/OMS, barcodes issued, one
+/// Registration: validate, check the organizations, persist (patient matched by SNILS/OMS with agreeing demographics,
+/// else held for identity review; barcodes issued, one
 /// specimen per specimen type the tests need, the orders for the performing lab's gateways queued in the same
 /// transaction), then wake the order publisher.
 /// </summary>
@@ -40,7 +41,9 @@ internal sealed class ReferralService(IReferralStore referrals, IDirectoryStore 
             ExternalId = request.ExternalId,
         };
         var specimens = tests.GroupBy(t => t.SpecimenType).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(t => t.Code).ToList())).ToList();
-        var registered = await referrals.RegisterReferralAsync(new NewReferral { Patient = patient, Referral = referral, Specimens = specimens }, cancellationToken).ConfigureAwait(false);
+        var outcome = await referrals.RegisterReferralAsync(new NewReferral { Patient = patient, Referral = referral, Specimens = specimens }, cancellationToken).ConfigureAwait(false);
+        if (outcome.Held is { } held) return new ReferralRegistrationResult(null, [], held);
+        var registered = outcome.Registered!;
         if (!registered.AlreadyExisted) orders.Wake();
         return new ReferralRegistrationResult(registered, []);
     }

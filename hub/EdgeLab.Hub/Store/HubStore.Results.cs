@@ -23,7 +23,7 @@ internal sealed partial class HubStore
     {
         var p = new DynamicParameters(new { id = resultId });
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result r WHERE r.id = @id{Scope(scope, "r.patient_id", p)}", p, cancellationToken)).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result r WHERE r.id = @id{ResultScope(scope, p)}", p, cancellationToken)).ConfigureAwait(false);
         return row?.ToDomain();
     }
 
@@ -31,7 +31,7 @@ internal sealed partial class HubStore
     {
         var limit = Limit(query.Count);
         var p = new DynamicParameters();
-        var where = "WHERE 1 = 1" + Scope(scope, "r.patient_id", p);
+        var where = "WHERE 1 = 1" + ResultScope(scope, p);
         if (!query.IncludeSuperseded) where += " AND " + IsCurrent;
         if (query.PatientId is not null) { where += " AND r.patient_id = @pid"; p.Add("pid", query.PatientId); }
         // lab_result has no index on referral or specimen (ingest speed): current results are found through
@@ -78,7 +78,7 @@ internal sealed partial class HubStore
     public async Task<IReadOnlyList<DiagnosticReportSummary>> ListReportsAsync(AccessScope scope, ReportQuery query, CancellationToken cancellationToken = default)
     {
         var p = new DynamicParameters();
-        var where = "WHERE 1 = 1" + Scope(scope, "patient_id", p);
+        var where = "WHERE 1 = 1" + ReferralScope(scope, "referral.id", p);
         if (query.PatientId is not null) { where += " AND patient_id = @pid"; p.Add("pid", query.PatientId); }
         if (query.ReferralId is not null) { where += " AND id = @rid"; p.Add("rid", query.ReferralId); }
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);

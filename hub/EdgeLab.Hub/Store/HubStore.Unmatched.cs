@@ -55,8 +55,11 @@ internal sealed partial class HubStore
         var specimenId = resolution.SpecimenId?.Trim() ?? first.specimen_id;
         if (string.IsNullOrEmpty(specimenId))
             throw new StoreValidationException("the held result has no specimen id; give the specimen (barcode) it belongs to");
-        var specimen = await LoadSpecimenLinkAsync(c, tx, specimenId, cancellationToken).ConfigureAwait(false)
-            ?? throw new StoreValidationException($"specimen '{specimenId}' was not issued by the hub; give a registered specimen barcode");
+        // Only onto a tube the resolving lab performs (issue 9 item 4), and an unknown barcode answers exactly like another
+        // organization's: the same words, so resolving is no way to learn which barcodes exist (they are issued in sequence).
+        var specimen = await LoadSpecimenLinkAsync(c, tx, specimenId, cancellationToken).ConfigureAwait(false);
+        if (specimen is null || (!scope.IsRegion && specimen.PerformingLabId != scope.OrganizationId))
+            throw new StoreValidationException($"specimen '{specimenId}' is not found among your lab's specimens; give the barcode printed on a tube of a referral your lab performs");
         if (specimen.Status == SpecimenStatus.Cancelled)
             throw new StoreValidationException($"specimen '{specimenId}' belongs to a cancelled referral; results cannot be attached to it");
 

@@ -20,13 +20,42 @@ internal sealed partial class HubStore(IHubDatabase database, ITestCatalog catal
     private Task<DbConnection> OpenAsync(CancellationToken ct) => database.OpenAsync(ct);
 
     /// <summary>
-    /// <c>AND {column} IN (patients visible to the organization)</c>, or nothing for the region scope.
+    /// Patient reads only: <c>AND {column} IN (patients visible to the organization)</c> — it manages them or has a
+    /// referral for them (ordering or performing) — or nothing for the region scope. Never used for referrals,
+    /// specimens or results: sight of a patient is not sight of the patient's other referrals.
     /// </summary>
     private static string Scope(AccessScope scope, string patientColumn, DynamicParameters p)
     {
         if (scope.IsRegion) return "";
         p.Add("scope_org", scope.OrganizationId);
         return $" AND {patientColumn} IN (SELECT patient_id FROM patient_access WHERE org_id = @scope_org)";
+    }
+
+    /// <summary>
+    /// Referrals, specimens and what hangs on them: <c>AND</c> the referral <paramref name="referralIdColumn"/> was placed
+    /// or is performed by the organization (issue 9: registering a referral never grants sight of the patient's other
+    /// referrals). A primary-key probe of <c>referral</c> per row.
+    /// </summary>
+    private static string ReferralScope(AccessScope scope, string referralIdColumn, DynamicParameters p)
+    {
+        if (scope.IsRegion) return "";
+        p.Add("scope_org", scope.OrganizationId);
+        return $" AND EXISTS (SELECT 1 FROM referral sr WHERE sr.id = {referralIdColumn} AND (sr.ordering_org_id = @scope_org OR sr.performing_lab_id = @scope_org))";
+    }
+
+    /// <summary>Results: those of the organization's referrals (as <see cref="ReferralScope"/>) and those its own lab produced (a specimen sent on to it).</summary>
+    private static string ResultScope(AccessScope scope, DynamicParameters p)
+    {
+        if (scope.IsRegion) return "";
+        return " AND (r.lab_id = @scope_org OR" + ReferralScope(scope, "r.referral_id", p)[" AND".Length..] + ")";
+    }
+
+    /// <summary>Changes only the ordering organization may make (cancel): <c>AND ordering_org_id = …</c> on the referral table.</summary>
+    private static string OrderingScope(AccessScope scope, DynamicParameters p)
+    {
+        if (scope.IsRegion) return "";
+        p.Add("scope_org", scope.OrganizationId);
+        return " AND ordering_org_id = @scope_org";
     }
 
     private static int Limit(int count) => Math.Clamp(count, 1, MaxPageSize);

@@ -36,7 +36,10 @@ internal interface IClinicalStore
     /// <summary>Held results; a lab organization sees those from its own gateways, the region sees all.</summary>
     Task<Page<UnmatchedResult>> ListUnmatchedAsync(AccessScope scope, UnmatchedQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Links held results; returns the new result ids. Throws <see cref="StoreValidationException"/> with the cause.</summary>
+    /// <summary>
+    /// Links held results onto a specimen the resolving organization performs (the region: any); returns the new result ids.
+    /// Throws <see cref="StoreValidationException"/> with the cause — the same one for an unknown barcode and another organization's.
+    /// </summary>
     Task<IReadOnlyList<long>> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default);
 
     Task<Page<QuarantinedPayload>> ListQuarantineAsync(int count = 100, string? cursor = null, CancellationToken cancellationToken = default);

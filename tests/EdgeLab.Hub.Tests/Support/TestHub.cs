@@ -78,18 +78,23 @@ internal sealed class TestHub : IAsyncDisposable
     /// Registers a referral as <see cref="ReferralService"/> does (same validation, same store call) without sending
     /// orders; the service itself, with orders over a real broker, is tested in <c>Ingest/MosquittoIngestTests</c>.
     /// </summary>
-    public async Task<RegisteredReferral> RegisterAsync(IReadOnlyList<string> tests, PatientInput? patient = null, string? externalId = null)
+    public async Task<RegisteredReferral> RegisterAsync(IReadOnlyList<string> tests, PatientInput? patient = null, string? externalId = null) =>
+        (await TryRegisterAsync(tests, patient, externalId)).Registered ?? throw new InvalidOperationException("the referral was held for identity review");
+
+    /// <summary>As <see cref="RegisterAsync"/>, for another ordering organization or lab, answering held registrations too.</summary>
+    public async Task<RegistrationOutcome> TryRegisterAsync(
+        IReadOnlyList<string> tests, PatientInput? patient = null, string? externalId = null, string orderingOrganization = Clinic, string performingLab = Lab)
     {
-        var request = new ReferralRequest { Patient = patient ?? Patients.Ivanova, PractitionerName = "Петров П. П.", PerformingLabId = Lab, Tests = tests, ExternalId = externalId };
-        var (p, defs, errors) = ReferralValidator.Validate(request, Clinic, Catalog, new DateOnly(2026, 11, 21));
+        var request = new ReferralRequest { Patient = patient ?? Patients.Ivanova, PractitionerName = "Петров П. П.", PerformingLabId = performingLab, Tests = tests, ExternalId = externalId };
+        var (p, defs, errors) = ReferralValidator.Validate(request, orderingOrganization, Catalog, new DateOnly(2026, 11, 21));
         Assert.Empty(errors);
         var referral = new Referral
         {
             Id = StoreEncoding.NewId(),
             PatientId = p!.Id,
-            OrderingOrganizationId = Clinic,
+            OrderingOrganizationId = orderingOrganization,
             PractitionerName = request.PractitionerName,
-            PerformingLabId = Lab,
+            PerformingLabId = performingLab,
             TestCodes = defs.Select(t => t.Code).ToList(),
             Status = ReferralStatus.Active,
             ExternalId = externalId,
