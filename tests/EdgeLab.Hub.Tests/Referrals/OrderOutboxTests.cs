@@ -68,8 +68,8 @@ public sealed class OrderOutboxTests
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await TestHub.CreateAsync(provider);
         // The gateway's session outlives the broker restart, so it gets the orders whenever the hub sends them.
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port, persistentSession: true);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker, persistentSession: true);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile, Ingest = false },
             NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
         await connection.StartAsync(CancellationToken.None);
         using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
@@ -114,8 +114,8 @@ public sealed class OrderOutboxTests
         await using var hub = await TestHub.CreateAsync(provider);
         const string Refused = "lab-1-gw02";
         await hub.Store.UpsertGatewayAsync(Refused, TestHub.Lab);
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile, Ingest = false },
             NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
         await connection.StartAsync(CancellationToken.None);
         using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
