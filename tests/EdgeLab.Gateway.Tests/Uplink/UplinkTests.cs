@@ -64,6 +64,7 @@ public sealed class UplinkTests
     {
         // The broker is started once to own a port, then killed: the gateway starts against a port nothing listens on.
         await using var broker = await MosquittoProcess.StartAsync();
+        await broker.AddUserAsync("test-gw01"); // while the broker still answers; the gateway's start takes the same user
         await broker.KillAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var gw = await GatewayUnderTest.StartAsync(broker, time);
@@ -96,6 +97,7 @@ public sealed class UplinkTests
         // Issue 3: offline, a committed row used to wake the loop at once, every turn (nothing takes it until the broker
         // is back), spinning a core and piling up channel waiters — 1 GB resident after ten messages.
         await using var broker = await MosquittoProcess.StartAsync();
+        await broker.AddUserAsync("test-gw01"); // while the broker still answers; the gateway's start takes the same user
         await broker.KillAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the resend tick never fires: only signals turn the loop
         await using var gw = await GatewayUnderTest.StartAsync(broker, time);
