@@ -47,7 +47,7 @@ public static class MosquittoPasswords
         AppendString(body, credentials.UserName);
         AppendString(body, credentials.Password);
         var packet = new List<byte> { 0x10 };
-        for (var length = body.Count; ; )
+        for (var length = body.Count; ;)
         {
             var digit = (byte)(length % 128);
             length /= 128;
