@@ -58,7 +58,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
 
         // 1. Broker.
         var broker = await Track(MosquittoProcess.StartAsync());
-        _timeline.Step($"mosquitto listening on 127.0.0.1:{broker.Port} (pid {broker.Pid})");
+        _timeline.Step($"mosquitto listening on 127.0.0.1:{broker.Port} (pid {broker.Pid}), no anonymous clients: hub user {broker.HubCredentials.UserName}");
 
         // 2. Hub: organizations, the gateway's lab, an EMR client, then the service.
         var hubData = Path.Combine(data, "hub");
@@ -72,7 +72,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         var httpPort = FreeTcpPort.Next();
         var hubTrace = Path.Combine(data, "hub-trace.jsonl");
         var hub = Track(EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", .. hubDb, "--mqtt-host", "127.0.0.1", "--mqtt-port", Inv(broker.Port), "--urls", $"http://127.0.0.1:{httpPort}", "--trace-file", hubTrace]));
+            ["run", .. hubDb, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{httpPort}", "--trace-file", hubTrace]));
         using var api = HubApi.Create(httpPort, token);
         await WaitAsync("hub API", () => api.IsHealthyAsync(stop), hub, TimeSpan.FromSeconds(30), stop);
         _timeline.Step($"hub up: API http://127.0.0.1:{httpPort}, ingest subscribed to $share/hub/edgelab/v1/gw/+/results (pid {hub.Pid})");
@@ -92,7 +92,9 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         var gwData = Path.Combine(data, "gateway");
         Directory.CreateDirectory(gwData);
         var configPath = Path.Combine(data, "gateway.json");
-        await File.WriteAllTextAsync(configPath, GatewayConfig(broker.Port, gwData, profiles, cable.GatewayEnd, hl7Port).ToJsonString(new JsonSerializerOptions { WriteIndented = true }), stop);
+        // The gateway's own broker user (its id); the broker's ACL confines it to edgelab/v1/gw/<id>/#.
+        var gwPasswordFile = broker.PasswordFileFor(await broker.AddUserAsync(GatewayId, stop));
+        await File.WriteAllTextAsync(configPath, GatewayConfig(broker.Port, gwPasswordFile, gwData, profiles, cable.GatewayEnd, hl7Port).ToJsonString(new JsonSerializerOptions { WriteIndented = true }), stop);
         var gwTrace = Path.Combine(data, "gateway-trace.jsonl");
         var trace = new PipelineTrace();
         _started.Add(trace);
@@ -221,7 +223,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         ["tests"] = new JsonArray("WBC", "RBC", "HGB", "HCT", "MCV", "MCH", "MCHC", "PLT"),
     };
 
-    private static JsonObject GatewayConfig(int brokerPort, string dataDir, string profilesDir, string serialPath, int hl7Port) => new()
+    private static JsonObject GatewayConfig(int brokerPort, string passwordFile, string dataDir, string profilesDir, string serialPath, int hl7Port) => new()
     {
         ["configVersion"] = 1,
         ["gatewayId"] = GatewayId,
@@ -229,7 +231,7 @@ internal sealed class DemoRun(DemoOptions options, TextWriter output)
         ["timeZone"] = "Asia/Tomsk",
         ["dataDirectory"] = dataDir,
         ["profilesDirectory"] = profilesDir,
-        ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = brokerPort, ["keepAliveSeconds"] = 30 },
+        ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = brokerPort, ["keepAliveSeconds"] = 30, ["username"] = GatewayId, ["passwordFile"] = passwordFile },
         ["instruments"] = new JsonArray(
             new JsonObject
             {

@@ -5,6 +5,7 @@ namespace EdgeLab.LocalServices;
 /// <summary>kill(2) for the signals the tests use: SIGSTOP freezes a broker, SIGKILL simulates a crash.</summary>
 public static partial class PosixSignals
 {
+    public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;

@@ -9,7 +9,7 @@ root.SetAction(RunCommand.RunAsync);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(AdminCommands.Migrate());
 root.Subcommands.Add(AdminCommands.Organizations());
-root.Subcommands.Add(AdminCommands.Gateways());
+root.Subcommands.Add(GatewayCommands.Create());
 root.Subcommands.Add(ClientsCommand.Create());
 
 var parsed = root.Parse(args);

@@ -40,6 +40,10 @@ internal sealed record MqttConfig
     public required string Host { get; init; }
     public int Port { get; set; } = 1883;
     public int KeepAliveSeconds { get; set; } = 30;
+    /// <summary>User name at the broker; defaults to the gateway id (the broker's ACL confines that user to its subtree).</summary>
+    public string? Username { get; init; }
+    /// <summary>File holding the broker password (one line). No anonymous connections anywhere (issue 9).</summary>
+    public string? PasswordFile { get; init; }
     public MqttTlsConfig? Tls { get; init; }
 }
 

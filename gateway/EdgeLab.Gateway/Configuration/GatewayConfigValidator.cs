@@ -13,7 +13,7 @@ internal static partial class GatewayConfigValidator
     private static readonly string[] TopLevel = ["configVersion", "gatewayId", "organizationId", "timeZone", "dataDirectory", "profilesDirectory", "outbox", "mqtt", "management", "instruments", "scanners"];
     private static readonly string[] TopRequired = ["gatewayId", "dataDirectory", "mqtt"];
     private static readonly string[] OutboxFields = ["maxRows", "maxBytes", "transcriptRetentionDays", "ackTimeoutSeconds", "maxInFlight"];
-    private static readonly string[] MqttFields = ["host", "port", "keepAliveSeconds", "tls"];
+    private static readonly string[] MqttFields = ["host", "port", "keepAliveSeconds", "username", "passwordFile", "tls"];
     private static readonly string[] MqttRequired = ["host"];
     private static readonly string[] TlsFields = ["ca", "cert", "key"];
     private static readonly string[] TlsRequired = ["ca"];
@@ -58,6 +58,8 @@ internal static partial class GatewayConfigValidator
             c.String(mqtt, "mqtt", "host", minLength: 1);
             c.Integer(mqtt, "mqtt", "port", 1, 65535);
             c.Integer(mqtt, "mqtt", "keepAliveSeconds", 0, 65535);
+            c.String(mqtt, "mqtt", "username", minLength: 1);
+            c.String(mqtt, "mqtt", "passwordFile", minLength: 1);
             if (c.Member(mqtt, "tls") is { } tls && c.Object(tls, "mqtt.tls", TlsFields, TlsRequired))
             {
                 c.String(tls, "mqtt.tls", "ca", minLength: 1);

@@ -37,10 +37,26 @@ internal static class MqttOptionsFactory
                 Retain = true,
                 ContentType = "application/json",
             },
+            UserName = config.Mqtt.PasswordFile is null ? config.Mqtt.Username : config.Mqtt.Username ?? gw,
+            Password = config.Mqtt.PasswordFile is { } passwordFile ? LoadPassword(passwordFile) : null,
             Tls = config.Mqtt.Tls is { } tls ? LoadTls(tls, config.Mqtt.Host) : null,
             OnMessage = onMessage,
             TimeProvider = time,
         };
+    }
+
+    /// <exception cref="GatewayConfigException">The password file is missing or unreadable.</exception>
+    private static ReadOnlyMemory<byte> LoadPassword(string path)
+    {
+        try
+        {
+            // One line; the newline an editor or `echo` leaves is not part of the password.
+            return System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path).TrimEnd('\r', '\n'));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayConfigException("config", [$"mqtt.passwordFile: cannot read {path}: {ex.Message}"]);
+        }
     }
 
     /// <exception cref="GatewayConfigException">A certificate file is missing or unreadable; names the field.</exception>

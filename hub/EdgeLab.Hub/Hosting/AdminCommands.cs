@@ -4,7 +4,7 @@ using EdgeLab.Hub.Store;
 
 namespace EdgeLab.Hub.Hosting;
 
-/// <summary><c>migrate</c>, <c>organizations add|list</c>, <c>gateways add|list</c>.</summary>
+/// <summary><c>migrate</c>, <c>organizations add|list</c> (gateways: <see cref="GatewayCommands"/>).</summary>
 internal static class AdminCommands
 {
     public static Command Migrate()
@@ -51,29 +51,6 @@ internal static class AdminCommands
             return 0;
         });
         return new Command("organizations", "Manage organizations (clinics and labs)") { add, list };
-    }
-
-    public static Command Gateways()
-    {
-        var id = new Option<string>("--id") { Description = "Gateway id, e.g. tomsk-okb-gw01", Required = true };
-        var lab = new Option<string>("--lab") { Description = "Id of the lab organization the gateway serves", Required = true };
-        var add = new Command("add", "Register which lab a gateway serves") { id, lab };
-        add.SetAction(async (result, ct) =>
-        {
-            await using var scope = await CliScope.OpenAsync(result, ct).ConfigureAwait(false);
-            await scope.Store.UpsertGatewayAsync(result.GetValue(id)!, result.GetValue(lab)!, ct).ConfigureAwait(false);
-            Console.WriteLine($"gateway {result.GetValue(id)} serves {result.GetValue(lab)}");
-            return 0;
-        });
-        var list = new Command("list", "List gateways with their lab and last status");
-        list.SetAction(async (result, ct) =>
-        {
-            await using var scope = await CliScope.OpenAsync(result, ct).ConfigureAwait(false);
-            foreach (var g in await scope.Store.ListGatewaysAsync(null, ct).ConfigureAwait(false))
-                Console.WriteLine($"{g.Id}\t{g.LabId}\t{(g.Online is null ? "never seen" : g.Online.Value ? "online" : "offline")}\t{g.LastStatusAt:O}");
-            return 0;
-        });
-        return new Command("gateways", "Manage gateways") { add, list };
     }
 }
 

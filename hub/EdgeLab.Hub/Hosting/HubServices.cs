@@ -30,6 +30,7 @@ internal static class HubServices
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IOrderOutboxStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IIdentityConflictStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IGatewayStateStore, GatewayStateStore>();
         return services;
     }
 

@@ -12,6 +12,12 @@ internal static class RunCommand
     public static readonly Option<string> Roles = new("--roles") { Description = "Comma-separated roles of this node: ingest, api", DefaultValueFactory = _ => "ingest,api" };
     public static readonly Option<string> MqttHost = new("--mqtt-host") { Description = "MQTT broker host", DefaultValueFactory = _ => "127.0.0.1" };
     public static readonly Option<int> MqttPort = new("--mqtt-port") { Description = "MQTT broker port", DefaultValueFactory = _ => 1883 };
+    public static readonly Option<string?> MqttUserName = new("--mqtt-username") { Description = "The hub's user at the broker (deploy/mosquitto: each hub node and each gateway its own user)" };
+    public static readonly Option<string?> MqttPasswordFile = new("--mqtt-password-file") { Description = "File holding the hub's broker password (one line; keeps it out of the process list)" };
+    public static readonly Option<string?> MqttCa = new("--mqtt-ca") { Description = "PEM CA that signed the broker's certificate: connect over TLS and trust only this CA" };
+    public static readonly Option<string?> MqttCert = new("--mqtt-cert") { Description = "PEM client certificate of this hub node (CN = its broker user, e.g. hub-1); needs --mqtt-key" };
+    public static readonly Option<string?> MqttKey = new("--mqtt-key") { Description = "PEM private key of --mqtt-cert" };
+    public static readonly Option<string?> MqttServerName = new("--mqtt-server-name") { Description = "Name the broker's certificate must carry (default: --mqtt-host)" };
     public static readonly Option<string> Urls = new("--urls") { Description = "HTTP listen address (API and /health)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
     public static readonly Option<string?> TraceFile = new("--trace-file") { Description = "Append one JSON line per stored result message (timings, no patient data)" };
     public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Most messages written per database transaction", DefaultValueFactory = _ => 512 };
@@ -26,7 +32,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, Urls, TraceFile, BatchSize }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize }) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -38,13 +44,14 @@ internal static class RunCommand
         var ingest = roles.Contains("ingest");
         var api = roles.Contains("api");
         var storage = HubOptions.Storage(result);
+        var mqtt = MqttOptions(result, ingest);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(result.GetValue(Urls)!);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         builder.Services.AddHubStore(storage, result.GetValue(HubOptions.CatalogFile));
         builder.Services.AddHubRuntime(
-            new HubMqttOptions { Host = result.GetValue(MqttHost)!, Port = result.GetValue(MqttPort), Ingest = ingest },
+            mqtt,
             new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000) });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         if (api) builder.Services.AddFhirApi(builder.Configuration);
@@ -55,5 +62,31 @@ internal static class RunCommand
         if (api) app.MapFhirApi();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>The broker options, with the credential and certificate files loaded once here so a bad path fails at start with the option's name.</summary>
+    private static HubMqttOptions MqttOptions(ParseResult result, bool ingest)
+    {
+        var ca = result.GetValue(MqttCa);
+        if (ca is null && (result.GetValue(MqttCert) ?? result.GetValue(MqttKey) ?? result.GetValue(MqttServerName)) is not null)
+            throw new ArgumentException("--mqtt-cert, --mqtt-key and --mqtt-server-name need --mqtt-ca (the CA of the broker's certificate)");
+        var options = new HubMqttOptions
+        {
+            Host = result.GetValue(MqttHost)!,
+            Port = result.GetValue(MqttPort),
+            Ingest = ingest,
+            UserName = result.GetValue(MqttUserName),
+            PasswordFile = result.GetValue(MqttPasswordFile),
+            Tls = ca is null ? null : new HubMqttTlsOptions
+            {
+                CaFile = ca,
+                CertFile = result.GetValue(MqttCert),
+                KeyFile = result.GetValue(MqttKey),
+                ServerName = result.GetValue(MqttServerName),
+            },
+        };
+        _ = HubMqttCredentials.LoadPassword(options);
+        _ = HubMqttCredentials.LoadTls(options);
+        return options;
     }
 }

@@ -42,7 +42,7 @@ public sealed class Hl7QueryGatewayFixture : IAsyncLifetime
         _broker = await MosquittoProcess.StartAsync();
         var ports = new[] { QryProfile, QbpProfile, QryOffProfile, QbpOffProfile }.ToDictionary(p => p, _ => FreeTcpPort.Next());
         Ports = ports;
-        Gateway = await GatewayUnderTest.StartAsync(_broker.Port, configure: c => c with
+        Gateway = await GatewayUnderTest.StartAsync(_broker, configure: c => c with
         {
             ProfilesDirectory = _profiles.Path,
             Instruments = [.. ports.Select(p => new InstrumentConfig

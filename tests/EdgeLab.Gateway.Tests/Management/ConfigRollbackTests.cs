@@ -39,7 +39,7 @@ public sealed class ConfigRollbackTests
         using var scratch = new ScratchDirectory("rollback");
         var missingPort = scratch.File("no-such-tty");
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, time, gatewayId: GatewayId,
+        await using var gw = await GatewayUnderTest.StartAsync(broker, time, gatewayId: GatewayId,
             configure: c => c with { Instruments = [Analyzer(cable.GatewayEnd)] }, profiles: ["generic-lis2"]);
         await using var hub = await HubPeer.StartAsync(broker, GatewayId, autoAck: true);
         var fileBefore = await File.ReadAllTextAsync(gw.ConfigPath);

@@ -58,7 +58,7 @@ public sealed class ResultKindTests
             ? new TransportConfig { Type = TransportConfig.TcpServer, Host = "127.0.0.1", Port = port }
             : new TransportConfig { Type = TransportConfig.Serial, Path = cable!.GatewayEnd };
         // No broker listens on this port: the uplink keeps retrying and the committed row stays where the test reads it.
-        await using var gw = await GatewayUnderTest.StartAsync(FreeTcpPort.Next(), configure: c => c with
+        await using var gw = await GatewayUnderTest.StartWithoutBrokerAsync(FreeTcpPort.Next(), configure: c => c with
         {
             ProfilesDirectory = ProfileCatalog.FindDefaultDirectory(),
             Instruments = [new InstrumentConfig { Id = "analyzer-1", Profile = profile, Transport = transport }],

@@ -39,7 +39,7 @@ public sealed class ScannerPipelineTests
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
         await using var cable = await SocatPtyPair.StartAsync();
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, configure: WithScanner(new ScannerConfig
+        await using var gw = await GatewayUnderTest.StartAsync(broker, configure: WithScanner(new ScannerConfig
         {
             Id = "reception-1",
             Type = "serial",
@@ -85,7 +85,7 @@ public sealed class ScannerPipelineTests
         await using var broker = await MosquittoProcess.StartAsync();
         using var dir = new ScratchDirectory("scanner-replug");
         var cable = await SocatPtyPair.StartAsync(dir.Path);
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, configure: WithScanner(new ScannerConfig
+        await using var gw = await GatewayUnderTest.StartAsync(broker, configure: WithScanner(new ScannerConfig
         {
             Id = "bench-2",
             Type = "serial",
@@ -121,7 +121,7 @@ public sealed class ScannerPipelineTests
             await mkfifo.WaitForExitAsync();
             Assert.Equal(0, mkfifo.ExitCode);
         }
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, configure: WithScanner(new ScannerConfig
+        await using var gw = await GatewayUnderTest.StartAsync(broker, configure: WithScanner(new ScannerConfig
         {
             Id = "reception-usb",
             Type = "evdev",

@@ -22,8 +22,16 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     /// <param name="configure">Changes the starting configuration (e.g. adds instruments).</param>
     /// <param name="profiles">Dialect profiles copied from firmware-config/instruments into the gateway's profiles directory.</param>
-    public static async Task<GatewayUnderTest> StartAsync(int brokerPort, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000,
-        Func<GatewayConfig, GatewayConfig>? configure = null, IReadOnlyList<string>? profiles = null)
+    public static Task<GatewayUnderTest> StartAsync(MosquittoProcess broker, TimeProvider? time = null, int ackTimeoutSeconds = 60, string gatewayId = "test-gw01", long maxRows = 1_000_000,
+        Func<GatewayConfig, GatewayConfig>? configure = null, IReadOnlyList<string>? profiles = null) =>
+        StartAsync(broker.Port, broker, time, ackTimeoutSeconds, gatewayId, maxRows, configure, profiles);
+
+    /// <summary>A gateway whose broker port nobody listens on: the uplink keeps retrying.</summary>
+    public static Task<GatewayUnderTest> StartWithoutBrokerAsync(int unusedPort, Func<GatewayConfig, GatewayConfig>? configure = null) =>
+        StartAsync(unusedPort, null, null, 60, "test-gw01", 1_000_000, configure, null);
+
+    private static async Task<GatewayUnderTest> StartAsync(int brokerPort, MosquittoProcess? broker, TimeProvider? time, int ackTimeoutSeconds, string gatewayId, long maxRows,
+        Func<GatewayConfig, GatewayConfig>? configure, IReadOnlyList<string>? profiles)
     {
         var dir = new ScratchDirectory("gw-app");
         Directory.CreateDirectory(dir.File("profiles"));
@@ -39,6 +47,12 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             Outbox = new OutboxConfig { AckTimeoutSeconds = ackTimeoutSeconds, MaxRows = maxRows },
         };
         if (configure is not null) config = configure(config);
+        // No anonymous clients: the gateway's own user (its id), as deploy/mosquitto/edgelab-dev.acl expects.
+        if (broker is not null)
+        {
+            var credentials = await broker.AddUserAsync(config.GatewayId);
+            config = config with { Mqtt = config.Mqtt with { Username = credentials.UserName, PasswordFile = broker.PasswordFileFor(credentials) } };
+        }
         var path = dir.File("gateway.json");
         await File.WriteAllTextAsync(path, GatewayConfigLoader.Serialize(config));
         var logs = new LogRing();

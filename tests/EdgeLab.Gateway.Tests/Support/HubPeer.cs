@@ -25,6 +25,8 @@ internal sealed class HubPeer : IAsyncDisposable
         {
             Host = broker.Host,
             Port = broker.Port,
+            UserName = broker.HubCredentials.UserName,
+            Password = System.Text.Encoding.UTF8.GetBytes(broker.HubCredentials.Password),
             ClientId = $"hub-test-{Guid.NewGuid():N}"[..20],
             CleanStart = false,
             SessionExpirySeconds = 600,

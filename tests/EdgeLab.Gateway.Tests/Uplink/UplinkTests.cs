@@ -17,7 +17,7 @@ public sealed class UplinkTests
     {
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port);
+        await using var gw = await GatewayUnderTest.StartAsync(broker);
         for (var i = 0; i < 3; i++)
             Assert.Equal(CommitOutcome.Committed, await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", $"S{i}"), default));
 
@@ -44,7 +44,7 @@ public sealed class UplinkTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, time, ackTimeoutSeconds: 60);
+        await using var gw = await GatewayUnderTest.StartAsync(broker, time, ackTimeoutSeconds: 60);
         await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", "S1"), default);
         await Eventually.TrueAsync(() => hub.Received.GetValueOrDefault("test-gw01:1") == 1, "first delivery");
         await Eventually.TrueAsync(() => File.ReadAllText(gw.TracePath).Contains("\"published\""), "PUBACK seen");
@@ -64,9 +64,10 @@ public sealed class UplinkTests
     {
         // The broker is started once to own a port, then killed: the gateway starts against a port nothing listens on.
         await using var broker = await MosquittoProcess.StartAsync();
+        await broker.AddUserAsync("test-gw01"); // while the broker still answers; the gateway's start takes the same user
         await broker.KillAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, time);
+        await using var gw = await GatewayUnderTest.StartAsync(broker, time);
         for (var i = 0; i < 5; i++)
             Assert.Equal(CommitOutcome.Committed, await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", $"S{i}"), default));
         Assert.Equal(5, gw.App.Outbox.PendingRows);
@@ -96,9 +97,10 @@ public sealed class UplinkTests
         // Issue 3: offline, a committed row used to wake the loop at once, every turn (nothing takes it until the broker
         // is back), spinning a core and piling up channel waiters — 1 GB resident after ten messages.
         await using var broker = await MosquittoProcess.StartAsync();
+        await broker.AddUserAsync("test-gw01"); // while the broker still answers; the gateway's start takes the same user
         await broker.KillAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the resend tick never fires: only signals turn the loop
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, time);
+        await using var gw = await GatewayUnderTest.StartAsync(broker, time);
         for (var i = 0; i < 5; i++)
             Assert.Equal(CommitOutcome.Committed, await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", $"S{i}"), default));
         var dispatcher = gw.App.Uplink.Dispatcher!;
@@ -114,7 +116,7 @@ public sealed class UplinkTests
     {
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: true);
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port, ackTimeoutSeconds: 3);
+        await using var gw = await GatewayUnderTest.StartAsync(broker, ackTimeoutSeconds: 3);
         const int total = 2000;
         for (var i = 0; i < total; i++)
             await gw.App.Outbox.CommitAsync(TestMessages.Result($"xn-{i % 4}", $"S{i}"), default);
@@ -135,7 +137,7 @@ public sealed class UplinkTests
     public async Task Orders_from_the_hub_land_in_the_order_cache()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port);
+        await using var gw = await GatewayUnderTest.StartAsync(broker);
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
         await Eventually.TrueAsync(() => hub.Statuses().Any(s => s.Online), "gateway subscribed");
         var order = new OrderMessage
@@ -155,7 +157,7 @@ public sealed class UplinkTests
     public async Task Ping_is_answered_on_the_response_topic_with_the_correlation_data()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port);
+        await using var gw = await GatewayUnderTest.StartAsync(broker);
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
         await Eventually.TrueAsync(() => hub.Statuses().Any(s => s.Online), "gateway subscribed");
         var correlation = Encoding.ASCII.GetBytes("req-4711");
@@ -177,7 +179,7 @@ public sealed class UplinkTests
     public async Task A_bad_configuration_is_rejected_naming_the_field_and_a_good_one_is_applied_and_reported()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var gw = await GatewayUnderTest.StartAsync(broker.Port);
+        await using var gw = await GatewayUnderTest.StartAsync(broker);
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: true);
         await Eventually.TrueAsync(() => hub.Statuses().Any(s => s.Online), "gateway subscribed");
         var current = gw.App.Runtime.Config;

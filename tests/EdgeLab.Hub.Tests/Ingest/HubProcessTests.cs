@@ -20,12 +20,12 @@ public sealed class HubProcessTests
         using var traceDir = new ScratchDirectory("hubtrace");
         var trace = Path.Combine(traceDir.Path, "trace.jsonl");
         await using var node = EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", .. hub.StorageArguments, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{port}", "--trace-file", trace]);
+            ["run", .. hub.StorageArguments, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{port}", "--trace-file", trace]);
         await TwoHubNodesTests.WaitForSubscribedAsync(node);
         using var http = new HttpClient();
         Assert.Equal(System.Net.HttpStatusCode.OK, await GetHealthAsync(http, port, node));
 
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
         await gateway.PublishAsync(Messages.Cbc(1, specimen.Id));
         await gateway.WaitForAcksAsync([1], TimeSpan.FromSeconds(20));
         var line = (await File.ReadAllLinesAsync(trace)).Single();

@@ -23,11 +23,11 @@ public sealed class MosquittoIngestTests
     {
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await TestHub.CreateAsync(provider);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port }, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile }, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
         var pipeline = new IngestPipeline(connection, hub.Writer, new IngestOptions(), TimeProvider.System, NullLogger<IngestPipeline>.Instance);
         await connection.StartAsync(CancellationToken.None);
         await pipeline.StartAsync(CancellationToken.None);
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
 
         // Referral registered through the real service: the order reaches the lab's gateway over the broker.
         using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);

@@ -29,7 +29,7 @@ public sealed class TwoHubNodesTests
         await using var nodeB = StartNode(hub, broker, "b");
         await WaitForSubscribedAsync(nodeA);
         await WaitForSubscribedAsync(nodeB);
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
 
         var all = Enumerable.Range(1, Messages).Select(i => (long)i).ToList();
         for (var seq = 1; seq <= Messages; seq++)
@@ -74,7 +74,7 @@ public sealed class TwoHubNodesTests
 
     internal static ChildProcess StartNode(TestHub hub, MosquittoProcess broker, string name) =>
         EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", "--roles", "ingest", .. hub.StorageArguments, "--mqtt-host", broker.Host, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["run", "--roles", "ingest", .. hub.StorageArguments, .. broker.HubArguments,
              "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: "hub-" + name);
 
     internal static async Task WaitForSubscribedAsync(ChildProcess node)

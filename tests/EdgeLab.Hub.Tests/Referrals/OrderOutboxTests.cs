@@ -68,8 +68,8 @@ public sealed class OrderOutboxTests
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await TestHub.CreateAsync(provider);
         // The gateway's session outlives the broker restart, so it gets the orders whenever the hub sends them.
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port, persistentSession: true);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker, persistentSession: true);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile, Ingest = false },
             NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
         await connection.StartAsync(CancellationToken.None);
         using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
@@ -108,14 +108,17 @@ public sealed class OrderOutboxTests
     [MemberData(nameof(Providers))]
     public async Task A_gateway_the_broker_refuses_holds_back_only_its_own_orders(string provider)
     {
-        // The broker's ACL lets anonymous clients use lab-1-gw01's subtree only: orders to lab-1-gw02 get PUBACK 0x87.
-        const string Config = "user root\nlistener {{PORT}} 127.0.0.1\nallow_anonymous true\nacl_file {{DATA}}/acl\nlog_dest stderr\nlog_type error\n";
-        await using var broker = await MosquittoProcess.StartAsync(Config, new Dictionary<string, string> { ["acl"] = $"topic readwrite edgelab/v1/gw/{TestHub.Gateway}/#\n" });
+        // The broker's ACL lets the hub use lab-1-gw01's subtree only: orders to lab-1-gw02 get PUBACK 0x87.
+        const string Config = "user root\nlistener {{PORT}} 127.0.0.1\nallow_anonymous false\npassword_file {{DATA}}/passwd\nacl_file {{DATA}}/acl\nlog_dest stderr\nlog_type error\n";
+        await using var broker = await MosquittoProcess.StartAsync(Config, new Dictionary<string, string>
+        {
+            ["acl"] = $"user {MosquittoProcess.HubUserName}\ntopic readwrite edgelab/v1/gw/{TestHub.Gateway}/#\n\npattern readwrite edgelab/v1/gw/%u/#\n",
+        });
         await using var hub = await TestHub.CreateAsync(provider);
         const string Refused = "lab-1-gw02";
         await hub.Store.UpsertGatewayAsync(Refused, TestHub.Lab);
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, Ingest = false },
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile, Ingest = false },
             NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
         await connection.StartAsync(CancellationToken.None);
         using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);

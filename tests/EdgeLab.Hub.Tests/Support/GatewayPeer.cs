@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeLab.Contract;
+using EdgeLab.LocalServices;
 using EdgeLab.Mqtt;
 
 namespace EdgeLab.Hub.Tests.Support;
@@ -16,7 +17,7 @@ internal sealed class GatewayPeer : IAsyncDisposable
     private readonly HashSet<long> _acked = [];
     private readonly List<(HashSet<long> Want, TaskCompletionSource Done)> _waiters = [];
 
-    private GatewayPeer(string gatewayId, string host, int port, bool persistentSession)
+    private GatewayPeer(string gatewayId, string host, int port, MqttCredentials credentials, bool persistentSession)
     {
         GatewayId = gatewayId;
         _client = new MqttClient(new MqttClientOptions
@@ -24,6 +25,9 @@ internal sealed class GatewayPeer : IAsyncDisposable
             Host = host,
             Port = port,
             ClientId = gatewayId + "-test",
+            // The broker's user for a gateway is its id; the ACL confines it to edgelab/v1/gw/<id>/#.
+            UserName = credentials.UserName,
+            Password = System.Text.Encoding.UTF8.GetBytes(credentials.Password),
             // A persistent session keeps the subscription and queues QoS 1 orders across a broker restart.
             CleanStart = !persistentSession,
             SessionExpirySeconds = persistentSession ? 600u : 0u,
@@ -40,9 +44,9 @@ internal sealed class GatewayPeer : IAsyncDisposable
         get { lock (_gate) return _acked.ToList(); }
     }
 
-    public static async Task<GatewayPeer> ConnectAsync(string gatewayId, string host, int port, bool persistentSession = false)
+    public static async Task<GatewayPeer> ConnectAsync(string gatewayId, MosquittoProcess broker, bool persistentSession = false)
     {
-        var peer = new GatewayPeer(gatewayId, host, port, persistentSession);
+        var peer = new GatewayPeer(gatewayId, broker.Host, broker.Port, await broker.AddUserAsync(gatewayId), persistentSession);
         await peer._client.ConnectAsync();
         await peer._client.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Ack(gatewayId) }, new MqttSubscription { TopicFilter = Topics.Orders(gatewayId) }]);
         return peer;

@@ -14,7 +14,7 @@ public sealed class HandlerPublishTests
     {
         // No persistence: the restarted broker has lost every session, always — so the handler's in-flight publish
         // deterministically fails as session-lost and is republished on the new connection, as the contract says.
-        await using var broker = await EdgeLab.LocalServices.MosquittoProcess.StartAsync(Brokers.Plain.Replace("persistence true", "persistence false", StringComparison.Ordinal));
+        await using var broker = await Brokers.StartPlainAsync(Brokers.Plain.Replace("persistence true", "persistence false", StringComparison.Ordinal));
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = new List<string>();
@@ -143,6 +143,8 @@ public sealed class HandlerPublishTests
             Host = "127.0.0.1",
             Port = broker.Port,
             ClientId = "slow-subscriber",
+            UserName = Brokers.Tester.UserName,
+            Password = System.Text.Encoding.UTF8.GetBytes(Brokers.Tester.Password),
             OnMessage = Handle,
             SessionExpirySeconds = 300,
             ReceiveMaximum = 20,

@@ -5,11 +5,15 @@ namespace EdgeLab.Mqtt.Tests.Support;
 /// <summary>Mosquitto configurations the integration tests start (through deploy/EdgeLab.LocalServices).</summary>
 internal static class Brokers
 {
-    /// <summary>Plain loopback listener, anonymous, persistence in the temp folder with a 1 s snapshot.</summary>
+    /// <summary>
+    /// Plain loopback listener, persistence in the temp folder with a 1 s snapshot. No anonymous clients even here
+    /// (issue 9): every client connects as <see cref="Tester"/>; no ACL, so any topic.
+    /// </summary>
     public const string Plain = """
         user root
         listener {{PORT}} 127.0.0.1
-        allow_anonymous true
+        allow_anonymous false
+        password_file {{DATA}}/passwd
         persistence true
         persistence_location {{DATA}}/
         autosave_interval 1
@@ -20,7 +24,10 @@ internal static class Brokers
         max_queued_messages 100000
         """;
 
-    public static Task<MosquittoProcess> StartPlainAsync() => MosquittoProcess.StartAsync(Plain);
+    /// <summary>The one user of this test run on <see cref="Plain"/> brokers.</summary>
+    public static readonly MqttCredentials Tester = new("mqtt-test", MosquittoPasswords.NewPassword());
+
+    public static Task<MosquittoProcess> StartPlainAsync(string config = Plain) => MosquittoProcess.StartAsync(config, users: [Tester]);
 
     public static MqttClientOptions Options(MosquittoProcess broker, string clientId, Func<MqttReceivedMessage, ValueTask>? onMessage = null) =>
         Options(broker.Port, clientId, onMessage);
@@ -38,6 +45,9 @@ internal static class Brokers
             KeepAliveSeconds = keepAlive,
             Will = will,
             Tls = tls,
+            // With TLS the certificate is the identity (use_identity_as_username); without it, the test user.
+            UserName = tls is null ? Tester.UserName : null,
+            Password = tls is null ? System.Text.Encoding.UTF8.GetBytes(Tester.Password) : null,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
             ConnectTimeout = TimeSpan.FromSeconds(3),
