@@ -45,7 +45,7 @@ internal static class HubServices
         services.AddSingleton<IReferralService, ReferralService>();
         if (mqtt.Ingest)
         {
-            services.AddSingleton<IngestWriter>();
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<IngestWriter>(sp, sp.GetRequiredService<IngestOptions>()));
             services.AddSingleton<IngestPipeline>();
             services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
             services.AddHttpClient(NotificationDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));

@@ -16,6 +16,12 @@ internal static class RunCommand
     public static readonly Option<string?> TraceFile = new("--trace-file") { Description = "Append one JSON line per stored result message (timings, no patient data)" };
     public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Most messages written per database transaction", DefaultValueFactory = _ => 512 };
 
+    public static readonly Option<double> MaxFutureSkewHours = new("--max-future-skew-hours")
+    {
+        Description = "How many hours a result's time may be ahead of the hub's clock before it is held as FutureDated",
+        DefaultValueFactory = _ => IngestOptions.DefaultMaxFutureSkew.TotalHours,
+    };
+
     public static Command Create()
     {
         var run = new Command("run", "Run a hub node (the default command)");
@@ -26,7 +32,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, Urls, TraceFile, BatchSize }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, Urls, TraceFile, BatchSize, MaxFutureSkewHours }) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -38,6 +44,9 @@ internal static class RunCommand
         var ingest = roles.Contains("ingest");
         var api = roles.Contains("api");
         var storage = HubOptions.Storage(result);
+        var skewHours = result.GetValue(MaxFutureSkewHours);
+        if (!double.IsFinite(skewHours) || skewHours is < 0 or > 24 * 366)
+            throw new ArgumentException($"--max-future-skew-hours {skewHours} is not valid; give 0 to 8784 hours (default 24)");
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(result.GetValue(Urls)!);
@@ -45,7 +54,7 @@ internal static class RunCommand
         builder.Services.AddHubStore(storage, result.GetValue(HubOptions.CatalogFile));
         builder.Services.AddHubRuntime(
             new HubMqttOptions { Host = result.GetValue(MqttHost)!, Port = result.GetValue(MqttPort), Ingest = ingest },
-            new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000) });
+            new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000), MaxFutureSkew = TimeSpan.FromHours(skewHours) });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         if (api) builder.Services.AddFhirApi(builder.Configuration);
 
