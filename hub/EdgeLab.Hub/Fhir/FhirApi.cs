@@ -52,6 +52,7 @@ internal static class FhirApi
             .RequireAuthorization(ClientPolicy);
         ReferralEndpoints.Map(api);
         UnmatchedEndpoints.Map(api);
+        ProvenanceEndpoints.Map(api);
         AuditEndpoints.Map(api);
         LabelEndpoints.Map(api);
         return app;

@@ -29,6 +29,7 @@ internal static class HubServices
         services.AddSingleton<IApiClientStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IOrderOutboxStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 
