@@ -7,6 +7,7 @@ using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Fhir.Resources;
 using EdgeLab.Hub.Store;
+using Microsoft.AspNetCore.Mvc;
 
 namespace EdgeLab.Hub.Api;
 
@@ -19,7 +20,7 @@ internal static class ProvenanceEndpoints
 {
     public static void Map(RouteGroupBuilder api) => api.MapGet("/provenance-violations", List);
 
-    private static async Task<IResult> List(HttpContext http, IProvenanceStore store, AuditTrail audit)
+    private static async Task<IResult> List(HttpContext http, [FromServices] IProvenanceStore store, [FromServices] AuditTrail audit)
     {
         var caller = ApiCaller.From(http);
         ScopeRequiredException.ThrowUnlessAllowed(caller, "Unmatched", "read");

@@ -60,6 +60,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IDirectoryStore>(hub.Store);
         builder.Services.AddSingleton<IApiClientStore>(hub.Store);
         builder.Services.AddSingleton<IAuditStore>(hub.Store);
+        builder.Services.AddSingleton<IProvenanceStore>(hub.Store);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();
