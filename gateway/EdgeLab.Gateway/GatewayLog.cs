@@ -20,6 +20,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1004, LogLevel.Information, "Instrument {InstrumentId} repeated the message already stored as sequence {Sequence}; acknowledged without a second row")]
     public static partial void RepeatedMessage(ILogger logger, string instrumentId, long sequence);
 
+    [LoggerMessage(1007, LogLevel.Error, "Instrument {InstrumentId}: message sequence {Sequence} decodes to {Bytes} bytes, over the uplink limit of {Limit}; quarantined here with its transcript, not sent")]
+    public static partial void MessageTooLarge(ILogger logger, string instrumentId, long sequence, int bytes, int limit);
+
     [LoggerMessage(1005, LogLevel.Information, "Outbox opened at {Path}: {Rows} unsent rows, last sequence {Sequence}")]
     public static partial void OutboxOpened(ILogger logger, string path, long rows, long sequence);
 

@@ -1,3 +1,4 @@
+using EdgeLab.Contract;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeLab.Gateway.Outbox;
@@ -12,6 +13,11 @@ internal static class OutboxDatabase
     public const string FileName = "gateway.db";
 
     private const string Schema = """
+        CREATE TABLE IF NOT EXISTS outbox_epoch (
+            id            INTEGER PRIMARY KEY CHECK (id = 1), -- one row: the epoch of this store
+            epoch         TEXT    NOT NULL,   -- random, made with the file: part of every message id (MessageId)
+            created_at    INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS outbox (
             seq           INTEGER PRIMARY KEY AUTOINCREMENT,
             instrument_id TEXT    NOT NULL,
@@ -78,12 +84,27 @@ internal static class OutboxDatabase
         return connection;
     }
 
-    /// <summary>Creates the tables on first use; idempotent.</summary>
+    /// <summary>Creates the tables on first use, with a fresh epoch; idempotent.</summary>
     public static void EnsureSchema(SqliteConnection connection)
     {
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Schema;
         cmd.ExecuteNonQuery();
+        // The epoch is made once, when the store is created (or first opened by this version), and never changes: a
+        // wiped or replaced store gets a new one, so its restarted sequences never repeat an id the hub has seen.
+        using var epoch = connection.CreateCommand();
+        epoch.CommandText = "INSERT OR IGNORE INTO outbox_epoch (id, epoch, created_at) VALUES (1, $epoch, $at)";
+        epoch.Parameters.AddWithValue("$epoch", MessageId.NewEpoch());
+        epoch.Parameters.AddWithValue("$at", UnixMs(DateTimeOffset.UtcNow));
+        epoch.ExecuteNonQuery();
+    }
+
+    /// <summary>The store's epoch (see <see cref="EnsureSchema"/>).</summary>
+    public static string ReadEpoch(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT epoch FROM outbox_epoch WHERE id = 1";
+        return (string)cmd.ExecuteScalar()!;
     }
 
     public static long UnixMs(DateTimeOffset at) => at.ToUnixTimeMilliseconds();

@@ -8,7 +8,7 @@ namespace EdgeLab.Gateway.Outbox;
 /// <summary>Builds the wire payloads (contract messages) stored in outbox rows, once the sequence is known.</summary>
 internal static class OutboxPayloads
 {
-    public static byte[] Result(string gatewayId, long sequence, ReceivedMessage message, DecodedMessage decoded, string sha256)
+    public static byte[] Result(string gatewayId, string epoch, long sequence, ReceivedMessage message, DecodedMessage decoded, string sha256)
     {
         var results = new ResultItem[decoded.Results.Count];
         for (var i = 0; i < results.Length; i++)
@@ -31,7 +31,7 @@ internal static class OutboxPayloads
         }
         var msg = new ResultMessage
         {
-            MessageId = new MessageId(gatewayId, sequence).ToString(),
+            MessageId = new MessageId(gatewayId, epoch, sequence).ToString(),
             GatewayId = gatewayId,
             Sequence = sequence,
             InstrumentId = message.InstrumentId,
@@ -48,10 +48,10 @@ internal static class OutboxPayloads
         return JsonSerializer.SerializeToUtf8Bytes(msg, WireJson.Default.ResultMessage);
     }
 
-    public static byte[] Event(string gatewayId, long sequence, GatewayEvent e) =>
+    public static byte[] Event(string gatewayId, string epoch, long sequence, GatewayEvent e) =>
         JsonSerializer.SerializeToUtf8Bytes(new EventMessage
         {
-            MessageId = new MessageId(gatewayId, sequence).ToString(),
+            MessageId = new MessageId(gatewayId, epoch, sequence).ToString(),
             GatewayId = gatewayId,
             Sequence = sequence,
             Type = e.Type,

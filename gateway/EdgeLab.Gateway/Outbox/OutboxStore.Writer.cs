@@ -186,21 +186,32 @@ internal sealed partial class OutboxStore
         var sha = TranscriptEncoding.Sha256Hex(raw);
         var chunks = TranscriptEncoding.Chunks(m.Transcript);
         var seq = ++_nextSequence;
-        byte[] payload;
+        byte[] payload = [];
         string kind, key;
-        if (m.Decoded is { } decoded && m.DecodeError is null)
+        var error = m.DecodeError;
+        if (m.Decoded is { } decoded && error is null)
         {
-            payload = OutboxPayloads.Result(_options.GatewayId, seq, m, decoded, sha);
+            payload = OutboxPayloads.Result(_options.GatewayId, Epoch, seq, m, decoded, sha);
+            // The hub cannot receive a bigger message (WireLimits: its MQTT Maximum Packet Size, its triage limit):
+            // published, it would vanish at the broker. Kept here with its raw bytes and announced instead.
+            if (payload.Length > WireLimits.MaxUplinkPayloadBytes)
+            {
+                error = $"decoded message is {payload.Length} bytes, over the uplink limit of {WireLimits.MaxUplinkPayloadBytes} bytes; not sent";
+                GatewayLog.MessageTooLarge(_log, m.InstrumentId, seq, payload.Length, WireLimits.MaxUplinkPayloadBytes);
+            }
+        }
+        if (m.Decoded is not null && error is null)
+        {
             kind = OutboxKinds.Result;
-            key = OutboxKinds.ResultKey(m.InstrumentId, decoded.SpecimenId);
+            key = OutboxKinds.ResultKey(m.InstrumentId, m.Decoded.SpecimenId);
             Bind(_insertTranscript, seq, m.InstrumentId, raw, chunks, sha, OutboxDatabase.UnixMs(now));
             _insertTranscript.ExecuteNonQuery();
         }
         else
         {
-            // Guarantee 5: what cannot be decoded is kept with its raw bytes and announced, never dropped.
-            var error = m.DecodeError ?? "decoder returned no message";
-            payload = OutboxPayloads.Event(_options.GatewayId, seq, new GatewayEvent(EventTypes.Quarantined, m.InstrumentId, m.ReceivedAt,
+            // Guarantee 5: what cannot be decoded (or sent) is kept with its raw bytes and announced, never dropped.
+            error ??= "decoder returned no message";
+            payload = OutboxPayloads.Event(_options.GatewayId, Epoch, seq, new GatewayEvent(EventTypes.Quarantined, m.InstrumentId, m.ReceivedAt,
                 Truncate(error, 500), new Dictionary<string, string>
                 {
                     ["profile"] = m.Profile,
@@ -231,7 +242,7 @@ internal sealed partial class OutboxStore
     private long InsertEvent(GatewayEvent e, DateTimeOffset now, ref long rowsDelta, ref long bytesDelta, List<(OutboxRow, DateTimeOffset)> rows)
     {
         var seq = ++_nextSequence;
-        var payload = OutboxPayloads.Event(_options.GatewayId, seq, e);
+        var payload = OutboxPayloads.Event(_options.GatewayId, Epoch, seq, e);
         var key = OutboxKinds.EventKey(e.InstrumentId);
         var instrument = e.InstrumentId ?? "";
         Bind(_insertOutbox, seq, instrument, OutboxKinds.Event, key, payload, payload.Length, OutboxDatabase.UnixMs(now));

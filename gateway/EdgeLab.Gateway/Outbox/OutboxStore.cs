@@ -45,6 +45,7 @@ internal sealed partial class OutboxStore : IInstrumentMessageSink, IAsyncDispos
         _log = log;
         _trace = trace;
         _writeConnection = writeConnection;
+        Epoch = OutboxDatabase.ReadEpoch(writeConnection);
         _reader = new OutboxReader(OutboxDatabase.Open(options.DatabasePath));
         LoadCounters();
         PrepareCommands();
@@ -70,6 +71,9 @@ internal sealed partial class OutboxStore : IInstrumentMessageSink, IAsyncDispos
     }
 
     public OutboxOptions Options => _options;
+
+    /// <summary>This store's epoch, part of every message id it hands out (<c>{gateway}:{epoch}:{sequence}</c>).</summary>
+    public string Epoch { get; }
 
     /// <summary>Rows the hub has not acknowledged yet.</summary>
     public long PendingRows => Interlocked.Read(ref _pendingRows);

@@ -73,6 +73,13 @@ internal sealed class InboundRouter(
             GatewayLog.InboundRejected(log, message.Topic, "ack for another gateway");
             return;
         }
+        // An ack of another epoch is for the store this one replaced (a reinstall while acks were in flight): its
+        // sequences name other messages here. No epoch = ids in the old form, still waiting in an upgraded store.
+        if (ack.Epoch is not null && ack.Epoch != outbox.Epoch)
+        {
+            GatewayLog.InboundRejected(log, message.Topic, "ack for another outbox epoch (a replaced store)");
+            return;
+        }
         // Delete first (durably), then tell the dispatcher: a row it forgets is never on disk to be read again.
         await outbox.AcknowledgeAsync(ack.Sequences, stopping).ConfigureAwait(false);
         dispatcher()?.OnHubAck(ack.Sequences);

@@ -295,7 +295,7 @@ internal sealed class OutboxDispatcher : IDisposable
             Payload = row.Payload,
             QualityOfService = MqttQualityOfService.AtLeastOnce,
             ContentType = "application/json",
-            UserProperties = [new MqttUserProperty(MessageId.UserPropertyName, new MessageId(_options.GatewayId, row.Sequence).ToString())],
+            UserProperties = [new MqttUserProperty(MessageId.UserPropertyName, new MessageId(_options.GatewayId, _store.Epoch, row.Sequence).ToString())],
         };
         _ = AwaitPubAckAsync(row.Sequence, message);
     }

@@ -95,6 +95,7 @@ internal static class UnmatchedEndpoints
             UnmatchedReason.MissingSpecimen => "missing-specimen",
             UnmatchedReason.UnknownTestCode => "unknown-test-code",
             UnmatchedReason.SpecimenCancelled => "specimen-cancelled",
+            UnmatchedReason.FutureDated => "future-dated",
             _ => u.Reason.ToString(),
         },
         GatewayId = u.GatewayId,

@@ -8,6 +8,11 @@ internal enum QuarantineReason
     TooLarge,
     /// <summary>JSON of a known schema, but a required field is missing or inconsistent (e.g. gateway id ≠ topic).</summary>
     Invalid,
+    /// <summary>
+    /// A message id the hub has already processed, carrying different bytes (issue 9): a gateway store restored from a
+    /// backup, a reinstall with ids in the old form, or a forger. Kept and alerted, never acked as a silent repeat.
+    /// </summary>
+    IdReused,
 }
 
 /// <summary>An uplink payload the hub could not read, kept with its raw bytes (DESIGN.md guarantee 5) and acked.</summary>

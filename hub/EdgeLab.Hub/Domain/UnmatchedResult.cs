@@ -15,6 +15,11 @@ internal enum UnmatchedReason
     UnknownUnit,
     /// <summary>The specimen's referral was cancelled.</summary>
     SpecimenCancelled,
+    /// <summary>
+    /// The result's time is further ahead of the hub's clock than the allowed skew (an analyzer clock set to 9999-12-31
+    /// would otherwise stay the current result forever).
+    /// </summary>
+    FutureDated,
 }
 
 /// <summary>

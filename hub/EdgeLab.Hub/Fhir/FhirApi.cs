@@ -53,6 +53,7 @@ internal static class FhirApi
         ReferralEndpoints.Map(api);
         UnmatchedEndpoints.Map(api);
         IdentityConflictEndpoints.Map(api);
+        ProvenanceEndpoints.Map(api);
         AuditEndpoints.Map(api);
         LabelEndpoints.Map(api);
         return app;

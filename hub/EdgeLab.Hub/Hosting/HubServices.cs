@@ -31,6 +31,7 @@ internal static class HubServices
         services.AddSingleton<IOrderOutboxStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IIdentityConflictStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IGatewayStateStore, GatewayStateStore>();
+        services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 
@@ -47,7 +48,7 @@ internal static class HubServices
         services.AddSingleton<IReferralService, ReferralService>();
         if (mqtt.Ingest)
         {
-            services.AddSingleton<IngestWriter>();
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<IngestWriter>(sp, sp.GetRequiredService<IngestOptions>()));
             services.AddSingleton<IngestPipeline>();
             services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
             services.AddHttpClient(NotificationDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));

@@ -22,6 +22,12 @@ internal static class RunCommand
     public static readonly Option<string?> TraceFile = new("--trace-file") { Description = "Append one JSON line per stored result message (timings, no patient data)" };
     public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Most messages written per database transaction", DefaultValueFactory = _ => 512 };
 
+    public static readonly Option<double> MaxFutureSkewHours = new("--max-future-skew-hours")
+    {
+        Description = "How many hours a result's time may be ahead of the hub's clock before it is held as FutureDated",
+        DefaultValueFactory = _ => IngestOptions.DefaultMaxFutureSkew.TotalHours,
+    };
+
     public static Command Create()
     {
         var run = new Command("run", "Run a hub node (the default command)");
@@ -32,7 +38,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours }) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -45,6 +51,9 @@ internal static class RunCommand
         var api = roles.Contains("api");
         var storage = HubOptions.Storage(result);
         var mqtt = MqttOptions(result, ingest);
+        var skewHours = result.GetValue(MaxFutureSkewHours);
+        if (!double.IsFinite(skewHours) || skewHours is < 0 or > 24 * 366)
+            throw new ArgumentException($"--max-future-skew-hours {skewHours} is not valid; give 0 to 8784 hours (default 24)");
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(result.GetValue(Urls)!);
@@ -52,7 +61,7 @@ internal static class RunCommand
         builder.Services.AddHubStore(storage, result.GetValue(HubOptions.CatalogFile));
         builder.Services.AddHubRuntime(
             mqtt,
-            new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000) });
+            new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000), MaxFutureSkew = TimeSpan.FromHours(skewHours) });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         if (api) builder.Services.AddFhirApi(builder.Configuration);
 

@@ -15,6 +15,8 @@ internal sealed class BatchPlan
     public List<IngestEnvelope> Quarantined { get; } = [];
     public List<IngestEnvelope> Events { get; } = [];
     public List<IngestEnvelope> Statuses { get; } = [];
+    /// <summary>Result messages whose sender may not write them (never results, never current, never notifying).</summary>
+    public List<ProvenanceViolation> Violations { get; } = [];
 
     /// <summary>(specimen, catalog code) → current result, seeded from the database and updated as the batch links.</summary>
     public Dictionary<(string SpecimenId, string CatalogCode), CurrentResult> Current { get; } = [];
@@ -23,5 +25,5 @@ internal sealed class BatchPlan
     public IEnumerable<KeyValuePair<(string SpecimenId, string CatalogCode), CurrentResult>> MovedCurrent =>
         Current.Where(c => c.Value.PlanIndex is not null);
 
-    public bool IsEmpty => Results.Count == 0 && Unmatched.Count == 0 && Quarantined.Count == 0 && Events.Count == 0 && Statuses.Count == 0;
+    public bool IsEmpty => Results.Count == 0 && Unmatched.Count == 0 && Quarantined.Count == 0 && Events.Count == 0 && Statuses.Count == 0 && Violations.Count == 0;
 }

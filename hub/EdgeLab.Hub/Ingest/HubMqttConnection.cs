@@ -39,7 +39,8 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
             CleanStart = true,
             SessionExpirySeconds = 0,
             ReceiveMaximum = 1000,
-            MaximumPacketSize = 8 * 1024 * 1024,
+            // Covers the largest payload a gateway may send ([MQTT-3.1.2-24]: the broker discards bigger packets to us).
+            MaximumPacketSize = WireLimits.HubMaximumPacketSize,
             KeepAliveSeconds = 15,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
             ReconnectMaxDelay = TimeSpan.FromSeconds(5),

@@ -25,10 +25,12 @@ internal sealed record IngestEnvelope
     public ResultMessage? Result { get; init; }
     public EventMessage? Event { get; init; }
     public StatusMessage? Status { get; init; }
-    /// <summary>For quarantine: why, and the raw bytes (truncated to the limit).</summary>
+    /// <summary>For quarantine: why, and the raw bytes (truncated to the limit); results, events and status keep their bytes too.</summary>
     public QuarantineReason? QuarantineReason { get; init; }
     public string? QuarantineDetail { get; init; }
     public ReadOnlyMemory<byte> RawPayload { get; init; }
+    /// <summary>SHA-256 (hex) of the payload, for results and events: a repeated id must repeat the same bytes.</summary>
+    public string? PayloadSha256 { get; init; }
     public int RawLength { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
 }

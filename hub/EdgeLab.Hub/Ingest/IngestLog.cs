@@ -29,6 +29,9 @@ internal static partial class IngestLog
     [LoggerMessage(8, LogLevel.Warning, "Critical value notification {NotificationId} to organization {OrganizationId} failed (attempt {Attempt}): {Error}")]
     public static partial void NotificationFailed(ILogger logger, long notificationId, string organizationId, int attempt, string error);
 
+    [LoggerMessage(10, LogLevel.Warning, "Ingest alert {AlertType} for gateway {GatewayId} (message {MessageId}): {Text}")]
+    public static partial void Alert(ILogger logger, string alertType, string gatewayId, string messageId, string text);
+
     [LoggerMessage(9, LogLevel.Information, "Critical value notification {NotificationId} delivered to organization {OrganizationId}")]
     public static partial void NotificationDelivered(ILogger logger, long notificationId, string organizationId);
 }

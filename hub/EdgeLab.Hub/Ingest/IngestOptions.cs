@@ -6,6 +6,13 @@ internal sealed record IngestOptions
     /// <summary>Most messages per transaction. Under load batches fill by themselves; idle, a message is written alone at once.</summary>
     public int MaxBatchMessages { get; init; } = 512;
     public int MaxPayloadBytes { get; init; } = PayloadTriage.DefaultMaxPayloadBytes;
+    /// <summary>
+    /// How far ahead of the hub's clock a result's time may be (analyzer clocks drift, time zones get misconfigured);
+    /// a result further ahead is held as <c>FutureDated</c> instead of becoming current until that date.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; init; } = DefaultMaxFutureSkew;
+
+    public static readonly TimeSpan DefaultMaxFutureSkew = TimeSpan.FromHours(24);
     /// <summary>Bound of the queue between the MQTT handler and the writer (back-pressure on the broker beyond it).</summary>
     public int QueueCapacity { get; init; } = 8192;
     /// <summary>JSON lines <c>{"event":"stored","messageId":…,"at":…}</c> per stored result message; null = off.</summary>

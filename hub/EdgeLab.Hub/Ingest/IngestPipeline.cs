@@ -127,20 +127,23 @@ internal sealed class IngestPipeline : BackgroundService
     {
         Interlocked.Add(ref _storedMessages, outcome.StoredMessageIds.Count);
         IngestLog.BatchStored(_logger, batch.Count, outcome.Results, outcome.Unmatched, outcome.Quarantined, outcome.Duplicates);
-        foreach (var q in batch.Where(e => e.Kind == EnvelopeKind.Quarantine))
+        foreach (var q in batch.Where(e => e.Kind == EnvelopeKind.Quarantine).Concat(outcome.QuarantinedByWriter))
             IngestLog.Quarantined(_logger, q.Topic, q.MessageId?.ToString() ?? "(none)", q.QuarantineReason.ToString()!, q.QuarantineDetail ?? "");
+        foreach (var a in outcome.Alerts)
+            IngestLog.Alert(_logger, a.Type, a.GatewayId, a.MessageId.ToString(), a.Text);
         var now = _time.GetUtcNow();
         _trace.Stored(batch.Where(e => e.Kind == EnvelopeKind.Result && e.MessageId is { } id && outcome.StoredMessageIds.Contains(id.ToString()))
             .Select(e => (e.MessageId!.Value.ToString(), e.Result?.SpecimenId, e.ReceivedAt)).ToList(), now);
-        foreach (var (gateway, sequences) in outcome.AcksByGateway)
-            _ = PublishAckAsync(gateway, sequences, now);
+        foreach (var ((gateway, epoch), sequences) in outcome.AcksByGateway)
+            _ = PublishAckAsync(gateway, epoch, sequences, now);
     }
 
-    private async Task PublishAckAsync(string gatewayId, List<long> sequences, DateTimeOffset at)
+    private async Task PublishAckAsync(string gatewayId, string? epoch, List<long> sequences, DateTimeOffset at)
     {
         try
         {
-            var ack = new AckMessage { GatewayId = gatewayId, Sequences = sequences.Distinct().Order().ToList(), At = at };
+            // One ack per epoch: a gateway applies only acks of its own store's epoch (see AckMessage.Epoch).
+            var ack = new AckMessage { GatewayId = gatewayId, Epoch = epoch, Sequences = sequences.Distinct().Order().ToList(), At = at };
             await _mqtt.PublishAsync(new MqttApplicationMessage
             {
                 Topic = Topics.Ack(gatewayId),

@@ -8,25 +8,37 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Ingest;
 
-/// <summary>The outcome of one committed batch: what to ack (per gateway) and what was stored.</summary>
+/// <summary>The outcome of one committed batch: what to ack (per gateway and epoch) and what was stored.</summary>
 internal sealed record BatchOutcome(
-    IReadOnlyDictionary<string, List<long>> AcksByGateway,
+    IReadOnlyDictionary<(string GatewayId, string? Epoch), List<long>> AcksByGateway,
     IReadOnlyList<string> StoredMessageIds,
     int Duplicates,
     int Results,
     int Unmatched,
     int Quarantined,
-    int Notifications);
+    int Notifications)
+{
+    /// <summary>Results held as provenance violations.</summary>
+    public int Violations { get; init; }
+
+    /// <summary>What an operator must look at (already written as gateway events); the pipeline logs them.</summary>
+    public IReadOnlyList<IngestAlert> Alerts { get; init; } = [];
+
+    /// <summary>The messages quarantined by the writer itself (a reused id), besides those triage quarantined.</summary>
+    public IReadOnlyList<IngestEnvelope> QuarantinedByWriter { get; init; } = [];
+}
 
 /// <summary>
 /// Writes a batch of triaged messages in ONE transaction: each message id is claimed in <c>processed_message</c>
-/// (primary key) in the same transaction as its data, so a repeat — in this batch, a later one, or on another hub
-/// node — claims nothing and writes nothing, and is still acked. Batching many messages per transaction is what makes
-/// ingest fast (one fsync per batch), while idempotency stays per message.
+/// (primary key, with the payload's SHA-256) in the same transaction as its data, so a repeat — in this batch, a later
+/// one, or on another hub node — claims nothing and writes nothing, and is still acked; a repeated id with other bytes
+/// is quarantined as <c>IdReused</c> with an alert. Results from a sender not entitled to write them are held as
+/// provenance violations. Batching many messages per transaction is what makes ingest fast (one fsync per batch),
+/// while idempotency stays per message: the registry, epochs and specimens are each read once per batch.
 /// </summary>
-internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, TimeProvider time)
+internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, TimeProvider time, IngestOptions? options = null)
 {
-    private readonly ResultLinker _linker = new(catalog);
+    private readonly ResultLinker _linker = new(catalog, (options ?? new IngestOptions()).MaxFutureSkew);
     private readonly IResultBulkWriter _bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
 
     public async Task<BatchOutcome> WriteAsync(IReadOnlyList<IngestEnvelope> batch, CancellationToken cancellationToken = default)
@@ -35,33 +47,55 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var alerts = new List<IngestAlert>();
 
-        // 1. Claim message ids; a repeat (here or committed before) is only acked.
-        var withId = batch.Where(e => e.MessageId is not null).Select(e => e.MessageId!.Value.ToString()).Distinct().ToList();
-        var claimed = await _bulk.ClaimAsync(c, tx, withId, Ms(now), cancellationToken).ConfigureAwait(false);
-        var acks = new Dictionary<string, List<long>>();
+        // 1. Claim message ids with their payload hash; a repeat (here or committed before) is only acked — unless its
+        //    bytes differ from the first, which is a reused id: quarantined and alerted, never a silent repeat.
+        var firstById = new Dictionary<string, IngestEnvelope>();
+        foreach (var e in batch)
+            if (e.MessageId is { } mid) firstById.TryAdd(mid.ToString(), e);
+        var claimed = await _bulk.ClaimAsync(c, tx, firstById.Select(p => (p.Key, p.Value.PayloadSha256)).ToList(), Ms(now), cancellationToken).ConfigureAwait(false);
+        var storedHashes = claimed.Count == firstById.Count
+            ? new Dictionary<string, string?>()
+            : await LoadHashesAsync(c, tx, firstById.Keys.Where(k => !claimed.Contains(k)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var epochs = await MessageEpochs.LoadAsync(c, tx, database.Dialect, batch.Select(e => e.GatewayId).Distinct().ToList(), cancellationToken).ConfigureAwait(false);
+        var acks = new Dictionary<(string, string?), List<long>>();
         var stored = new List<string>();
         var duplicates = 0;
         var fresh = new List<IngestEnvelope>();
+        var reused = new List<IngestEnvelope>();
         var seen = new HashSet<string>();
         foreach (var e in batch)
         {
             if (e.MessageId is { } id)
             {
-                (acks.TryGetValue(id.GatewayId, out var list) ? list : acks[id.GatewayId] = []).Add(id.Sequence);
+                (acks.TryGetValue((id.GatewayId, id.Epoch), out var list) ? list : acks[(id.GatewayId, id.Epoch)] = []).Add(id.Sequence);
                 var text = id.ToString();
-                if (!claimed.Contains(text) || !seen.Add(text)) { duplicates++; continue; }
+                var isFresh = claimed.Contains(text) && seen.Add(text);
+                epochs.Observe(e, isFresh, alerts);
+                if (!isFresh)
+                {
+                    var first = claimed.Contains(text) ? firstById[text].PayloadSha256 : storedHashes.GetValueOrDefault(text);
+                    if (first is not null && e.PayloadSha256 is not null && first != e.PayloadSha256)
+                    {
+                        var q = AsReusedId(e, text);
+                        reused.Add(q);
+                        fresh.Add(q);
+                        alerts.Add(new IngestAlert(IngestAlert.IdReused, id.GatewayId, id, q.QuarantineDetail!));
+                        continue;
+                    }
+                    duplicates++;
+                    continue;
+                }
                 stored.Add(text);
             }
             fresh.Add(e);
         }
 
-        // 2. Look up gateways' labs and the specimens named by results, and the current results of specimens already reported.
+        // 2. Look up the gateways (lab, state) and the specimens named by results, and the current results of specimens already reported.
         var plan = new BatchPlan();
         var results = fresh.Where(e => e.Kind == EnvelopeKind.Result && e.Result!.Kind == "patient").ToList();
-        var labs = (await c.QueryAsync<(string, string)>(new CommandDefinition(
-                $"SELECT id, lab_id FROM gateway WHERE {SqlLists.In(database.Dialect, "id", "ids")}", new { ids = fresh.Select(e => e.GatewayId).Distinct().ToArray() }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .ToDictionary(r => r.Item1, r => r.Item2);
+        var gateways = await LoadGatewaysAsync(c, tx, fresh.Select(e => e.GatewayId).Distinct().ToArray(), cancellationToken).ConfigureAwait(false);
         var specimenIds = results.Select(e => e.Result!.SpecimenId?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).Distinct().ToArray();
         // Another hub node may be writing results of the same tubes right now: read "current" only once it is done.
         await WriteLocks.TakeAsync(c, tx, database.Dialect, specimenIds.Select(WriteLocks.Specimen), cancellationToken).ConfigureAwait(false);
@@ -69,7 +103,7 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
         await _bulk.LoadCurrentAsync(c, tx, reported, plan, cancellationToken).ConfigureAwait(false);
 
-        // 3. Link in memory, in arrival order (the gateway sends each instrument's messages in order).
+        // 3. Check provenance and link in memory, in arrival order (the gateway sends each instrument's messages in order).
         var itemCount = results.Sum(e => e.Result!.Results.Count);
         var nextId = await _bulk.ReserveResultIdsAsync(c, tx, itemCount, cancellationToken).ConfigureAwait(false);
         foreach (var e in fresh)
@@ -78,8 +112,26 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
             {
                 case EnvelopeKind.Result when e.Result!.Kind == "patient":
                     var specimen = e.Result.SpecimenId is { } sid ? specimens.GetValueOrDefault(sid.Trim()) : null;
-                    var lab = labs.GetValueOrDefault(e.GatewayId) ?? specimen?.PerformingLabId ?? "";
-                    _linker.Link(plan, e.Result, lab, specimen, nextId, now);
+                    var gateway = gateways.GetValueOrDefault(e.GatewayId);
+                    if (ResultProvenance.Check(e.GatewayId, gateway, specimen) is { } refusal)
+                    {
+                        plan.Violations.Add(new ProvenanceViolation
+                        {
+                            Id = 0,
+                            GatewayId = e.GatewayId,
+                            GatewayLabId = gateway?.LabId,
+                            MessageId = e.MessageId!.Value.ToString(),
+                            Reason = refusal.Reason,
+                            Detail = refusal.Detail,
+                            SpecimenId = specimen?.SpecimenId,
+                            SpecimenLabId = specimen?.PerformingLabId,
+                            Payload = e.RawPayload.ToArray(),
+                            ReceivedAt = e.ReceivedAt,
+                        });
+                        alerts.Add(new IngestAlert(IngestAlert.ProvenanceViolation, e.GatewayId, e.MessageId!.Value, $"{refusal.Reason}: {refusal.Detail}; held, not stored"));
+                        break;
+                    }
+                    _linker.Link(plan, e.Result, gateway!.LabId, specimen, nextId, now);
                     break;
                 case EnvelopeKind.Result:
                     // QC and calibration results are not patient data: kept as a gateway event for the fleet view.
@@ -102,12 +154,38 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
                 case EnvelopeKind.Quarantine: plan.Quarantined.Add(e); break;
             }
         }
+        plan.Events.AddRange(alerts.Select(a => a.ToEnvelope(now)));
 
         // 4. Write the plan and commit.
         await _bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await _bulk.MoveCurrentAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
+        await epochs.SaveAsync(c, tx, database.Dialect, Ms(now), cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count);
+        return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count)
+        {
+            Violations = plan.Violations.Count,
+            Alerts = alerts,
+            QuarantinedByWriter = reused,
+        };
     }
+
+    private static IngestEnvelope AsReusedId(IngestEnvelope e, string id) => e with
+    {
+        Kind = EnvelopeKind.Quarantine,
+        QuarantineReason = QuarantineReason.IdReused,
+        QuarantineDetail = $"message id '{id}' was processed before with other content (payload SHA-256 differs); kept here, the first stays as stored",
+        Result = null,
+        Event = null,
+    };
+
+    private async Task<Dictionary<string, string?>> LoadHashesAsync(DbConnection c, DbTransaction tx, string[] ids, CancellationToken ct) =>
+        (await c.QueryAsync<(string, string?)>(new CommandDefinition(
+            $"SELECT message_id, payload_sha256 FROM processed_message WHERE {SqlLists.In(database.Dialect, "message_id", "ids")}",
+            new { ids }, tx, cancellationToken: ct)).ConfigureAwait(false)).ToDictionary(r => r.Item1, r => r.Item2);
+
+    private async Task<Dictionary<string, GatewayEntry>> LoadGatewaysAsync(DbConnection c, DbTransaction tx, string[] ids, CancellationToken ct) =>
+        (await c.QueryAsync<(string, string, string)>(new CommandDefinition(
+            $"SELECT id, lab_id, state FROM gateway WHERE {SqlLists.In(database.Dialect, "id", "ids")}", new { ids }, tx, cancellationToken: ct)).ConfigureAwait(false))
+        .ToDictionary(r => r.Item1, r => new GatewayEntry(r.Item2, ResultProvenance.ParseState(r.Item3)));
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
@@ -10,7 +11,7 @@ namespace EdgeLab.Hub.Ingest;
 /// </summary>
 internal static class PayloadTriage
 {
-    public const int DefaultMaxPayloadBytes = 1024 * 1024;
+    public const int DefaultMaxPayloadBytes = WireLimits.MaxUplinkPayloadBytes;
 
     /// <summary>Null when the topic is not a gateway topic the hub reads (the message is then only PUBACKed).</summary>
     public static IngestEnvelope? Triage(string topic, ReadOnlyMemory<byte> payload, string? userPropertyMessageId, DateTimeOffset receivedAt, int maxPayloadBytes = DefaultMaxPayloadBytes)
@@ -51,19 +52,23 @@ internal static class PayloadTriage
                     {
                         var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.ResultMessage)!;
                         if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
-                        if (m.Results is null || m.InstrumentId is null || m.Profile is null) return Quarantine(QuarantineReason.Invalid, "results, instrumentId or profile missing");
-                        return new IngestEnvelope { Kind = EnvelopeKind.Result, Topic = topic, GatewayId = gatewayId, MessageId = id, Result = m, RawLength = payload.Length, ReceivedAt = receivedAt };
+                        propertyId = id;
+                        if (PayloadValidation.Check(m) is { } problem) return Quarantine(QuarantineReason.Invalid, problem);
+                        return new IngestEnvelope { Kind = EnvelopeKind.Result, Topic = topic, GatewayId = gatewayId, MessageId = id, Result = m, RawPayload = payload, PayloadSha256 = Sha256(payload.Span), RawLength = payload.Length, ReceivedAt = receivedAt };
                     }
                 case "events":
                     {
                         var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.EventMessage)!;
                         if (!TryId(m.MessageId, m.GatewayId, m.Sequence, gatewayId, out var id, out var why)) return Quarantine(QuarantineReason.Invalid, why);
-                        return new IngestEnvelope { Kind = EnvelopeKind.Event, Topic = topic, GatewayId = gatewayId, MessageId = id, Event = m, RawLength = payload.Length, ReceivedAt = receivedAt };
+                        propertyId = id;
+                        if (PayloadValidation.Check(m) is { } problem) return Quarantine(QuarantineReason.Invalid, problem);
+                        return new IngestEnvelope { Kind = EnvelopeKind.Event, Topic = topic, GatewayId = gatewayId, MessageId = id, Event = m, RawPayload = payload, PayloadSha256 = Sha256(payload.Span), RawLength = payload.Length, ReceivedAt = receivedAt };
                     }
                 default:
                     {
                         var m = JsonSerializer.Deserialize(payload.Span, WireJson.Default.StatusMessage)!;
                         if (m.GatewayId != gatewayId) return Quarantine(QuarantineReason.Invalid, $"status names gateway '{Truncate(m.GatewayId)}' on the topic of '{gatewayId}'");
+                        if (PayloadValidation.Check(m) is { } problem) return Quarantine(QuarantineReason.Invalid, problem);
                         return new IngestEnvelope { Kind = EnvelopeKind.Status, Topic = topic, GatewayId = gatewayId, Status = m, RawPayload = payload, RawLength = payload.Length, ReceivedAt = receivedAt };
                     }
             }
@@ -77,11 +82,14 @@ internal static class PayloadTriage
     private static bool TryId(string? messageId, string? gw, long sequence, string topicGateway, out MessageId id, out string why)
     {
         why = "";
-        if (!Contract.MessageId.TryParse(messageId, out id)) { why = "messageId missing or not 'gateway:sequence'"; return false; }
+        if (!Contract.MessageId.TryParse(messageId, out id)) { why = "messageId: missing or not 'gateway:epoch:sequence'"; return false; }
         if (gw != topicGateway || id.GatewayId != topicGateway) { why = $"gateway in payload/messageId differs from the topic's '{topicGateway}'"; return false; }
         if (id.Sequence != sequence) { why = "messageId sequence differs from the sequence field"; return false; }
         return true;
     }
+
+    /// <summary>SHA-256 (hex) of the payload as received: a resend is byte-identical (the gateway publishes the stored row).</summary>
+    private static string Sha256(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload));
 
     /// <summary>
     /// Whether a JSON string holds U+0000. JSON carries it only as the escape <c>\u0000</c> (a raw control byte is not

@@ -7,7 +7,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Ingest;
 
-/// <summary>The rarer parts of a batch plan, in portable SQL: specimen status, held items, quarantine, events, status, notifications.</summary>
+/// <summary>The rarer parts of a batch plan, in portable SQL: specimen status, held items, quarantine, provenance violations, events, status, notifications.</summary>
 internal static class PlanWriter
 {
     public static async Task WriteRestAsync(DbConnection c, DbTransaction tx, Store.DatabaseDialect dialect, BatchPlan plan, DateTimeOffset now, CancellationToken ct)
@@ -52,6 +52,22 @@ internal static class PlanWriter
                     payload = q.RawPayload.ToArray(),
                     len = (long)q.RawLength,
                     at = Ms(q.ReceivedAt),
+                }))).ConfigureAwait(false);
+        if (plan.Violations.Count > 0)
+            await c.ExecuteAsync(Cmd(
+                "INSERT INTO provenance_violation(gateway_id, gateway_lab_id, message_id, reason, detail, specimen_id, specimen_lab_id, payload, received_at) " +
+                "VALUES (@gw, @gwLab, @mid, @reason, @detail, @sid, @sLab, @payload, @at)",
+                plan.Violations.Select(v => new
+                {
+                    gw = v.GatewayId,
+                    gwLab = v.GatewayLabId,
+                    mid = v.MessageId,
+                    reason = v.Reason.ToString(),
+                    detail = v.Detail,
+                    sid = v.SpecimenId,
+                    sLab = v.SpecimenLabId,
+                    payload = v.Payload,
+                    at = Ms(v.ReceivedAt),
                 }))).ConfigureAwait(false);
         if (plan.Events.Count > 0)
             await c.ExecuteAsync(Cmd(

@@ -12,16 +12,17 @@ namespace EdgeLab.Hub.Ingest;
 /// </summary>
 internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
-    public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
+    public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(string Id, string? Sha256)> messages, long nowMs, CancellationToken ct)
     {
         var claimed = new HashSet<string>();
-        if (messageIds.Count == 0) return claimed;
+        if (messages.Count == 0) return claimed;
         // Sorted, so two nodes claiming overlapping batches lock rows in the same order and cannot deadlock.
-        var sorted = messageIds.Order(StringComparer.Ordinal).ToArray();
+        var sorted = messages.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
         await using var cmd = new NpgsqlCommand(
-            "INSERT INTO processed_message(message_id, processed_at) SELECT m, @at FROM unnest(@ids) WITH ORDINALITY AS t(m, o) ORDER BY o ON CONFLICT DO NOTHING RETURNING message_id",
+            "INSERT INTO processed_message(message_id, processed_at, payload_sha256) SELECT m, @at, h FROM unnest(@ids, @hashes) WITH ORDINALITY AS t(m, h, o) ORDER BY o ON CONFLICT DO NOTHING RETURNING message_id",
             (NpgsqlConnection)c, (NpgsqlTransaction)tx);
-        cmd.Parameters.AddWithValue("ids", sorted);
+        cmd.Parameters.AddWithValue("ids", sorted.Select(m => m.Id).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter<string?[]>("hashes", sorted.Select(m => m.Sha256).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue("at", nowMs);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false)) claimed.Add(reader.GetString(0));

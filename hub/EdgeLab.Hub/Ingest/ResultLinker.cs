@@ -11,7 +11,7 @@ namespace EdgeLab.Hub.Ingest;
 /// for the same specimen and test supersedes the current one; an older one (arriving late) is kept as history only.
 /// Pure: reads only its arguments, writes only the plan.
 /// </summary>
-internal sealed class ResultLinker(ITestCatalog catalog)
+internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
 {
     /// <summary>Decides why a message's specimen cannot be used, or null when <paramref name="specimen"/> is usable.</summary>
     public static UnmatchedReason? SpecimenProblem(string? specimenId, SpecimenLink? specimen)
@@ -32,6 +32,13 @@ internal sealed class ResultLinker(ITestCatalog catalog)
             if (problem is { } reason)
             {
                 Hold(plan, message, labId, item, reason, now);
+                continue;
+            }
+            // A result from the future would stay current until that date (9999-12-31: forever), superseding every
+            // real correction: held for a person, who can fix the time or accept it.
+            if ((item.CompletedAt ?? message.ReceivedAt) > now + maxFutureSkew)
+            {
+                Hold(plan, message, labId, item, UnmatchedReason.FutureDated, now);
                 continue;
             }
             if (!catalog.TryMapAnalyzerCode(message.Profile, item.Code, out var test, out var mapping))

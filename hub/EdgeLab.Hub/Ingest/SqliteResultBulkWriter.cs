@@ -12,16 +12,17 @@ namespace EdgeLab.Hub.Ingest;
 /// </summary>
 internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
-    public Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> messageIds, long nowMs, CancellationToken ct)
+    public Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(string Id, string? Sha256)> messages, long nowMs, CancellationToken ct)
     {
         var claimed = new HashSet<string>();
-        if (messageIds.Count == 0) return Task.FromResult(claimed);
-        using var insert = new SqliteRawStatement((SqliteConnection)c, "INSERT INTO processed_message(message_id, processed_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+        if (messages.Count == 0) return Task.FromResult(claimed);
+        using var insert = new SqliteRawStatement((SqliteConnection)c, "INSERT INTO processed_message(message_id, processed_at, payload_sha256) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
         insert.Bind(2, nowMs);
-        foreach (var m in messageIds)
+        foreach (var (id, sha) in messages)
         {
-            insert.Bind(1, m);
-            if (insert.Execute() == 1) claimed.Add(m);
+            insert.Bind(1, id);
+            insert.Bind(3, sha);
+            if (insert.Execute() == 1) claimed.Add(id);
         }
         return Task.FromResult(claimed);
     }

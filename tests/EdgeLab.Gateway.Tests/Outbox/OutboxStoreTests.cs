@@ -29,7 +29,7 @@ public sealed class OutboxStoreTests : IDisposable
         var rows = reopened.Reader.ReadPending(1, 10);
         Assert.Equal([1L, 2L], rows.Select(r => r.Sequence));
         var result = JsonSerializer.Deserialize(rows[1].Payload.Span, WireJson.Default.ResultMessage)!;
-        Assert.Equal("test-gw01:2", result.MessageId);
+        Assert.Equal($"test-gw01:{reopened.Epoch}:2", result.MessageId);
         Assert.Equal(2, result.Sequence);
         Assert.Equal("S101", result.SpecimenId);
         Assert.Equal("7.9", result.Results[0].Value);
@@ -41,6 +41,57 @@ public sealed class OutboxStoreTests : IDisposable
         // Sequences continue after a reopen: never reused, so a message id is never given twice.
         Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(TestMessages.Result("xn-1", "S102"), default));
         Assert.Equal(3, reopened.LastCommittedSequence);
+    }
+
+    [Fact]
+    public async Task The_epoch_is_made_with_the_store_kept_across_reopens_and_new_for_a_replaced_store()
+    {
+        string epoch;
+        await using (var store = OutboxStore.Open(Options()))
+        {
+            epoch = store.Epoch;
+            Assert.True(MessageId.IsValidEpoch(epoch));
+            await store.CommitAsync(TestMessages.Result("xn-1", "S100"), default);
+        }
+        await using (var reopened = OutboxStore.Open(Options()))
+            Assert.Equal(epoch, reopened.Epoch);
+
+        // The SD card is replaced (the data folder wiped): sequence 1 again, but under a new epoch, so a new id.
+        SqliteConnection.ClearAllPools();
+        foreach (var f in Directory.GetFiles(_dir.Path, "gateway.db*")) File.Delete(f);
+        await using var replaced = OutboxStore.Open(Options());
+        Assert.NotEqual(epoch, replaced.Epoch);
+        await replaced.CommitAsync(TestMessages.Result("xn-1", "S100"), default);
+        var row = Assert.Single(replaced.Reader.ReadPending(1, 10));
+        Assert.Equal(1, row.Sequence);
+        Assert.Equal($"test-gw01:{replaced.Epoch}:1", JsonSerializer.Deserialize(row.Payload.Span, WireJson.Default.ResultMessage)!.MessageId);
+    }
+
+    [Fact]
+    public async Task A_message_over_the_uplink_limit_is_quarantined_here_with_an_event_and_never_queued_for_publishing()
+    {
+        await using var store = OutboxStore.Open(Options());
+        var normal = TestMessages.Result("xn-1", "S100");
+        // 2,000 results of 600 characters each decode to more than WireLimits.MaxUplinkPayloadBytes of JSON.
+        var huge = normal with
+        {
+            Decoded = normal.Decoded! with
+            {
+                Results = Enumerable.Range(0, 2000).Select(i => new EdgeLab.Instruments.Message.DecodedResult { Code = $"T{i}", Value = new string('9', 600) }).ToList(),
+            },
+        };
+
+        Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(huge, default));
+
+        var row = Assert.Single(store.Reader.ReadPending(1, 10));
+        Assert.Equal(OutboxKinds.Event, row.Kind);
+        Assert.True(row.Payload.Length < WireLimits.MaxUplinkPayloadBytes);
+        var announced = JsonSerializer.Deserialize(row.Payload.Span, WireJson.Default.EventMessage)!;
+        Assert.Equal(EventTypes.Quarantined, announced.Type);
+        Assert.Contains("over the uplink limit", announced.Text, StringComparison.Ordinal);
+        var kept = Assert.Single(store.Reader.ReadQuarantine());
+        Assert.Equal(huge.Transcript.ToArray(), kept.Transcript.ToArray());
+        Assert.Contains("over the uplink limit", kept.Error, StringComparison.Ordinal);
     }
 
     [Fact]

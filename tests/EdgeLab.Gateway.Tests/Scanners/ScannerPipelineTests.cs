@@ -68,7 +68,7 @@ public sealed class ScannerPipelineTests
         Assert.Equal("reception-1", scan.Data[TubeScanEventSink.ScannerKey]);
         Assert.Equal("2611210007", scan.Data[TubeScanEventSink.SpecimenKey]);
         Assert.InRange(scan.At, before, after);
-        Assert.Equal($"test-gw01:{scan.Sequence}", scan.MessageId);
+        Assert.Equal($"test-gw01:{gw.App.Outbox.Epoch}:{scan.Sequence}", scan.MessageId);
         Assert.DoesNotContain(gw.App.Logs.Tail(1000), l => l.Contains("2611210007", StringComparison.Ordinal));
 
         // The uplink carries it like any other event, and the published status lists the scanner's link.

@@ -25,7 +25,7 @@ public sealed class UplinkTests
         var first = hub.Messages.First(m => m.Topic == Topics.Results("test-gw01"));
         var payload = JsonSerializer.Deserialize(first.Payload.Span, WireJson.Default.ResultMessage)!;
         Assert.Equal(payload.MessageId, first.GetUserProperty(MessageId.UserPropertyName));
-        Assert.Equal(["test-gw01:1", "test-gw01:2", "test-gw01:3"], hub.Received.Keys.Order());
+        Assert.Equal([$"test-gw01:{gw.App.Outbox.Epoch}:1", $"test-gw01:{gw.App.Outbox.Epoch}:2", $"test-gw01:{gw.App.Outbox.Epoch}:3"], hub.Received.Keys.Order());
         // The broker PUBACKed all three (they reached the hub through it), yet nothing is forgotten before the hub says so.
         await Eventually.TrueAsync(() => File.ReadAllText(gw.TracePath).Contains("\"event\":\"published\",\"seq\":3"), "published step traced");
         Assert.Equal(3, gw.App.Outbox.PendingRows);
@@ -46,11 +46,11 @@ public sealed class UplinkTests
         await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
         await using var gw = await GatewayUnderTest.StartAsync(broker, time, ackTimeoutSeconds: 60);
         await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", "S1"), default);
-        await Eventually.TrueAsync(() => hub.Received.GetValueOrDefault("test-gw01:1") == 1, "first delivery");
+        await Eventually.TrueAsync(() => hub.Received.GetValueOrDefault($"test-gw01:{gw.App.Outbox.Epoch}:1") == 1, "first delivery");
         await Eventually.TrueAsync(() => File.ReadAllText(gw.TracePath).Contains("\"published\""), "PUBACK seen");
 
         time.Advance(TimeSpan.FromSeconds(61));
-        await Eventually.TrueAsync(() => hub.Received.GetValueOrDefault("test-gw01:1") == 2, "the same message id again after the timeout");
+        await Eventually.TrueAsync(() => hub.Received.GetValueOrDefault($"test-gw01:{gw.App.Outbox.Epoch}:1") == 2, "the same message id again after the timeout");
 
         await hub.AckAsync(1);
         await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 0, () => $"row removed on ack (gateway log {string.Join('\n', gw.App.Logs.Tail(20))}, hub log {string.Join('\n', hub.Logs.Tail(20))})");
@@ -128,7 +128,7 @@ public sealed class UplinkTests
 
         await Eventually.TrueAsync(() => gw.App.Outbox.PendingRows == 0,
             () => $"every row acked by the hub (pending {gw.App.Outbox.PendingRows}, in flight {gw.App.Uplink.Dispatcher!.InFlightCount}, hub has {hub.Received.Count}, client in flight {((EdgeLab.Mqtt.MqttClient)gw.App.Uplink.Client!).InFlightCount}, gw {gw.App.Uplink.Client!.State}, hub {hub.Client.State}, gateway log {string.Join('\n', gw.App.Logs.Tail(3))}, hub log {string.Join('\n', hub.Logs.Tail(30))})", TimeSpan.FromSeconds(60));
-        var expected = Enumerable.Range(1, total).Select(s => $"test-gw01:{s}").ToHashSet();
+        var expected = Enumerable.Range(1, total).Select(s => $"test-gw01:{gw.App.Outbox.Epoch}:{s}").ToHashSet();
         Assert.Equal(total, hub.Received.Count);
         Assert.True(expected.SetEquals(hub.Received.Keys), "the hub holds exactly the outbox's message ids");
     }

@@ -41,6 +41,24 @@ public sealed class UnmatchedAndLabelTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Provenance_violations_are_listed_to_the_specimens_lab_and_not_to_a_clinic(string provider)
+    {
+        await using var host = await ApiTestHost.StartAsync(provider);
+        var specimen = (await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single().Id;
+        await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen, gateway: "ghost-gw01"))]);
+
+        var (status, list, _) = await host.Client(host.LabToken).FetchAsync("/api/provenance-violations");
+        Assert.Equal(200, status);
+        var item = Assert.Single(list!["items"]!.AsArray())!;
+        Assert.Equal("unregistered-gateway", (string?)item["reason"]);
+        Assert.Equal("ghost-gw01", (string?)item["gatewayId"]);
+        Assert.Equal(specimen, (string?)item["specimenId"]);
+        Assert.Empty((await host.Client(host.ClinicToken).FetchAsync("/api/provenance-violations")).Body!["items"]!.AsArray());
+        Assert.Equal(400, (await host.Client(host.LabToken).FetchAsync("/api/provenance-violations?count=0")).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Labels_come_as_zpl_and_pdf_for_visible_specimens_only(string provider)
     {
         await using var host = await ApiTestHost.StartAsync(provider);

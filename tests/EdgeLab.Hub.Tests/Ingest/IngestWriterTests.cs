@@ -21,7 +21,7 @@ public sealed class IngestWriterTests
 
         var outcome = await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen.Id, hgb: "10.5"))]);
 
-        Assert.Equal([1L], outcome.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal([1L], outcome.AcksByGateway[(TestHub.Gateway, Messages.Epoch)]);
         Assert.Equal(3, outcome.Results);
         var page = await hub.Store.SearchObservationsAsync(AccessScope.ForOrganization(TestHub.Clinic), new ObservationQuery { PatientId = reg.Patient.Id });
         Assert.Equal(3, page.Items.Count);
@@ -52,7 +52,7 @@ public sealed class IngestWriterTests
         Assert.Equal(1, first.Duplicates);
         Assert.Equal(0, second.Results);
         Assert.Equal(1, second.Duplicates);
-        Assert.Equal([7L], second.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal([7L], second.AcksByGateway[(TestHub.Gateway, Messages.Epoch)]);
         var all = await hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { SpecimenId = specimen.Id, IncludeSuperseded = true });
         Assert.Equal(3, all.Items.Count);
     }
@@ -137,7 +137,7 @@ public sealed class IngestWriterTests
         ]);
         var outcome = await hub.Writer.WriteAsync([Messages.Raw("results", Encoding.UTF8.GetBytes("garbage"), $"{TestHub.Gateway}:10")]);
 
-        Assert.Equal([10L], outcome.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal([10L], outcome.AcksByGateway[(TestHub.Gateway, null)]);
         var q = (await hub.Store.ListQuarantineAsync()).Items;
         Assert.Equal(4, q.Count);
         Assert.Contains(q, x => x.Reason == QuarantineReason.NotJson && x.MessageId == $"{TestHub.Gateway}:10" && Encoding.UTF8.GetString(x.Payload).StartsWith("MSH", StringComparison.Ordinal));
@@ -221,11 +221,11 @@ public sealed class IngestWriterTests
 
         var outcome = await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(20, specimen.Id)), Messages.Envelope(bad), Messages.Envelope(escapedBackslash)]);
 
-        Assert.Equal([20L, 21L, 22L], outcome.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal([20L, 21L, 22L], outcome.AcksByGateway[(TestHub.Gateway, Messages.Epoch)]);
         Assert.Equal(6, outcome.Results);
         var held = Assert.Single((await hub.Store.ListQuarantineAsync()).Items);
         Assert.Equal(QuarantineReason.Invalid, held.Reason);
-        Assert.Equal($"{TestHub.Gateway}:21", held.MessageId);
+        Assert.Equal($"{TestHub.Gateway}:{Messages.Epoch}:21", held.MessageId);
         Assert.Contains("U+0000", held.Detail, StringComparison.Ordinal);
         Assert.Equal(Messages.Json(bad), held.Payload);
     }

@@ -71,4 +71,38 @@ public sealed class MosquittoIngestTests
         await pipeline.StopAsync(CancellationToken.None);
         await connection.StopAsync(CancellationToken.None);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_message_at_the_uplink_limit_is_stored_and_one_byte_over_is_quarantined_and_acked(string provider)
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var hub = await TestHub.CreateAsync(provider);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port }, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        var pipeline = new IngestPipeline(connection, hub.Writer, new IngestOptions(), TimeProvider.System, NullLogger<IngestPipeline>.Instance);
+        await connection.StartAsync(CancellationToken.None);
+        await pipeline.StartAsync(CancellationToken.None);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single().Id;
+
+        // Padded with a comment to exactly the contract's limit, and to one byte more.
+        static ResultMessage Sized(long seq, string specimen, int bytes)
+        {
+            var bare = Messages.Cbc(seq, specimen) with { Comments = [""] };
+            return bare with { Comments = [new string('x', bytes - Messages.Json(bare).Length)] };
+        }
+        var atLimit = Sized(1, specimen, WireLimits.MaxUplinkPayloadBytes);
+        var over = Sized(2, specimen, WireLimits.MaxUplinkPayloadBytes + 1);
+        Assert.Equal(WireLimits.MaxUplinkPayloadBytes, Messages.Json(atLimit).Length);
+        await gateway.PublishAsync(atLimit);
+        await gateway.PublishAsync(over);
+        await gateway.WaitForAcksAsync([1, 2], Timeout);
+
+        Assert.Equal(3, (await hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { SpecimenId = specimen })).Items.Count);
+        var held = Assert.Single((await hub.Store.ListQuarantineAsync()).Items);
+        Assert.Equal(QuarantineReason.TooLarge, held.Reason);
+        Assert.Equal(WireLimits.MaxUplinkPayloadBytes + 1, held.PayloadLength);
+        await pipeline.StopAsync(CancellationToken.None);
+        await connection.StopAsync(CancellationToken.None);
+    }
 }

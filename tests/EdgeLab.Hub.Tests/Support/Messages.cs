@@ -8,9 +8,12 @@ internal static class Messages
 {
     public static readonly DateTimeOffset At = new(2026, 11, 21, 8, 30, 0, TimeSpan.Zero);
 
-    public static ResultMessage Cbc(long sequence, string? specimenId, string gateway = TestHub.Gateway, string hgb = "13.5", string status = "F", string wbc = "6.1", DateTimeOffset? completed = null) => new()
+    /// <summary>The outbox epoch of the test gateway's store (a real gateway makes a random one).</summary>
+    public const string Epoch = "00000000000000e1";
+
+    public static ResultMessage Cbc(long sequence, string? specimenId, string gateway = TestHub.Gateway, string hgb = "13.5", string status = "F", string wbc = "6.1", DateTimeOffset? completed = null, string? epoch = Epoch) => new()
     {
-        MessageId = new MessageId(gateway, sequence).ToString(),
+        MessageId = new MessageId(gateway, epoch, sequence).ToString(),
         GatewayId = gateway,
         Sequence = sequence,
         InstrumentId = "xn-550-1",

@@ -1,0 +1,39 @@
+using EdgeLab.Hub.Domain;
+
+namespace EdgeLab.Hub.Ingest;
+
+/// <summary>A registered gateway as a batch sees it: its lab and standing (loaded once per batch, one query).</summary>
+internal sealed record GatewayEntry(string LabId, GatewayState State);
+
+/// <summary>
+/// Who may write a result (DESIGN.md guarantee 7, issue 9 "Result provenance"): a registered, enabled gateway, for a
+/// specimen its own lab performs. Pure; the writer turns a refusal into a <see cref="ProvenanceViolation"/>.
+/// </summary>
+internal static class ResultProvenance
+{
+    /// <summary>Null when the gateway may write results for <paramref name="specimen"/> (or for an unknown specimen, which is held as unmatched under its lab).</summary>
+    public static (ProvenanceReason Reason, string Detail)? Check(string gatewayId, GatewayEntry? gateway, SpecimenLink? specimen) => gateway switch
+    {
+        null => (ProvenanceReason.UnregisteredGateway, $"gateway '{gatewayId}' is not registered (edgelab-hub gateways add)"),
+        { State: GatewayState.Disabled } => (ProvenanceReason.GatewayDisabled, $"gateway '{gatewayId}' is disabled"),
+        { State: GatewayState.Revoked } => (ProvenanceReason.GatewayRevoked, $"gateway '{gatewayId}' is revoked"),
+        _ when specimen is not null && !MayWriteFor(gateway.LabId, specimen) =>
+            (ProvenanceReason.ForeignSpecimen, $"the specimen is performed by lab '{specimen.PerformingLabId}', gateway '{gatewayId}' belongs to lab '{gateway.LabId}'"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Whether a gateway of <paramref name="labId"/> may report results for the specimen: the performing lab. The seam
+    /// for specimen transfer: the lab the specimen was sent to will be entitled here too, once transfers exist.
+    /// </summary>
+    public static bool MayWriteFor(string labId, SpecimenLink specimen) =>
+        string.Equals(labId, specimen.PerformingLabId, StringComparison.Ordinal);
+
+    public static GatewayState ParseState(string? state) => state switch
+    {
+        "enabled" => GatewayState.Enabled,
+        "revoked" => GatewayState.Revoked,
+        // Anything unknown is treated as shut out: a typo must not open the door.
+        _ => GatewayState.Disabled,
+    };
+}
