@@ -49,6 +49,7 @@ internal static class FhirApi
 
         var api = app.MapGroup("/api")
             .AddEndpointFilter<FhirErrorFilter>()
+            .AddEndpointFilter<JsonContentTypeFilter>()
             .RequireAuthorization(ClientPolicy);
         ReferralEndpoints.Map(api);
         UnmatchedEndpoints.Map(api);
