@@ -21,7 +21,7 @@ internal static class ClientsCommand
         var id = new Option<string?>("--id") { Description = "Client id (default: <organization>-<name as a slug>)" };
         var scopes = new Option<string[]>("--scopes")
         {
-            Description = $"Scopes, space- or comma-separated (default: {string.Join(" ", ApiScopes.Default)}); also {ApiScopes.AuditRead}, {ApiScopes.UnmatchedWrite}, system/<Type>.read|write",
+            Description = $"Scopes, space- or comma-separated (default: {string.Join(" ", ApiScopes.Default)}); also {ApiScopes.AuditRead}, {ApiScopes.AuditRegion} (regional security officer), {ApiScopes.UnmatchedWrite}, system/<Type>.read|write",
             AllowMultipleArgumentsPerToken = true,
         };
         var add = new Command("add", "Register a client system and print its bearer token (shown once)") { organization, name, id, scopes };
@@ -82,7 +82,7 @@ internal static class ClientsCommand
         if (scopes.Count == 0) return ApiScopes.Default;
         var unknown = scopes.Where(s => !ApiScopes.IsKnown(s)).ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"unknown scope(s) {string.Join(", ", unknown)}; use system/*.read, system/*.write, system/<Type>.read|write, {ApiScopes.AuditRead}, {ApiScopes.UnmatchedWrite}");
+            throw new ArgumentException($"unknown scope(s) {string.Join(", ", unknown)}; use system/*.read, system/*.write, system/<Type>.read|write, {ApiScopes.AuditRead}, {ApiScopes.AuditRegion}, {ApiScopes.UnmatchedWrite}");
         return scopes;
     }
 
