@@ -2,5 +2,5 @@
 -- the bearer token is refused with 401; NULL = no expiry (clients added before this migration keep working).
 ALTER TABLE api_client ADD COLUMN expires_at BIGINT;
 -- The regional security officer reads the whole region's trail by time (audit export, /api/audit region scope);
--- the org-scoped view keeps filtering by org_id first.
-CREATE INDEX ix_audit_org_at ON audit_entry(org_id, at);
+-- chunks are read in (at, id) order.
+CREATE INDEX ix_audit_at_id ON audit_entry(at, id);
