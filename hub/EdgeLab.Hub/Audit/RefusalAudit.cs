@@ -2,6 +2,7 @@ using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Store;
+using Microsoft.AspNetCore.Authentication;
 
 namespace EdgeLab.Hub.Audit;
 
@@ -34,8 +35,12 @@ internal sealed class RefusalAudit(RequestDelegate next)
         if (!context.Request.Headers.ContainsKey("Authorization")) return;
         if (context.Request.Path.StartsWithSegments("/fhir/metadata", StringComparison.Ordinal)) return;
 
+        // A route that requires no client (405 of a known path, 404 of no route) never authenticated: do it here.
+        var caller = ApiCaller.TryFrom(context.User);
+        if (caller is null && await context.AuthenticateAsync(BearerTokenHandler.SchemeName).ConfigureAwait(false) is { Succeeded: true } authenticated)
+            caller = ApiCaller.TryFrom(authenticated.Principal);
         string clientId, organizationId;
-        if (ApiCaller.TryFrom(context.User) is { } caller) (clientId, organizationId) = (caller.ClientId, caller.OrganizationId);
+        if (caller is not null) (clientId, organizationId) = (caller.ClientId, caller.OrganizationId);
         else if (BearerTokenHandler.PresentedClient(context) is { } presented) (clientId, organizationId) = presented;
         else (clientId, organizationId) = (UnknownClient, UnknownClient);
 

@@ -23,7 +23,8 @@ internal sealed partial class RequestLog(RequestDelegate next, ILogger<RequestLo
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
-                Served(logger, context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                Served(logger, context.Request.Method, route, context.Response.StatusCode, elapsedMs);
             }
         }
     }

@@ -90,7 +90,8 @@ internal static class DateParameter
         if (DateTimeOffset.TryParseExact(text, DateTimeFormats, inv, DateTimeStyles.AssumeUniversal, out var at))
         {
             // Precision: to the minute, second or the fraction given.
-            var colonCount = text.Count(c => c == ':') - (HasOffset(text) ? 1 : 0);
+            // 'Z' has no colon, '±hh:mm' has one (counting it for 'Z' too made '…T08:30:00Z' a minute wide).
+            var colonCount = text.Count(c => c == ':') - (HasOffset(text) && !text.EndsWith('Z') ? 1 : 0);
             var span = text.Contains('.', StringComparison.Ordinal) ? TimeSpan.FromTicks(1)
                 : colonCount >= 2 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1);
             return (at, End(name, text, at, span));
