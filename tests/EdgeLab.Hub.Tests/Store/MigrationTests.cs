@@ -54,7 +54,7 @@ public sealed class MigrationTests
             }
         }
 
-        Assert.Equal(1, await db.MigrateAsync());
+        Assert.Equal(Migrator.Scripts(db.Dialect).Count(s => s.Version > 2), await db.MigrateAsync());
 
         await using (var c = await db.OpenAsync())
         {
