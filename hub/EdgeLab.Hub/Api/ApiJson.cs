@@ -32,8 +32,8 @@ internal sealed partial class ApiJson : JsonSerializerContext
     public static async Task<T> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class
     {
-        if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
-            throw new FhirInputException(IssueType.NotSupported, $"Send the body as application/json, not '{ct}'.", status: StatusCodes.Status415UnsupportedMediaType);
+        if (JsonContentTypeFilter.Problem(request.ContentType) is { } problem)
+            throw new FhirInputException(IssueType.NotSupported, problem, "Content-Type", StatusCodes.Status415UnsupportedMediaType);
         try
         {
             return await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted)

@@ -78,7 +78,9 @@ internal static class UnmatchedEndpoints
             await audit.RecordAsync(http, caller, "resolve", "Unmatched", id, null, StatusCodes.Status422UnprocessableEntity);
             throw;
         }
-        await audit.RecordAsync(http, caller, "resolve", "Unmatched", id, null, StatusCodes.Status200OK);
+        // The write is about the patient whose tube the held results joined (they all belong to one specimen).
+        var patientId = resultIds.Count > 0 ? (await store.GetObservationAsync(AccessScope.Region, resultIds[0], http.RequestAborted))?.PatientId : null;
+        await audit.RecordAsync(http, caller, "resolve", "Unmatched", id, patientId, StatusCodes.Status200OK);
         FhirLog.UnmatchedResolved(logger, unmatchedId, caller.ClientId, resultIds.Count);
         var response = new ResolveResponse(unmatchedId, resultIds,
             resultIds.Select(r => "Observation/" + r.ToString(CultureInfo.InvariantCulture)).ToList());

@@ -2,13 +2,15 @@ namespace EdgeLab.Hub.Auth;
 
 /// <summary>
 /// Scopes a client may hold, in the SMART on FHIR v1 "system" form (<c>system/{Type|*}.{read|write|*}</c>) plus
-/// <c>audit.read</c> for the organization's admin. A client without scopes gets <see cref="Default"/>.
+/// <c>audit.read</c> for the organization's admin and <c>audit.region</c> for the regional security officer. A client without scopes gets <see cref="Default"/>.
 /// </summary>
 internal static class ApiScopes
 {
     public const string ReadAll = "system/*.read";
     public const string WriteAll = "system/*.write";
     public const string AuditRead = "audit.read";
+    /// <summary>The regional security officer: reads the whole region's audit trail (every organization's clients).</summary>
+    public const string AuditRegion = "audit.region";
     /// <summary>Resolve held (unmatched) results of the organization's lab.</summary>
     public const string UnmatchedWrite = "unmatched.write";
 
@@ -16,7 +18,7 @@ internal static class ApiScopes
 
     public static bool IsKnown(string scope)
     {
-        if (scope is AuditRead or UnmatchedWrite) return true;
+        if (scope is AuditRead or AuditRegion or UnmatchedWrite) return true;
         if (!scope.StartsWith("system/", StringComparison.Ordinal)) return false;
         var dot = scope.LastIndexOf('.');
         if (dot < 0) return false;

@@ -10,19 +10,27 @@ namespace EdgeLab.Hub.Auth;
 
 /// <summary>
 /// ASP.NET Core authentication for client systems: <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750 §2.1). The
-/// token's SHA-256 is looked up in <see cref="IApiClientStore"/> (revoked clients are not found) and compared in
-/// constant time. Challenges answer 401 with <c>WWW-Authenticate: Bearer</c> and an OperationOutcome (code
+/// token's SHA-256 is looked up in <see cref="IApiClientStore"/> and compared in constant time; a revoked or expired
+/// client's token is refused (401, <c>error="invalid_token"</c> with the reason and, for an expired one, when it
+/// expired). When the token belonged to a known client, the refusal is audited under that client
+/// (<see cref="PresentedClient"/>, read by <c>Audit/RefusalAudit</c>). Challenges answer 401 with <c>WWW-Authenticate: Bearer</c> and an OperationOutcome (code
 /// <c>login</c>); forbidden answers 403 (code <c>forbidden</c>).
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IApiClientStore clients)
+    IApiClientStore clients,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "EdgeLabBearer";
     private const string FailureKey = "edgelab.auth.failure";
+    private const string PresentedClientKey = "edgelab.auth.presented-client";
+
+    /// <summary>The client whose token was presented but refused (revoked, expired), for the audit of the refusal.</summary>
+    public static (string ClientId, string OrganizationId)? PresentedClient(HttpContext context) =>
+        context.Items[PresentedClientKey] as (string, string)?;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -35,8 +43,18 @@ internal sealed class BearerTokenHandler(
 
         var hash = ApiTokens.Hash(token);
         var client = await clients.FindApiClientByTokenHashAsync(hash, Context.RequestAborted);
-        if (client is null || client.RevokedAt is not null || !ApiTokens.Matches(token, client.TokenSha256))
+        if (client is null || !ApiTokens.Matches(token, client.TokenSha256))
             return Fail("the bearer token is unknown or revoked");
+        if (client.RevokedAt is not null)
+        {
+            Context.Items[PresentedClientKey] = (client.Id, client.OrganizationId);
+            return Fail("the bearer token is unknown or revoked");
+        }
+        if (client.ExpiresAt is { } expires && clock.GetUtcNow() >= expires)
+        {
+            Context.Items[PresentedClientKey] = (client.Id, client.OrganizationId);
+            return Fail($"the bearer token expired at {expires.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}; ask the hub's administrator for a new one ('edgelab-hub clients add')");
+        }
 
         var scopes = client.Scopes.Count == 0 ? ApiScopes.Default : client.Scopes;
         var claims = new List<Claim>

@@ -21,10 +21,12 @@ internal static class ClientsCommand
         var id = new Option<string?>("--id") { Description = "Client id (default: <organization>-<name as a slug>)" };
         var scopes = new Option<string[]>("--scopes")
         {
-            Description = $"Scopes, space- or comma-separated (default: {string.Join(" ", ApiScopes.Default)}); also {ApiScopes.AuditRead}, {ApiScopes.UnmatchedWrite}, system/<Type>.read|write",
+            Description = $"Scopes, space- or comma-separated (default: {string.Join(" ", ApiScopes.Default)}); also {ApiScopes.AuditRead}, {ApiScopes.AuditRegion} (regional security officer), {ApiScopes.UnmatchedWrite}, system/<Type>.read|write",
             AllowMultipleArgumentsPerToken = true,
         };
-        var add = new Command("add", "Register a client system and print its bearer token (shown once)") { organization, name, id, scopes };
+        var expiresIn = new Option<string?>("--expires-in") { Description = "Token lifetime from now: <n>d, <n>h or <n>m, e.g. 90d (default: no expiry)" };
+        var expiresAt = new Option<string?>("--expires") { Description = "Token expiry as a date (UTC midnight) or an instant, e.g. 2027-03-01 or 2027-03-01T12:00:00Z" };
+        var add = new Command("add", "Register a client system and print its bearer token (shown once)") { organization, name, id, scopes, expiresIn, expiresAt };
         add.SetAction(async (result, ct) =>
         {
             var org = result.GetValue(organization)!;
@@ -33,6 +35,8 @@ internal static class ClientsCommand
             var clientId = result.GetValue(id) ?? DefaultId(org, display);
             if (!ResourceIds.IsValidClientId(clientId))
                 throw new ArgumentException($"client id '{clientId}' must be 3–64 of a-z 0-9 '-' (give --id)");
+            var now = DateTimeOffset.UtcNow;
+            var expires = TokenLifetime.Expiry(result.GetValue(expiresIn), result.GetValue(expiresAt), now);
             var token = ApiTokens.Generate();
             await using var scope = await CliScope.OpenAsync(result, ct).ConfigureAwait(false);
             await scope.Store.AddApiClientAsync(new ApiClient
@@ -42,9 +46,11 @@ internal static class ClientsCommand
                 OrganizationId = org,
                 TokenSha256 = ApiTokens.Hash(token),
                 Scopes = granted,
-                Created = DateTimeOffset.UtcNow,
+                Created = now,
+                ExpiresAt = expires,
             }, ct).ConfigureAwait(false);
-            Console.Error.WriteLine($"client {clientId} ({display}) added for organization {org} with scopes: {string.Join(' ', granted)}");
+            Console.Error.WriteLine($"client {clientId} ({display}) added for organization {org} with scopes: {string.Join(' ', granted)}; "
+                + (expires is { } e ? $"the token expires at {e:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "the token does not expire"));
             Console.Error.WriteLine("bearer token (shown once; only its SHA-256 is stored):");
             Console.Out.WriteLine(token);
             return 0;
@@ -54,9 +60,13 @@ internal static class ClientsCommand
         list.SetAction(async (result, ct) =>
         {
             await using var scope = await CliScope.OpenAsync(result, ct).ConfigureAwait(false);
-            Console.WriteLine("id\torganization\tname\tscopes\tcreated\trevoked");
+            Console.WriteLine("id\torganization\tname\tscopes\tcreated\trevoked\texpires");
+            var now = DateTimeOffset.UtcNow;
             foreach (var c in await scope.Store.ListApiClientsAsync(ct).ConfigureAwait(false))
-                Console.WriteLine($"{c.Id}\t{c.OrganizationId}\t{c.Name}\t{string.Join(' ', c.Scopes)}\t{c.Created:O}\t{c.RevokedAt?.ToString("O") ?? "-"}");
+            {
+                var expiry = c.ExpiresAt is not { } e ? "never" : e <= now ? $"expired {e:O}" : e.ToString("O");
+                Console.WriteLine($"{c.Id}\t{c.OrganizationId}\t{c.Name}\t{string.Join(' ', c.Scopes)}\t{c.Created:O}\t{c.RevokedAt?.ToString("O") ?? "-"}\t{expiry}");
+            }
             return 0;
         });
 
@@ -82,7 +92,7 @@ internal static class ClientsCommand
         if (scopes.Count == 0) return ApiScopes.Default;
         var unknown = scopes.Where(s => !ApiScopes.IsKnown(s)).ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"unknown scope(s) {string.Join(", ", unknown)}; use system/*.read, system/*.write, system/<Type>.read|write, {ApiScopes.AuditRead}, {ApiScopes.UnmatchedWrite}");
+            throw new ArgumentException($"unknown scope(s) {string.Join(", ", unknown)}; use system/*.read, system/*.write, system/<Type>.read|write, {ApiScopes.AuditRead}, {ApiScopes.AuditRegion}, {ApiScopes.UnmatchedWrite}");
         return scopes;
     }
 

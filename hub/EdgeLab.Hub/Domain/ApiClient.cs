@@ -14,4 +14,6 @@ internal sealed record ApiClient
     public required IReadOnlyList<string> Scopes { get; init; }
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+    /// <summary>When the token stops working (migration 0008); null = no expiry.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

@@ -34,6 +34,11 @@ internal static class FhirApi
 
     public static WebApplication MapFhirApi(this WebApplication app)
     {
+        // Refusals are audited, the 401 of a refused token included, so the audit middleware runs before
+        // authentication; calling UseAuthentication/UseAuthorization here keeps WebApplication from adding them first.
+        app.UseWhen(c => RefusalAudit.Covers(c.Request.Path), branch => branch.UseMiddleware<RefusalAudit>());
+        app.UseAuthentication();
+        app.UseAuthorization();
         var started = DateTimeOffset.UtcNow;
         var fhir = app.MapGroup("/fhir")
             .AddEndpointFilter<FhirErrorFilter>()
@@ -49,6 +54,7 @@ internal static class FhirApi
 
         var api = app.MapGroup("/api")
             .AddEndpointFilter<FhirErrorFilter>()
+            .AddEndpointFilter<JsonContentTypeFilter>()
             .RequireAuthorization(ClientPolicy);
         ReferralEndpoints.Map(api);
         UnmatchedEndpoints.Map(api);

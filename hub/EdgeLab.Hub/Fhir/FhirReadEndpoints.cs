@@ -10,7 +10,8 @@ namespace EdgeLab.Hub.Fhir;
 /// <summary>
 /// The read interaction (R4 §3.1.0.2 <c>GET [base]/[type]/[id]</c>) for the five clinical resource types.
 /// A resource outside the client's organization is 404, exactly like one that does not exist (no existence leak).
-/// Every read, found or not, is audited.
+/// Every read, found or not, is audited — a 404 with the patient the id belongs to region-wide, when it exists
+/// (<see cref="AuditSubject"/>).
 /// </summary>
 internal static class FhirReadEndpoints
 {
@@ -84,6 +85,8 @@ internal static class FhirReadEndpoints
         HttpContext http, ApiCaller caller, AuditTrail audit, string type, string id, string? patientId, Resources.Resource? resource)
     {
         var status = resource is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK;
+        if (resource is null)
+            patientId = await AuditSubject.PatientOfAsync(http.RequestServices.GetRequiredService<IClinicalStore>(), type, id, http.RequestAborted);
         await audit.RecordAsync(http, caller, "read", type, id.Length > 64 ? id[..64] : id, patientId, status);
         return resource is null ? FhirResult.NotFound(type, id.Length > 64 ? id[..64] + "…" : id) : new FhirResult(resource);
     }

@@ -34,7 +34,7 @@ internal static class FhirSearchEndpoints
     private static async Task<IResult> SearchObservations(HttpContext http, IClinicalStore store, ITestCatalog catalog, AuditTrail audit)
     {
         var caller = Authorize(http, "Observation");
-        var search = SearchRequest.Parse("Observation", http.Request.Query, ObservationParams);
+        var search = SearchRequest.Parse("Observation", http.Request, ObservationParams);
         var date = search.Date("date");
         var updated = search.Date("_lastUpdated");
         var query = new ObservationQuery
@@ -52,13 +52,13 @@ internal static class FhirSearchEndpoints
         };
         var page = none ? new Page<LabResult>([], null) : await store.SearchObservationsAsync(caller.Scope, query, http.RequestAborted);
         var resources = page.Items.Select(r => (Resource)ObservationMapper.ToFhir(r, catalog)).ToList();
-        return await Answer(http, caller, audit, "Observation", resources, page.Items.Select(r => r.PatientId), page.NextCursor, query.Cursor);
+        return await Answer(http, search, caller, audit, "Observation", resources, page.Items.Select(r => r.PatientId), page.NextCursor, query.Cursor);
     }
 
     private static async Task<IResult> SearchReports(HttpContext http, IClinicalStore store, ITestCatalog catalog, AuditTrail audit)
     {
         var caller = Authorize(http, "DiagnosticReport");
-        var search = SearchRequest.Parse("DiagnosticReport", http.Request.Query, ReportParams);
+        var search = SearchRequest.Parse("DiagnosticReport", http.Request, ReportParams);
         ReportStatus? status = null;
         if (search.Tokens("status") is { Count: > 0 } statuses)
         {
@@ -78,13 +78,13 @@ internal static class FhirSearchEndpoints
         var slice = all.Skip(offset).Take(count).ToList();
         var next = offset + count < all.Count ? OffsetCursor.Format(offset + count) : null;
         var resources = slice.Select(r => (Resource)DiagnosticReportMapper.ToFhir(r, catalog)).ToList();
-        return await Answer(http, caller, audit, "DiagnosticReport", resources, slice.Select(r => r.PatientId), next, offset == 0 ? null : "x");
+        return await Answer(http, search, caller, audit, "DiagnosticReport", resources, slice.Select(r => r.PatientId), next, offset == 0 ? null : "x");
     }
 
     private static async Task<IResult> SearchSpecimens(HttpContext http, IClinicalStore store, AuditTrail audit)
     {
         var caller = Authorize(http, "Specimen");
-        var search = SearchRequest.Parse("Specimen", http.Request.Query, SpecimenParams);
+        var search = SearchRequest.Parse("Specimen", http.Request, SpecimenParams);
         string? barcode = null;
         if (search.Tokens("identifier") is { Count: > 0 } ids)
         {
@@ -96,13 +96,13 @@ internal static class FhirSearchEndpoints
         var query = new SpecimenQuery { Barcode = barcode, PatientId = Patient(search), Count = search.Count(), Cursor = search.Cursor() };
         var page = await store.SearchSpecimensAsync(caller.Scope, query, http.RequestAborted);
         var resources = page.Items.Select(s => (Resource)SpecimenMapper.ToFhir(s)).ToList();
-        return await Answer(http, caller, audit, "Specimen", resources, page.Items.Select(s => s.PatientId), page.NextCursor, query.Cursor);
+        return await Answer(http, search, caller, audit, "Specimen", resources, page.Items.Select(s => s.PatientId), page.NextCursor, query.Cursor);
     }
 
     private static async Task<IResult> SearchServiceRequests(HttpContext http, IClinicalStore store, ITestCatalog catalog, AuditTrail audit)
     {
         var caller = Authorize(http, "ServiceRequest");
-        var search = SearchRequest.Parse("ServiceRequest", http.Request.Query, ServiceRequestParams);
+        var search = SearchRequest.Parse("ServiceRequest", http.Request, ServiceRequestParams);
         ReferralStatus? status = search.Single("status") switch
         {
             null => null,
@@ -130,13 +130,13 @@ internal static class FhirSearchEndpoints
             var specimens = await store.SearchSpecimensAsync(caller.Scope, new SpecimenQuery { ReferralId = referral.Id, Count = 100 }, http.RequestAborted);
             resources.AddRange(ServiceRequestMapper.ToFhir(referral, specimens.Items, catalog));
         }
-        return await Answer(http, caller, audit, "ServiceRequest", resources, page.Items.Select(r => r.PatientId), page.NextCursor, cursor);
+        return await Answer(http, search, caller, audit, "ServiceRequest", resources, page.Items.Select(r => r.PatientId), page.NextCursor, cursor);
     }
 
     private static async Task<IResult> SearchPatients(HttpContext http, IClinicalStore store, AuditTrail audit)
     {
         var caller = Authorize(http, "Patient");
-        var search = SearchRequest.Parse("Patient", http.Request.Query, PatientParams);
+        var search = SearchRequest.Parse("Patient", http.Request, PatientParams);
         string? snils = null, oms = null;
         foreach (var (system, value) in search.Tokens("identifier"))
         {
@@ -177,7 +177,7 @@ internal static class FhirSearchEndpoints
             }, http.RequestAborted);
         }
         var resources = page.Items.Select(p => (Resource)PatientMapper.ToFhir(p)).ToList();
-        return await Answer(http, caller, audit, "Patient", resources, page.Items.Select(p => p.Id), page.NextCursor, cursor);
+        return await Answer(http, search, caller, audit, "Patient", resources, page.Items.Select(p => p.Id), page.NextCursor, cursor);
     }
 
     /// <summary><c>patient</c> or <c>subject</c> (both reference a Patient here).</summary>
@@ -239,11 +239,11 @@ internal static class FhirSearchEndpoints
     }
 
     private static async Task<IResult> Answer(
-        HttpContext http, ApiCaller caller, AuditTrail audit, string type, IReadOnlyList<Resource> resources,
+        HttpContext http, SearchRequest search, ApiCaller caller, AuditTrail audit, string type, IReadOnlyList<Resource> resources,
         IEnumerable<string> patientIds, string? nextCursor, string? currentCursor)
     {
         await audit.RecordSearchAsync(http, caller, type, patientIds, StatusCodes.Status200OK);
-        return new FhirResult(SearchSetBuilder.Build(http.Request, resources, nextCursor, firstPage: currentCursor is null));
+        return new FhirResult(SearchSetBuilder.Build(http.Request, search.Applied, resources, nextCursor, firstPage: currentCursor is null));
     }
 }
 

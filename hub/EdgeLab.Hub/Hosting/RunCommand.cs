@@ -57,7 +57,7 @@ internal static class RunCommand
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(result.GetValue(Urls)!);
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.AddHubLogging();
         builder.Services.AddHubStore(storage, result.GetValue(HubOptions.CatalogFile));
         builder.Services.AddHubRuntime(
             mqtt,
@@ -66,6 +66,7 @@ internal static class RunCommand
         if (api) builder.Services.AddFhirApi(builder.Configuration);
 
         var app = builder.Build();
+        app.UseMiddleware<RequestLog>();
         await app.Services.GetRequiredService<IHubDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         app.MapHealthChecks("/health");
         if (api) app.MapFhirApi();

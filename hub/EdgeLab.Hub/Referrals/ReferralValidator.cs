@@ -41,6 +41,7 @@ internal static class ReferralValidator
             if (p.BirthDate.Year < 1900) errors.Add(new("patient.birthDate", "the birth date is before 1900"));
         }
         Name(request.PractitionerName, "practitionerName", required: true);
+        if (FreeText.Problem(request.PractitionerId, 64) is { } practitionerId) errors.Add(new("practitionerId", $"the practitioner id {practitionerId}"));
         if (string.IsNullOrWhiteSpace(request.PerformingLabId)) errors.Add(new("performingLabId", "the performing lab is missing"));
         else if (!Topics.IsValidGatewayId(request.PerformingLabId)) errors.Add(new("performingLabId", "the performing lab is not an organization id (3–64 characters of a-z, 0-9 and '-')"));
         if (request.Priority is not (null or "routine" or "stat")) errors.Add(new("priority", $"priority '{request.Priority}' is not routine or stat"));

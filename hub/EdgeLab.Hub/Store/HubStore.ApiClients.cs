@@ -6,7 +6,7 @@ namespace EdgeLab.Hub.Store;
 
 internal sealed partial class HubStore
 {
-    private const string ApiClientColumns = "id, name, org_id, token_sha256, scopes, created, revoked_at";
+    private const string ApiClientColumns = "id, name, org_id, token_sha256, scopes, created, revoked_at, expires_at";
 
     public async Task AddApiClientAsync(ApiClient client, CancellationToken cancellationToken = default)
     {
@@ -14,8 +14,8 @@ internal sealed partial class HubStore
             throw new StoreValidationException($"organization '{client.OrganizationId}' does not exist; add it first with 'edgelab-hub organizations add'");
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var n = await c.ExecuteAsync(Cmd(
-            $"INSERT INTO api_client({ApiClientColumns}) VALUES (@id, @name, @org, @hash, @scopes, @created, NULL) ON CONFLICT DO NOTHING",
-            new { id = client.Id, name = client.Name, org = client.OrganizationId, hash = client.TokenSha256.ToLowerInvariant(), scopes = Codes(client.Scopes), created = Ms(client.Created == default ? Now : client.Created) },
+            $"INSERT INTO api_client({ApiClientColumns}) VALUES (@id, @name, @org, @hash, @scopes, @created, NULL, @expires) ON CONFLICT DO NOTHING",
+            new { id = client.Id, name = client.Name, org = client.OrganizationId, hash = client.TokenSha256.ToLowerInvariant(), scopes = Codes(client.Scopes), created = Ms(client.Created == default ? Now : client.Created), expires = client.ExpiresAt is { } e ? Ms(e) : (long?)null },
             cancellationToken)).ConfigureAwait(false);
         if (n == 0) throw new StoreValidationException($"API client '{client.Id}' already exists (or its token hash is in use); choose another id");
     }
@@ -24,7 +24,7 @@ internal sealed partial class HubStore
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await c.QuerySingleOrDefaultAsync<ApiClientRow>(Cmd(
-            $"SELECT {ApiClientColumns} FROM api_client WHERE token_sha256 = @h AND revoked_at IS NULL", new { h = tokenSha256.ToLowerInvariant() }, cancellationToken)).ConfigureAwait(false);
+            $"SELECT {ApiClientColumns} FROM api_client WHERE token_sha256 = @h", new { h = tokenSha256.ToLowerInvariant() }, cancellationToken)).ConfigureAwait(false);
         return row?.ToDomain();
     }
 

@@ -57,4 +57,17 @@ internal sealed partial class HubStore
         var rows = (await c.QueryAsync<AuditRow>(Cmd($"SELECT id, {AuditColumns} FROM audit_entry {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
         return ToPage(rows, limit, r => r.ToDomain(), r => r.id.ToString(CultureInfo.InvariantCulture));
     }
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditChunkAsync(AuditPosition after, DateTimeOffset? until, int take, CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters();
+        p.Add("at", Ms(after.At));
+        p.Add("id", after.Id);
+        p.Add("take", take);
+        var where = "WHERE (at > @at OR (at = @at AND id > @id))";
+        if (until is { } u) { where += " AND at < @until"; p.Add("until", Ms(u)); }
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await c.QueryAsync<AuditRow>(Cmd($"SELECT id, {AuditColumns} FROM audit_entry {where} ORDER BY at, id LIMIT @take", p, cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
 }

@@ -288,6 +288,7 @@ internal sealed class ApiClientRow
     public string scopes { get; set; } = "";
     public long created { get; set; }
     public long? revoked_at { get; set; }
+    public long? expires_at { get; set; }
 
     public ApiClient ToDomain() => new()
     {
@@ -298,6 +299,7 @@ internal sealed class ApiClientRow
         Scopes = Codes(scopes),
         Created = Time(created),
         RevokedAt = Time(revoked_at),
+        ExpiresAt = Time(expires_at),
     };
 }
 

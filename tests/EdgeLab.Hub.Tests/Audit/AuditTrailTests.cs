@@ -36,7 +36,14 @@ public sealed class AuditTrailTests
         var otherRows = (await host.Hub.Store.QueryAuditAsync(new AuditQuery { OrganizationId = TestHub.OtherClinic })).Items;
         var denied = Assert.Single(otherRows);
         Assert.Equal(404, denied.StatusCode);
-        Assert.Null(denied.PatientId); // the other clinic learns nothing, and the log does not claim it saw the patient
+        // The trail knows whose record was probed (for the regional security officer) ...
+        Assert.Equal(reg.Patient.Id, denied.PatientId);
+        // ... but the other clinic's own view of its trail does not tell it.
+        var (status, view, _) = await host.Client(host.OtherClinicAuditToken).FetchAsync("/api/audit");
+        Assert.Equal(200, status);
+        var item = Assert.Single(view!["items"]!.AsArray());
+        Assert.Equal(404, (int?)item!["statusCode"]);
+        Assert.Null(item["patientId"]);
     }
 
     [Theory]

@@ -44,6 +44,10 @@ internal sealed class ApiTestHost : IAsyncDisposable
     public string OtherClinicToken { get; private set; } = "";
     public string LabToken { get; private set; } = "";
     public string PatientOnlyToken { get; private set; } = "";
+    /// <summary>clinic-2's audit reader (audit.read only).</summary>
+    public string OtherClinicAuditToken { get; private set; } = "";
+    /// <summary>The regional security officer (organization <c>region-office</c>, audit.region).</summary>
+    public string OfficerToken { get; private set; } = "";
 
     public static async Task<ApiTestHost> StartAsync(string provider)
     {
@@ -69,17 +73,22 @@ internal sealed class ApiTestHost : IAsyncDisposable
         var app = builder.Build();
         app.MapFhirApi();
         await app.StartAsync();
+        await hub.Store.UpsertOrganizationAsync(new Organization { Id = RegionOffice, Name = "Regional health office", Kind = OrganizationKind.Clinic });
         var host = new ApiTestHost(hub, app, orders)
         {
             ClinicToken = await AddClientAsync(hub, "clinic-1-emr", TestHub.Clinic, [ApiScopes.ReadAll, ApiScopes.WriteAll, ApiScopes.AuditRead]),
             OtherClinicToken = await AddClientAsync(hub, "clinic-2-emr", TestHub.OtherClinic, ApiScopes.Default),
             LabToken = await AddClientAsync(hub, "lab-1-lis", TestHub.Lab, ApiScopes.Default),
             PatientOnlyToken = await AddClientAsync(hub, "clinic-1-portal", TestHub.Clinic, ["system/Patient.read"]),
+            OtherClinicAuditToken = await AddClientAsync(hub, "clinic-2-audit", TestHub.OtherClinic, [ApiScopes.AuditRead]),
+            OfficerToken = await AddClientAsync(hub, "region-officer", RegionOffice, [ApiScopes.AuditRegion]),
         };
         return host;
     }
 
-    public static async Task<string> AddClientAsync(TestHub hub, string id, string organization, IReadOnlyList<string> scopes)
+    public const string RegionOffice = "region-office";
+
+    public static async Task<string> AddClientAsync(TestHub hub, string id, string organization, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt = null)
     {
         var token = ApiTokens.Generate();
         await hub.Store.AddApiClientAsync(new ApiClient
@@ -90,6 +99,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
             TokenSha256 = ApiTokens.Hash(token),
             Scopes = scopes,
             Created = DateTimeOffset.UtcNow,
+            ExpiresAt = expiresAt,
         });
         return token;
     }

@@ -112,7 +112,7 @@ public sealed class ObservationApiTests
         Assert.Equal(0, await CountAsync("_lastUpdated=ge2099-01-01"));
         Assert.Equal(0, await CountAsync("category=vital-signs"));
 
-        foreach (var (query, param) in new[] { ("date=yesterday", "date"), ("date=ne2026", "date"), ("_count=0", "_count"), ("_count=abc", "_count"), ("colour=red", "colour"), ("patient=Practitioner/1", "patient") })
+        foreach (var (query, param) in new[] { ("date=yesterday", "date"), ("date=ne2026", "date"), ("_count=0", "_count"), ("_count=abc", "_count"), ("code:not=HGB", "code:not"), ("patient=Practitioner/1", "patient") })
         {
             var (status, outcome, _) = await client.FetchAsync($"/fhir/Observation?{query}");
             Assert.Equal(400, status);

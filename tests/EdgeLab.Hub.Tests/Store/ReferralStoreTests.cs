@@ -61,7 +61,8 @@ public sealed class ReferralStoreTests
         var found = await hub.Store.FindApiClientByTokenHashAsync(new string('a', 64));
         Assert.Equal(["system/*.read"], found!.Scopes);
         Assert.True(await hub.Store.RevokeApiClientAsync("emr-1", hub.Time.GetUtcNow()));
-        Assert.Null(await hub.Store.FindApiClientByTokenHashAsync(new string('a', 64)));
+        // Still found, marked revoked: the bearer handler refuses it and audits the attempt under the client.
+        Assert.Equal(hub.Time.GetUtcNow(), (await hub.Store.FindApiClientByTokenHashAsync(new string('a', 64)))!.RevokedAt);
 
         for (var i = 0; i < 3; i++)
             await hub.Store.AppendAuditAsync(new AuditEntry { At = hub.Time.GetUtcNow().AddSeconds(i), ClientId = "emr-1", OrganizationId = TestHub.Clinic, Action = "read", ResourceType = "Patient", ResourceId = $"p{i}", StatusCode = 200 });

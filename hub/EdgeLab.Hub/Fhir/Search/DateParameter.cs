@@ -63,35 +63,52 @@ internal static class DateParameter
         };
     }
 
-    /// <summary>The [start, end) instants the value's precision covers.</summary>
+    /// <summary>
+    /// The [start, end) instants the value's precision covers. A value whose range ends past the last instant .NET
+    /// (and FHIR's four-digit year) can represent — <c>9999</c>, <c>9999-12</c>, <c>9999-12-31</c>,
+    /// <c>9999-12-31T23:59:59Z</c> — has no exclusive end; it is refused with 400 naming the parameter (it used to
+    /// overflow into a 500), whatever the prefix.
+    /// </summary>
     private static (DateTimeOffset Start, DateTimeOffset End) Bounds(string name, string text)
     {
         var inv = CultureInfo.InvariantCulture;
         if (text.Length == 4 && int.TryParse(text, NumberStyles.None, inv, out var year) && year >= 1)
         {
             var s = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            return (s, s.AddYears(1));
+            return (s, End(name, text, s, TimeSpan.Zero, years: 1));
         }
         if (text.Length == 7 && DateTime.TryParseExact(text, "yyyy-MM", inv, DateTimeStyles.None, out var month))
         {
             var s = new DateTimeOffset(month, TimeSpan.Zero);
-            return (s, s.AddMonths(1));
+            return (s, End(name, text, s, TimeSpan.Zero, months: 1));
         }
         if (text.Length == 10 && DateTime.TryParseExact(text, "yyyy-MM-dd", inv, DateTimeStyles.None, out var day))
         {
             var s = new DateTimeOffset(day, TimeSpan.Zero);
-            return (s, s.AddDays(1));
+            return (s, End(name, text, s, TimeSpan.FromDays(1)));
         }
         if (DateTimeOffset.TryParseExact(text, DateTimeFormats, inv, DateTimeStyles.AssumeUniversal, out var at))
         {
             // Precision: to the minute, second or the fraction given.
-            var colonCount = text.Count(c => c == ':') - (HasOffset(text) ? 1 : 0);
+            // 'Z' has no colon, '±hh:mm' has one (counting it for 'Z' too made '…T08:30:00Z' a minute wide).
+            var colonCount = text.Count(c => c == ':') - (HasOffset(text) && !text.EndsWith('Z') ? 1 : 0);
             var span = text.Contains('.', StringComparison.Ordinal) ? TimeSpan.FromTicks(1)
                 : colonCount >= 2 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1);
-            return (at, at + span);
+            return (at, End(name, text, at, span));
         }
         throw new FhirInputException(IssueType.Value,
             $"Search parameter '{name}': '{text}' is not a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[Z|±hh:mm]).", name);
+    }
+
+    private static DateTimeOffset End(string name, string text, DateTimeOffset start, TimeSpan span, int years = 0, int months = 0)
+    {
+        var past = years > 0 ? start.Year + years > 9999
+            : months > 0 ? start.Year == 9999 && start.Month + months > 12
+            : DateTimeOffset.MaxValue.UtcTicks - start.UtcTicks < span.Ticks;
+        if (past)
+            throw new FhirInputException(IssueType.Value,
+                $"Search parameter '{name}': '{text}' reaches past the last date the hub can search (9999-12-31T23:59:59Z); give an earlier date.", name);
+        return years > 0 ? start.AddYears(years) : months > 0 ? start.AddMonths(months) : start + span;
     }
 
     private static bool HasOffset(string text)

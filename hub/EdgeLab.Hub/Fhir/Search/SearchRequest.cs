@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir.Resources;
 using Microsoft.Extensions.Primitives;
 
@@ -6,8 +7,16 @@ namespace EdgeLab.Hub.Fhir.Search;
 
 /// <summary>
 /// The query string of a FHIR search (R4 §3.1.1), checked against the parameters a resource type supports.
-/// Unknown parameters are refused with 400 (R4 §3.1.1.2 allows servers to refuse them; silently dropping a filter
-/// would return someone else's results to a typo). <c>_format</c> and <c>_pretty</c> are accepted and ignored.
+/// <list type="bullet">
+/// <item>A modifier (<c>code:not</c>, <c>code:text</c>, <c>identifier:of-type</c>, any other) is refused with 400: none is
+/// implemented, and ignoring one returns everything the caller may see instead of what it asked for (R4 §3.1.1.5.x
+/// modifiers: a server SHALL reject a search with a modifier it does not support).</item>
+/// <item>An unknown parameter is refused with 400 under <c>Prefer: handling=strict</c>; otherwise (<c>lenient</c>, the
+/// default) it is ignored and left out of the Bundle's self link, so the client can see what was applied (R4 §3.1.1.2
+/// "Handling errors").</item>
+/// <item>Values are free text under <see cref="FreeText"/>: no control characters, bounded length.</item>
+/// </list>
+/// <c>_format</c> and <c>_pretty</c> are accepted and ignored.
 /// </summary>
 internal sealed class SearchRequest
 {
@@ -15,37 +24,71 @@ internal sealed class SearchRequest
     public const int MaxCount = 500;
     /// <summary>The opaque paging cursor EdgeLab puts into <c>Bundle.link[next]</c>.</summary>
     public const string CursorParameter = "_cursor";
+    /// <summary>Longest search value (an OR list of codes fits easily; nothing real comes near).</summary>
+    public const int MaxValueLength = 1024;
 
     private static readonly HashSet<string> Common = ["_count", CursorParameter, "_format", "_pretty"];
 
     private readonly IQueryCollection _query;
 
-    private SearchRequest(string resourceType, IQueryCollection query)
+    private SearchRequest(string resourceType, IQueryCollection query, IReadOnlyList<string> applied)
     {
         ResourceType = resourceType;
         _query = query;
+        Applied = applied;
     }
 
     public string ResourceType { get; }
 
-    public static SearchRequest Parse(string resourceType, IQueryCollection query, IReadOnlyCollection<string> supported)
+    /// <summary>The query keys the search honours, in request order: the self and next links carry these only.</summary>
+    public IReadOnlyList<string> Applied { get; }
+
+    public static SearchRequest Parse(string resourceType, HttpRequest request, IReadOnlyCollection<string> supported) =>
+        Parse(resourceType, request.Query, supported, PrefersStrict(request));
+
+    public static SearchRequest Parse(string resourceType, IQueryCollection query, IReadOnlyCollection<string> supported, bool strict)
     {
+        var applied = new List<string>();
         foreach (var (key, values) in query)
         {
-            var name = key.Split(':', 2)[0];
-            if (key.Contains(':', StringComparison.Ordinal) && name != "code" && name != "identifier")
-                throw new FhirInputException(IssueType.NotSupported, $"Search modifier in '{key}' is not supported.", key);
-            if (!supported.Contains(name) && !Common.Contains(name))
+            var colon = key.IndexOf(':', StringComparison.Ordinal);
+            var name = colon < 0 ? key : key[..colon];
+            var known = supported.Contains(name) || Common.Contains(name);
+            if (!known)
+            {
+                if (strict)
+                    throw new FhirInputException(IssueType.NotSupported,
+                        $"Unknown search parameter '{key}' for {resourceType} (Prefer: handling=strict); supported: {string.Join(", ", supported.Concat(["_count"]))}.", key);
+                continue;
+            }
+            if (colon >= 0)
                 throw new FhirInputException(IssueType.NotSupported,
-                    $"Unknown search parameter '{key}' for {resourceType}; supported: {string.Join(", ", supported.Concat(["_count"]))}.", key);
-            // No identifier, name, code or cursor holds one; PostgreSQL text cannot even store U+0000.
-            if (values.Any(v => v is not null && v.Any(char.IsControl)))
-                throw new FhirInputException(IssueType.Value, $"Search parameter '{key}' contains a control character; send printable text (percent-encoded in the URL).", key);
+                    $"Search parameter '{name}': modifier ':{key[(colon + 1)..]}' is not supported; search without a modifier.", key);
+            // No identifier, name, code or cursor holds a control character; PostgreSQL text cannot even store U+0000.
+            foreach (var v in values)
+            {
+                if (FreeText.Problem(v, MaxValueLength) is { } problem)
+                    throw new FhirInputException(IssueType.Value, $"Search parameter '{key}' {problem} (percent-encoded in the URL).", key);
+            }
+            applied.Add(key);
         }
-        var request = new SearchRequest(resourceType, query);
+        var request = new SearchRequest(resourceType, query, applied);
         if (query.TryGetValue("_format", out var format) && !format.All(f => f is "json" or "application/json" or FhirJson.MediaType or "application/fhir json"))
             throw new FhirInputException(IssueType.NotSupported, "Only JSON is supported (_format=json).", "_format");
         return request;
+    }
+
+    /// <summary>True when the request asks <c>Prefer: handling=strict</c> (R4 §3.1.1.2; RFC 7240 preference syntax).</summary>
+    public static bool PrefersStrict(HttpRequest request)
+    {
+        foreach (var header in request.Headers["Prefer"])
+        {
+            foreach (var preference in (header ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (preference.Equals("handling=strict", StringComparison.OrdinalIgnoreCase)) return true;
+            }
+        }
+        return false;
     }
 
     public bool Has(string name) => _query.ContainsKey(name);

@@ -98,7 +98,8 @@ public sealed class FhirConformanceTests
         Assert.Equal(200, repeated);
         payloads.Add(("transaction-response (repeat)", again!));
 
-        await Take("400 unknown search parameter", clinic, $"/fhir/Observation?patient={seed.Blood.Patient.Id}&colour=red", 400);
+        await Take("400 unsupported search modifier", clinic, $"/fhir/Observation?patient={seed.Blood.Patient.Id}&code:not=HGB", 400);
+        await Take("200 unknown search parameter ignored (lenient)", clinic, $"/fhir/Observation?patient={seed.Blood.Patient.Id}&colour=red", 200);
         await Take("400 bad date", clinic, $"/fhir/Observation?patient={seed.Blood.Patient.Id}&date=yesterday", 400);
         await Take("401 no token", host.Client(null), $"/fhir/Patient/{seed.Blood.Patient.Id}", 401);
         await Take("401 unknown token", host.Client("not-a-token"), $"/fhir/Patient/{seed.Blood.Patient.Id}", 401);
