@@ -11,6 +11,17 @@ internal sealed class SequenceSegments : ReadOnlySequenceSegment<byte>
         RunningIndex = runningIndex;
     }
 
+    /// <summary>Two pieces as one sequence: what is still unconsumed, then what just arrived (as a pipe hands them over).</summary>
+    public static ReadOnlySequence<byte> Join(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second)
+    {
+        if (first.IsEmpty) return new ReadOnlySequence<byte>(second);
+        if (second.IsEmpty) return new ReadOnlySequence<byte>(first);
+        var head = new SequenceSegments(first, 0);
+        var tail = new SequenceSegments(second, first.Length);
+        head.Next = tail;
+        return new ReadOnlySequence<byte>(head, 0, tail, second.Length);
+    }
+
     /// <summary><paramref name="data"/> cut into segments of <paramref name="segmentSize"/> bytes (the last may be shorter).</summary>
     public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, int segmentSize)
     {
