@@ -21,6 +21,20 @@ if (args[0] == "list")
     return 0;
 }
 if (args.Length < 2) return Fail("missing target name");
+if (args[0] == "afl")
+{
+    // Instrumented code may run only once SharpFuzz has mapped afl's coverage memory, i.e. inside the action: the
+    // target (which loads profiles and catalogs through instrumented assemblies) is made on the first input.
+    IFuzzTarget? lazy = null;
+    Fuzzer.OutOfProcess.Run(stream =>
+    {
+        lazy ??= FuzzTargets.Find(files, args[1]) ?? throw new ArgumentException($"unknown target '{args[1]}'");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        lazy.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    });
+    return 0;
+}
 var target = FuzzTargets.Find(files, args[1]);
 if (target is null) return Fail($"unknown target '{args[1]}' (edgelab-fuzz list names them)");
 
@@ -36,15 +50,6 @@ switch (args[0])
         }
         Console.WriteLine($"{target.Name}: {count} seeds in {args[2]}");
         return count > 0 ? 0 : Fail($"{target.Name}: no seeds found under {files.Root}");
-
-    case "afl":
-        Fuzzer.OutOfProcess.Run(stream =>
-        {
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            target.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        });
-        return 0;
 
     case "replay":
         var crashed = 0;
