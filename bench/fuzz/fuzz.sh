@@ -4,7 +4,7 @@
 # Usage: bench/run.sh fuzz [--inputs N] [--timeout-ms T] [--no-afl] [target ...]   (default: 1000000 inputs, all targets)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-inputs=1000000; timeout_ms=2000; use_afl=1; max_seconds=""; targets=()
+inputs=1000000; timeout_ms=10000; use_afl=1; max_seconds=""; targets=()
 while (($#)); do
   case "$1" in
     -h|--help)
@@ -12,7 +12,7 @@ while (($#)); do
       cat <<'TEXT'
   targets     astm-frames lis2-records hl7 mqtt-packets payload-triage fhir-transaction
   --inputs N  executions per target (afl-fuzz -E N); default 1000000
-  --timeout-ms T  per-input limit: a run longer than this is a hang (afl-fuzz -t); default 2000
+  --timeout-ms T  per-input limit: a run longer than this is a hang (afl-fuzz -t; generous: the first input of a fresh child pays for JIT and loading on a busy machine); default 10000
   --max-seconds S  also stop each target after S seconds (afl-fuzz -V): the printed inputs say how far it got
   --no-afl    run the same targets through edgelab-fuzz's own in-process mutation loop instead of afl-fuzz
   Findings: $EDGELAB_ARTIFACTS/fuzz/out/<target>/default/{crashes,hangs}; replay one with

@@ -24,8 +24,16 @@ internal sealed class PayloadTriageTarget : IFuzzTarget
     {
         var result = new ResultMessage
         {
-            MessageId = $"{Gateway}:42", GatewayId = Gateway, Sequence = 42, InstrumentId = "xn-550-1", Profile = "sysmex-xn",
-            Protocol = "astm", Kind = "patient", SpecimenId = "100000123", ReceivedAt = At, TranscriptSha256 = new string('a', 64),
+            MessageId = $"{Gateway}:42",
+            GatewayId = Gateway,
+            Sequence = 42,
+            InstrumentId = "xn-550-1",
+            Profile = "sysmex-xn",
+            Protocol = "astm",
+            Kind = "patient",
+            SpecimenId = "100000123",
+            ReceivedAt = At,
+            TranscriptSha256 = new string('a', 64),
             Results =
             [
                 new ResultItem { Code = "WBC", Value = "6.1", Units = "10*3/uL", Status = "F", CompletedAt = At, Flags = ["H"] },
@@ -35,13 +43,26 @@ internal sealed class PayloadTriageTarget : IFuzzTarget
         yield return ("result.json", JsonSerializer.SerializeToUtf8Bytes(result, WireJson.Default.ResultMessage));
         var ev = new EventMessage
         {
-            MessageId = $"{Gateway}:43", GatewayId = Gateway, Sequence = 43, Type = EventTypes.TubeScan, InstrumentId = "xn-550-1", At = At,
-            Text = "scanned", Data = new Dictionary<string, string> { ["barcode"] = "100000123" },
+            MessageId = $"{Gateway}:43",
+            GatewayId = Gateway,
+            Sequence = 43,
+            Type = EventTypes.TubeScan,
+            InstrumentId = "xn-550-1",
+            At = At,
+            Text = "scanned",
+            Data = new Dictionary<string,
+            string>
+            { ["barcode"] = "100000123" },
         };
         yield return ("event.json", JsonSerializer.SerializeToUtf8Bytes(ev, WireJson.Default.EventMessage));
         var status = new StatusMessage
         {
-            GatewayId = Gateway, Online = true, At = At, Version = "1.0", OutboxDepth = 3, UptimeSeconds = 12.5,
+            GatewayId = Gateway,
+            Online = true,
+            At = At,
+            Version = "1.0",
+            OutboxDepth = 3,
+            UptimeSeconds = 12.5,
             Instruments = [new InstrumentLinkState { InstrumentId = "xn-550-1", Profile = "sysmex-xn", State = "up", Since = At }],
         };
         yield return ("status.json", JsonSerializer.SerializeToUtf8Bytes(status, WireJson.Default.StatusMessage));
