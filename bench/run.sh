@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs EdgeLab's benchmarks in Release and prints each figure beside its peer as a ratio.
-# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|ingest|e2e|footprint ...]   (default: all; --help lists them)
+# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|ingest|e2e|footprint ...] | fuzz [options]   (default: all; --help lists them)
 # Needs what the tests need plus node/npm for the MQTT.js peer (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Fuzzing has its own driver (afl-fuzz over instrumented assemblies) and options: bench/run.sh fuzz --help.
+if [[ "${1:-}" == "fuzz" ]]; then shift; exec bench/fuzz/fuzz.sh "$@"; fi
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,4p' "$0" | sed 's/^# //'
   cat <<'TEXT'
@@ -12,6 +14,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   e2e               end-to-end latency, analyzer's last frame -> FHIR, at 1/50/300 analyzers
                     (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
   footprint         gateway memory and start time
+  fuzz              afl-fuzz over the six parsers of issue 9 (bench/run.sh fuzz --help; not part of all)
 TEXT
   exit 0
 fi
