@@ -67,6 +67,22 @@ public class AstmMessageProcessorTests
     };
 
     [Fact]
+    public async Task A_message_with_results_and_Q_records_keeps_the_results_before_answering_the_query()
+    {
+        // Issue 10 item 1: QC lot data sent with Q records was taken for a host query: answered L|1|I, ACKed, and the
+        // results were written nowhere.
+        var outcome = await Processor().OnMessageAsync(Message(
+            "H|\\^&\nQ|1|^QC-LOT-7||^^^ALL\nO|1|QC-LOT-7||^^^1.0000+002+1.0|R\nR|1|^^^1.0000+002+1.0|1.5|nmol/L||||V\nL|1|N\n"), default);
+
+        Assert.True(outcome.Accepted);
+        var committed = Assert.Single(_sink.Committed);
+        Assert.Null(committed.DecodeError);
+        Assert.Equal("QC-LOT-7", committed.Decoded!.SpecimenId);
+        Assert.Equal("1.5", Assert.Single(committed.Decoded.Results).Value);
+        Assert.Equal("L|1|I", outcome.Reply![^1]);
+    }
+
+    [Fact]
     public async Task Results_are_committed_before_ack_with_transcript()
     {
         var outcome = await Processor().OnMessageAsync(SampleMessage("ortho_vitros3600_results_M_records_repeat_flags.astm"), default);

@@ -63,7 +63,10 @@ internal sealed class AstmMessageProcessor : IAstmMessageHandler
             return await CommitAsync(Received(message, null, e.Message), cancellationToken) ? AstmMessageOutcome.Ack : AstmMessageOutcome.Refuse;
         }
 
-        if (decoded.Queries.Count > 0)
+        // A message that is only a question (H, Q…, L) is answered, not kept as a result. One that also carries orders
+        // or results (some analyzers send QC lot data with Q records) is first kept like any other: issue 10 item 1
+        // found such a message ACKed, answered L|1|I and never written anywhere. Nothing is ACKed and not kept.
+        if (decoded.Queries.Count > 0 && decoded.Messages.Count == 0)
             return await AnswerQueryAsync(decoded, cancellationToken);
 
         var resultCount = decoded.Messages.Sum(m => m.Results.Count);
@@ -77,7 +80,11 @@ internal sealed class AstmMessageProcessor : IAstmMessageHandler
             if (!await CommitAsync(Received(message, parts[i], null) with { Part = i }, cancellationToken))
                 return AstmMessageOutcome.Refuse;
         }
-        return AstmMessageOutcome.Ack;
+        if (decoded.Queries.Count == 0)
+            return AstmMessageOutcome.Ack;
+        // Kept; now the question it also asked. A busy query gate must not NAK what is already committed.
+        var answer = await AnswerQueryAsync(decoded, cancellationToken);
+        return answer.Accepted ? answer : AstmMessageOutcome.Ack;
     }
 
     public async ValueTask OnIncompleteMessageAsync(AstmReceivedMessage partial, string reason, CancellationToken cancellationToken)
