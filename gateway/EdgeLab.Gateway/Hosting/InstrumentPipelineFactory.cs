@@ -4,7 +4,7 @@ using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
 using EdgeLab.Instruments.Link.Mllp;
-using EdgeLab.Instruments.Message.Lis2;
+using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.Outbound;
 using EdgeLab.Instruments.Scanner;
 using EdgeLab.Instruments.Transport;

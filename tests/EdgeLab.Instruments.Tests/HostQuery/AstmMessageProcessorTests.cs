@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Outbound;
 using EdgeLab.Instruments.Tests.CaptureDecode;
@@ -48,9 +49,8 @@ public class AstmMessageProcessorTests
     private static AstmReceivedMessage SampleMessage(string sample)
     {
         var wire = File.ReadAllBytes(Samples.AstmPath(sample));
-        var text = new byte[wire.Length];
-        var n = EdgeLab.Instruments.Message.Lis2.Capture.AstmFrameScanner.Join(wire, text, true, null, out _);
-        return new AstmReceivedMessage(text.AsMemory(0, n), new Transcript([new TranscriptChunk(Now, TranscriptDirection.FromInstrument, wire)]), Now, Now);
+        var text = Assert.Single(AstmCaptureDecoder.Decode(wire, tolerateBareLineEnds: true)).Text;
+        return new AstmReceivedMessage(text, new Transcript([new TranscriptChunk(Now, TranscriptDirection.FromInstrument, wire)]), Now, Now);
     }
 
     private static CachedOrder Order(string specimen, params string[] vitrosCodes) => new()

@@ -137,7 +137,7 @@ public sealed partial class AstmLinkSession : IInstrumentProtocolSession
         }
         finally
         {
-            await ReportIncompleteAsync("the connection ended", CancellationToken.None).ConfigureAwait(false);
+            await ReportIncompleteAsync(IncompleteReason("the connection ended"), CancellationToken.None).ConfigureAwait(false);
             lock (_gate)
             {
                 _input = null;
