@@ -158,7 +158,7 @@ public sealed partial class AstmLinkSession
         if (outcome.Reply is { Count: > 0 } reply)
         {
             // Sent once the instrument releases the line with EOT (LIS01-A2 §6.4), ahead of anything else queued.
-            var item = new OutboundMessage(AstmOutgoingMessage.Create(reply, _options.TextEncoding, _options.MaxFrameSize), urgent: false);
+            var item = new OutboundMessage(AstmOutgoingMessage.Create(reply, _options.TextEncoding, _options.MaxFrameSize), urgent: false, isReply: true);
             lock (_gate) _outbound.AddFirst(item);
         }
         _assembler.EndMessage();
