@@ -1,11 +1,11 @@
 using System.Net;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Instruments.Application.Astm;
+using EdgeLab.Instruments.Application.Hl7;
 using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
 using EdgeLab.Instruments.Link.Mllp;
-using EdgeLab.Instruments.Application.Astm;
-using EdgeLab.Instruments.Application.Hl7;
 using EdgeLab.Instruments.Outbound;
 using EdgeLab.Instruments.Scanner;
 using EdgeLab.Instruments.Transport;

@@ -1,7 +1,7 @@
 using System.Text;
+using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
-using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Outbound;
 using EdgeLab.Instruments.Tests.CaptureDecode;
