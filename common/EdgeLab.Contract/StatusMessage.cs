@@ -20,7 +20,7 @@ public sealed record InstrumentLinkState
 {
     public required string InstrumentId { get; init; }
     public required string Profile { get; init; }
-    /// <summary><c>up</c>, <c>down</c> or <c>disabled</c>.</summary>
+    /// <summary><c>up</c>, <c>down</c>, <c>waiting</c> (a listening TCP port with no connection: idle) or <c>disabled</c>.</summary>
     public required string State { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? LastMessageAt { get; init; }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using EdgeLab.Instruments.Message.Lis2;
-using EdgeLab.Instruments.Message.Lis2.Capture;
+using EdgeLab.Instruments.Link.Astm;
 using EdgeLab.Instruments.Message.Lis2.Records;
 
 namespace EdgeLab.Bench.Decode;
@@ -75,8 +75,9 @@ internal static class DecodeBenchmark
     {
         foreach (var wire in corpus)
         {
-            var length = AstmFrameScanner.Join(wire, buffer, tolerateBareLineEnds: true, frames: null, out _);
-            Lis2MessageParser.Parse(buffer.AsSpan(0, length), ref handler);
+            // The link's own frame reader and assembler (one parser for the live link and captures).
+            foreach (var message in AstmCaptureDecoder.Decode(wire, AstmControl.Lis01A2MaxFrameSize, tolerateBareLineEnds: true))
+                Lis2MessageParser.Parse(message.Text.Span, ref handler);
         }
     }
 

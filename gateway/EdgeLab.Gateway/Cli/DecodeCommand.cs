@@ -28,10 +28,10 @@ internal static class DecodeCommand
         };
         var file = new Argument<FileInfo>("FILE")
         {
-            Description = "Capture file: ENQ/STX…ETX/EOT wire bytes, or LIS02-A2 records one per line",
+            Description = "Capture file. ASTM profiles: ENQ/STX…ETX/EOT wire bytes, or LIS02-A2 records one per line. HL7 profiles: MLLP blocks (VT…FS CR), or segments one per line",
         };
 
-        var command = new Command("decode", "Decode an analyzer capture with a dialect profile; one JSON object per message")
+        var command = new Command("decode", "Decode an analyzer capture (ASTM or HL7 v2, as the profile says) with a dialect profile; one JSON object per message, exactly what `run` would commit")
         {
             profile,
             profilesDir,

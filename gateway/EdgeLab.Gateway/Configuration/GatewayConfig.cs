@@ -29,6 +29,10 @@ internal sealed record OutboxConfig
     public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
     /// <summary>How long a raw transcript is kept after the hub acknowledged its message (audit, re-decoding).</summary>
     public int TranscriptRetentionDays { get; set; } = 90;
+    /// <summary>An identical message from the same instrument within this many minutes is a repeat: ACKed, not stored again.</summary>
+    public int RepeatWindowMinutes { get; set; } = 60;
+    /// <summary>…and among that instrument's last this many messages.</summary>
+    public int RepeatWindowMessages { get; set; } = 1000;
     /// <summary>A published message the hub has not acknowledged within this time is sent again.</summary>
     public int AckTimeoutSeconds { get; set; } = 60;
     /// <summary>Messages published and not yet acknowledged by the hub, at most.</summary>

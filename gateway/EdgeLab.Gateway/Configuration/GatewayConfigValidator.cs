@@ -12,7 +12,7 @@ internal static partial class GatewayConfigValidator
 {
     private static readonly string[] TopLevel = ["configVersion", "gatewayId", "organizationId", "timeZone", "dataDirectory", "profilesDirectory", "outbox", "mqtt", "management", "instruments", "scanners"];
     private static readonly string[] TopRequired = ["gatewayId", "dataDirectory", "mqtt"];
-    private static readonly string[] OutboxFields = ["maxRows", "maxBytes", "transcriptRetentionDays", "ackTimeoutSeconds", "maxInFlight"];
+    private static readonly string[] OutboxFields = ["maxRows", "maxBytes", "transcriptRetentionDays", "ackTimeoutSeconds", "maxInFlight", "repeatWindowMinutes", "repeatWindowMessages"];
     private static readonly string[] MqttFields = ["host", "port", "keepAliveSeconds", "username", "passwordFile", "tls"];
     private static readonly string[] MqttRequired = ["host"];
     private static readonly string[] TlsFields = ["ca", "cert", "key"];
@@ -52,6 +52,8 @@ internal static partial class GatewayConfigValidator
             c.Integer(outbox, "outbox", "transcriptRetentionDays", 0, 3650);
             c.Integer(outbox, "outbox", "ackTimeoutSeconds", 1, 86400);
             c.Integer(outbox, "outbox", "maxInFlight", 1, 65535);
+            c.Integer(outbox, "outbox", "repeatWindowMinutes", 0, 7 * 24 * 60);
+            c.Integer(outbox, "outbox", "repeatWindowMessages", 1, 1_000_000);
         }
         if (c.Member(root, "mqtt") is { } mqtt && c.Object(mqtt, "mqtt", MqttFields, MqttRequired))
         {

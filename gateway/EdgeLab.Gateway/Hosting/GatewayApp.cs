@@ -67,6 +67,8 @@ internal sealed class GatewayApp : IAsyncDisposable
             MaxRows = config.Outbox.MaxRows,
             MaxBytes = config.Outbox.MaxBytes,
             TranscriptRetention = TimeSpan.FromDays(config.Outbox.TranscriptRetentionDays),
+            RepeatWindow = TimeSpan.FromMinutes(config.Outbox.RepeatWindowMinutes),
+            RepeatWindowMessages = config.Outbox.RepeatWindowMessages,
         }, time, loggers.CreateLogger("EdgeLab.Gateway.Outbox"), trace);
         GatewayLog.OutboxOpened(log, dbPath, outbox.PendingRows, outbox.LastCommittedSequence);
         var orders = SqliteOrderCache.Open(dbPath);

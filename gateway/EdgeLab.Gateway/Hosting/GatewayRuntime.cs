@@ -67,6 +67,7 @@ internal sealed class GatewayRuntime
 
     public bool IsUp(string instrumentId) => _links.TryGetValue(instrumentId, out var s) && s.State == "up";
 
+    /// <summary>Sets an instrument's link state: <c>up</c>, <c>down</c>, or <c>waiting</c> (listening, no connection).</summary>
     public void SetLink(string instrumentId, string state)
     {
         var now = Time.GetUtcNow();

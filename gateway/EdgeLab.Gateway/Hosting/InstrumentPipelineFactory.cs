@@ -1,10 +1,11 @@
 using System.Net;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Instruments.Application.Astm;
+using EdgeLab.Instruments.Application.Hl7;
 using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
 using EdgeLab.Instruments.Link.Mllp;
-using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Outbound;
 using EdgeLab.Instruments.Scanner;
 using EdgeLab.Instruments.Transport;
@@ -78,7 +79,9 @@ internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstru
             "astm" => new AstmLinkSession(instrument.Id, profile,
                 new AstmMessageProcessor(instrument.Id, profile, sink, orders, siteZone, time, loggers.CreateLogger<AstmMessageProcessor>()),
                 time, loggers.CreateLogger<AstmLinkSession>()),
-            "hl7" => new MllpSession(instrument.Id, profile, sink, orders, time, siteZone, loggers.CreateLogger<MllpSession>()),
+            "hl7" => new MllpSession(instrument.Id,
+                new Hl7MessageProcessor(instrument.Id, profile, sink, orders, time, siteZone, loggers.CreateLogger<Hl7MessageProcessor>()),
+                time, loggers.CreateLogger<MllpSession>()),
             _ => throw new ArgumentException($"profile {profile.Name}: protocol \"{profile.Protocol}\" is not astm or hl7"),
         };
     }

@@ -11,10 +11,15 @@ namespace EdgeLab.Gateway.Hosting;
 /// </summary>
 internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outbox, ILogger log) : ILinkStateObserver
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _announcedUp = new(StringComparer.Ordinal);
+
     public void OnLinkUp(string instrumentId, string transportDescription)
     {
         GatewayLog.LinkUp(log, instrumentId, transportDescription);
         runtime.SetLink(instrumentId, "up");
+        // An analyzer that connects once per message goes waiting → up → waiting for every message: only the first up
+        // after start or after a link-down is worth an event; the status shows the rest.
+        if (!_announcedUp.TryAdd(instrumentId, true)) return;
         Record(new GatewayEvent(EventTypes.LinkUp, instrumentId, runtime.Time.GetUtcNow(), $"link up: {transportDescription}"));
     }
 
@@ -22,7 +27,14 @@ internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outb
     {
         GatewayLog.LinkDown(log, instrumentId, reason);
         runtime.SetLink(instrumentId, "down");
+        _announcedUp.TryRemove(instrumentId, out _);
         Record(new GatewayEvent(EventTypes.LinkDown, instrumentId, runtime.Time.GetUtcNow(), reason));
+    }
+
+    public void OnLinkWaiting(string instrumentId, string transportDescription)
+    {
+        // A listening TCP server with no connection: idle, not down (issue 10 item 8). Status only, no event.
+        runtime.SetLink(instrumentId, "waiting");
     }
 
     private void Record(GatewayEvent e)

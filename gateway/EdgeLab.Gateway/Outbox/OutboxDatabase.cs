@@ -50,11 +50,21 @@ internal static class OutboxDatabase
             created_at    INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS last_message (
-            instrument_id TEXT    PRIMARY KEY, -- recognises an analyzer's repeat of a message committed just before a crash
+            instrument_id TEXT    PRIMARY KEY, -- superseded by recent_message (issue 10 item 5); read once to migrate
             content_sha256 TEXT   NOT NULL,
             seq           INTEGER NOT NULL,
             at            INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS recent_message (
+            instrument_id  TEXT    NOT NULL, -- recognises an analyzer's repeat of any recent message (Outbox/RepeatWindow)
+            content_sha256 TEXT    NOT NULL,
+            seq            INTEGER NOT NULL,
+            at             INTEGER NOT NULL,
+            PRIMARY KEY (instrument_id, content_sha256)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO recent_message (instrument_id, content_sha256, seq, at)
+            SELECT l.instrument_id, j.value, l.seq, l.at FROM last_message l, json_each('["' || replace(l.content_sha256, ',', '","') || '"]') j;
+        DELETE FROM last_message;
         CREATE TABLE IF NOT EXISTS orders (
             specimen_id   TEXT    PRIMARY KEY,
             order_id      TEXT    NOT NULL,

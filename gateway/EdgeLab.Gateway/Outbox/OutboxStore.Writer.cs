@@ -12,15 +12,12 @@ internal sealed partial class OutboxStore
 {
     /// <summary>
     /// An analyzer that was not ACKed (the gateway died after committing, before ACKing) sends the same message again.
-    /// Within this window an identical message from the same instrument is acknowledged without a second row.
+    /// Within the window an identical message from the same instrument is acknowledged without a second row.
     /// </summary>
-    private static readonly TimeSpan RepeatWindow = TimeSpan.FromHours(1);
-
-    private readonly Dictionary<string, (string Hash, DateTimeOffset At, long Seq)> _lastMessage = new(StringComparer.Ordinal);
+    private RepeatWindow _repeats = null!;
     private SqliteCommand _insertOutbox = null!;
     private SqliteCommand _insertTranscript = null!;
     private SqliteCommand _insertQuarantine = null!;
-    private SqliteCommand _upsertLast = null!;
     private SqliteCommand _deleteAcked = null!;
     private SqliteCommand _markTranscriptAcked = null!;
 
@@ -32,18 +29,16 @@ internal sealed partial class OutboxStore
             "$seq", "$inst", "$raw", "$chunks", "$sha", "$at");
         _insertQuarantine = Command("INSERT INTO quarantine (seq, instrument_id, profile, protocol, error, raw, chunks, sha256, created_at) VALUES ($seq, $inst, $profile, $protocol, $error, $raw, $chunks, $sha, $at)",
             "$seq", "$inst", "$profile", "$protocol", "$error", "$raw", "$chunks", "$sha", "$at");
-        _upsertLast = Command("INSERT INTO last_message (instrument_id, content_sha256, seq, at) VALUES ($inst, $hash, $seq, $at) ON CONFLICT(instrument_id) DO UPDATE SET content_sha256 = excluded.content_sha256, seq = excluded.seq, at = excluded.at",
-            "$inst", "$hash", "$seq", "$at");
         _deleteAcked = Command("DELETE FROM outbox WHERE seq = $seq RETURNING size", "$seq");
         _markTranscriptAcked = Command("UPDATE transcripts SET acked_at = $at WHERE seq = $seq AND acked_at IS NULL", "$seq", "$at");
 
-        using var last = _writeConnection.CreateCommand();
-        last.CommandText = "SELECT instrument_id, content_sha256, at, seq FROM last_message";
-        using var r = last.ExecuteReader();
-        while (r.Read()) _lastMessage[r.GetString(0)] = (r.GetString(1), OutboxDatabase.FromUnixMs(r.GetInt64(2)), r.GetInt64(3));
+        _repeats = new RepeatWindow(_options.RepeatWindow, _options.RepeatWindowMessages);
+        _repeats.Prepare(_writeConnection, Command);
     }
 
-    private SqliteCommand Command(string sql, params string[] parameters)
+    private SqliteCommand Command(string sql, string[] parameters) => Command(sql, parameters.AsSpan());
+
+    private SqliteCommand Command(string sql, params ReadOnlySpan<string> parameters)
     {
         var cmd = _writeConnection.CreateCommand();
         cmd.CommandText = sql;
@@ -54,7 +49,8 @@ internal sealed partial class OutboxStore
 
     private void DisposeCommands()
     {
-        foreach (var c in new[] { _insertOutbox, _insertTranscript, _insertQuarantine, _upsertLast, _deleteAcked, _markTranscriptAcked }) c?.Dispose();
+        foreach (var c in new[] { _insertOutbox, _insertTranscript, _insertQuarantine, _deleteAcked, _markTranscriptAcked }) c?.Dispose();
+        if (_repeats is not null) foreach (var c in _repeats.Commands) c?.Dispose();
     }
 
     private async Task WriteLoopAsync()
@@ -75,20 +71,20 @@ internal sealed partial class OutboxStore
         var results = new OutboxWriteResult[batch.Count];
         var rows = new List<(OutboxRow Row, DateTimeOffset ReceivedAt)>(batch.Count);
         var sequenceBefore = _nextSequence;
-        var lastBefore = new Dictionary<string, (string, DateTimeOffset, long)>(StringComparer.Ordinal);
         long rowsDelta = 0, bytesDelta = 0;
         var refusedForSpace = false;
         var now = _time.GetUtcNow();
         try
         {
             using var tx = _writeConnection.BeginTransaction();
-            foreach (var cmd in new[] { _insertOutbox, _insertTranscript, _insertQuarantine, _upsertLast, _deleteAcked, _markTranscriptAcked }) cmd.Transaction = tx;
+            foreach (var cmd in new[] { _insertOutbox, _insertTranscript, _insertQuarantine, _deleteAcked, _markTranscriptAcked }) cmd.Transaction = tx;
+            foreach (var cmd in _repeats.Commands) cmd.Transaction = tx;
             for (var i = 0; i < batch.Count; i++)
             {
                 var req = batch[i];
                 if (req.Message is { } m)
                 {
-                    results[i] = WriteMessage(m, now, ref rowsDelta, ref bytesDelta, rows, lastBefore, ref refusedForSpace);
+                    results[i] = WriteMessage(m, now, ref rowsDelta, ref bytesDelta, rows, ref refusedForSpace);
                 }
                 else if (req.Event is { } e)
                 {
@@ -147,7 +143,7 @@ internal sealed partial class OutboxStore
             // Rolled back (the transaction's Dispose): nothing of the batch is stored, every caller hears Failed and the
             // link layer refuses, so the analyzer keeps the data.
             _nextSequence = sequenceBefore;
-            foreach (var (inst, value) in lastBefore) _lastMessage[inst] = value;
+            _repeats.Reload(_writeConnection);
             GatewayLog.OutboxWriteFailed(_log, batch.Count, ex.SqliteErrorCode, ex);
             foreach (var req in batch) req.Done.TrySetResult(new OutboxWriteResult(CommitOutcome.Failed, 0));
             return;
@@ -168,15 +164,15 @@ internal sealed partial class OutboxStore
     }
 
     private OutboxWriteResult WriteMessage(ReceivedMessage m, DateTimeOffset now, ref long rowsDelta, ref long bytesDelta,
-        List<(OutboxRow, DateTimeOffset)> rows, Dictionary<string, (string, DateTimeOffset, long)> lastBefore, ref bool refusedForSpace)
+        List<(OutboxRow, DateTimeOffset)> rows, ref bool refusedForSpace)
     {
         var raw = m.Transcript.ToArray();
         var contentHash = ContentHash(m, raw);
-        if (_lastMessage.TryGetValue(m.InstrumentId, out var last) && IsPartOf(last.Hash, contentHash) && now - last.At < RepeatWindow)
+        if (_repeats.TryFind(m.InstrumentId, contentHash, now, out var storedSeq))
         {
             // Already stored (the analyzer repeats because our ACK never reached it): acknowledge, store nothing.
-            GatewayLog.RepeatedMessage(_log, m.InstrumentId, last.Seq);
-            return new(CommitOutcome.Committed, last.Seq);
+            GatewayLog.RepeatedMessage(_log, m.InstrumentId, storedSeq);
+            return new(CommitOutcome.Committed, storedSeq);
         }
         if (!HasRoom(rowsDelta, bytesDelta, raw.Length + 1024))
         {
@@ -227,12 +223,8 @@ internal sealed partial class OutboxStore
         var size = payload.Length + raw.Length;
         Bind(_insertOutbox, seq, m.InstrumentId, kind, key, payload, size, OutboxDatabase.UnixMs(now));
         _insertOutbox.ExecuteNonQuery();
-        // The last message is remembered whole: the hashes of all its parts so far, so a repeat of any part is caught.
-        var remembered = m.Part > 0 && _lastMessage.TryGetValue(m.InstrumentId, out var current) ? current.Hash + "," + contentHash : contentHash;
-        Bind(_upsertLast, m.InstrumentId, remembered, seq, OutboxDatabase.UnixMs(now));
-        _upsertLast.ExecuteNonQuery();
-        lastBefore.TryAdd(m.InstrumentId, _lastMessage.TryGetValue(m.InstrumentId, out var prev) ? prev : ("", DateTimeOffset.MinValue, 0));
-        _lastMessage[m.InstrumentId] = (remembered, now, seq);
+        // Every part of a message is remembered on its own, so a repeat of any part is caught.
+        _repeats.Add(m.InstrumentId, contentHash, seq, now);
         rowsDelta++;
         bytesDelta += size;
         rows.Add((new OutboxRow(seq, m.InstrumentId, kind, key, payload, now), m.ReceivedAt));
@@ -272,14 +264,6 @@ internal sealed partial class OutboxStore
     }
 
     /// <summary>What makes two messages "the same": the decoded content, or the analyzer's bytes when it did not decode.</summary>
-    /// <summary>True when <paramref name="hash"/> is one of the comma-separated part hashes of the remembered message.</summary>
-    private static bool IsPartOf(string remembered, string hash)
-    {
-        foreach (var range in remembered.AsSpan().Split(','))
-            if (remembered.AsSpan()[range].SequenceEqual(hash)) return true;
-        return false;
-    }
-
     private static string ContentHash(ReceivedMessage m, byte[] raw)
     {
         if (m.Decoded is { } d && m.DecodeError is null)

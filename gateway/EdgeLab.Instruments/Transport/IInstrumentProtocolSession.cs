@@ -14,4 +14,12 @@ public interface ILinkStateObserver
 {
     void OnLinkUp(string instrumentId, string transportDescription);
     void OnLinkDown(string instrumentId, string reason);
+
+    /// <summary>
+    /// A listening transport (TCP server) has no connection right now and waits for the analyzer to dial in: idle,
+    /// not down. Status only; analyzers that connect once per message pass through this state between messages.
+    /// </summary>
+    void OnLinkWaiting(string instrumentId, string transportDescription)
+    {
+    }
 }

@@ -20,4 +20,19 @@ public interface IInstrumentTransport : IAsyncDisposable
     /// server that accepted a reconnect): the runner then reopens without a backoff delay.
     /// </summary>
     bool HasWaitingConnection => false;
+
+    /// <summary>
+    /// True when <see cref="OpenAsync"/> waits for the instrument to dial in (a TCP server). A connection that ends is
+    /// then the analyzer's normal rhythm — many connect once per message — not a failure: the runner shows the link as
+    /// waiting and accepts the next connection at once; only failing to listen (port in use, bind error) backs off.
+    /// </summary>
+    bool WaitsForConnections => false;
+
+    /// <summary>
+    /// For a transport that <see cref="WaitsForConnections"/>: bind and listen now, so the runner can report "waiting"
+    /// before the first connection. Throws an <see cref="IOException"/> naming the port and the fix when it cannot.
+    /// </summary>
+    void Listen()
+    {
+    }
 }

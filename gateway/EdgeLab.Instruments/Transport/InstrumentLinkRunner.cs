@@ -10,7 +10,8 @@ namespace EdgeLab.Instruments.Transport;
 /// a USB adapter or power-cycle an analyzer without anyone restarting the gateway.
 /// </summary>
 /// <remarks>
-/// A session that ran for at least <see cref="StableAfter"/> resets the backoff, so a link that drops once a day
+/// A listening transport (TCP server) never backs off after a connection ends — the analyzer closing is normal — only
+/// when it cannot listen. For the others, a session that ran for at least <see cref="StableAfter"/> resets the backoff, so a link that drops once a day
 /// comes back after the initial delay rather than the maximum. Open failures in a row are reported once (the first
 /// time, with the reason), not on every retry, so events do not flood the uplink while a cable is out.
 /// </remarks>
@@ -57,11 +58,24 @@ public sealed class InstrumentLinkRunner
     {
         var attempt = 0;
         string? lastReportedFailure = null;
+        var waiting = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             Stream stream;
             try
             {
+                if (_transport.WaitsForConnections)
+                {
+                    _transport.Listen();
+                    if (!waiting)
+                    {
+                        // Listening with no connection is idle, not down (issue 10 item 8).
+                        waiting = true;
+                        attempt = 0;
+                        lastReportedFailure = null;
+                        _observer.OnLinkWaiting(_instrumentId, _transport.Description);
+                    }
+                }
                 stream = await _transport.OpenAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -70,10 +84,11 @@ public sealed class InstrumentLinkRunner
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
+                waiting = false;
                 var reason = $"cannot open {_transport.Description}: {e.Message}";
                 if (reason != lastReportedFailure)
                 {
-                    TransportLog.LinkDown(_logger, _instrumentId, reason);
+                    TransportLog.OpenFailed(_logger, _instrumentId, reason);
                     _observer.OnLinkDown(_instrumentId, reason);
                     lastReportedFailure = reason;
                 }
@@ -82,11 +97,13 @@ public sealed class InstrumentLinkRunner
             }
 
             lastReportedFailure = null;
+            waiting = false;
             var startedAt = _time.GetTimestamp();
             IsUp = true;
             TransportLog.LinkUp(_logger, _instrumentId, _transport.Description);
             _observer.OnLinkUp(_instrumentId, _transport.Description);
             string downReason;
+            var failed = false;
             try
             {
                 await _session.RunAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -99,6 +116,7 @@ public sealed class InstrumentLinkRunner
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
                 downReason = e.Message;
+                failed = true;
             }
             catch (Exception e)
             {
@@ -106,15 +124,39 @@ public sealed class InstrumentLinkRunner
                 // The session contract says it never throws for bad input; what reaches here is I/O (cable pulled,
                 // peer reset) or a defect. Either way the link is down and the loop goes on: the gateway must not die.
                 downReason = e.Message;
+                failed = true;
             }
             finally
             {
                 IsUp = false;
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                TransportLog.LinkDown(_logger, _instrumentId, downReason);
+                _observer.OnLinkDown(_instrumentId, downReason);
+                return;
+            }
+            if (_transport.WaitsForConnections)
+            {
+                // A TCP server: the analyzer closing (or resetting) its connection is not a failure of ours, and many
+                // analyzers connect once per message. Waiting here would only delay its next message (issue 10 item 2:
+                // ACKs grew from 0.1 to 29 s), so the next connection is accepted at once; the listener itself backs
+                // off only when it cannot listen (above).
+                if (failed)
+                {
+                    TransportLog.LinkDown(_logger, _instrumentId, downReason);
+                    _observer.OnLinkDown(_instrumentId, downReason);
+                }
+                else
+                {
+                    TransportLog.ConnectionEnded(_logger, _instrumentId, downReason);
+                }
+                attempt = 0;
+                continue;
+            }
             TransportLog.LinkDown(_logger, _instrumentId, downReason);
             _observer.OnLinkDown(_instrumentId, downReason);
-            if (cancellationToken.IsCancellationRequested) return;
             if (_time.GetElapsedTime(startedAt) >= StableAfter) attempt = 0;
             // The instrument is already back on a new connection (it replaced a half-open one): serve it now.
             if (_transport.HasWaitingConnection) continue;

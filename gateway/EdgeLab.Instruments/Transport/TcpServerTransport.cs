@@ -42,13 +42,29 @@ public sealed class TcpServerTransport : IInstrumentTransport
     {
     }
 
-    public string Description => $"tcp-server {LocalEndPoint}";
+    /// <summary>The bound address once listening, else the configured one: never throws, so a port in use can be reported.</summary>
+    public string Description
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return $"tcp-server {_listener?.LocalEndPoint ?? _endPoint}";
+            }
+        }
+    }
 
     /// <summary>The bound address; starts listening if not yet started (so a port of 0 can be read back).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)EnsureListening().LocalEndPoint!;
 
     /// <inheritdoc />
     public bool HasWaitingConnection => _accepted.Reader.Count > 0;
+
+    /// <inheritdoc />
+    public bool WaitsForConnections => true;
+
+    /// <inheritdoc />
+    public void Listen() => EnsureListening();
 
     public async ValueTask<Stream> OpenAsync(CancellationToken cancellationToken)
     {

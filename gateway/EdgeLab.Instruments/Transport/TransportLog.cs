@@ -22,4 +22,10 @@ internal static partial class TransportLog
 
     [LoggerMessage(106, LogLevel.Warning, "{Transport}: accepting a connection failed: {Reason}; listening on")]
     public static partial void AcceptFailed(ILogger logger, string transport, string reason);
+
+    [LoggerMessage(107, LogLevel.Error, "{InstrumentId}: {Reason}; retrying with backoff")]
+    public static partial void OpenFailed(ILogger logger, string instrumentId, string reason);
+
+    [LoggerMessage(108, LogLevel.Debug, "{InstrumentId}: {Reason}; waiting for the next connection")]
+    public static partial void ConnectionEnded(ILogger logger, string instrumentId, string reason);
 }

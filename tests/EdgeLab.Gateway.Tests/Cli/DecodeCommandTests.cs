@@ -72,9 +72,13 @@ public sealed class DecodeCommandTests
         var (exit, output, _) = Run("decode", "--help");
 
         Assert.Equal(0, exit);
-        Assert.Contains("Decode an analyzer capture with a dialect profile", output, StringComparison.Ordinal);
+        Assert.Contains("Decode an analyzer capture", output, StringComparison.Ordinal);
+        Assert.Contains("with a dialect profile", output, StringComparison.Ordinal);
         foreach (var option in new[] { "--profile", "--profiles-dir", "--time-zone", "FILE" })
             Assert.Contains(option, output, StringComparison.Ordinal);
+        // Issue 10 item 8: the help said ASTM only, though HL7 captures decode too.
+        Assert.Contains("HL7", output, StringComparison.Ordinal);
+        Assert.Contains("MLLP", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -205,6 +205,54 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repeat_of_an_earlier_message_not_only_the_last_is_acknowledged_without_a_second_row_even_after_a_restart()
+    {
+        // Issue 10 item 5: only the last message was remembered; an identical earlier one got a second row.
+        var time = new FakeTimeProvider(TestMessages.T0);
+        var first = TestMessages.Result("xn-1", "S500");
+        var second = TestMessages.Result("xn-1", "S501");
+        var garbage = TestMessages.Garbage("xn-1");
+        await using (var store = OutboxStore.Open(Options(), time))
+        {
+            Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(first, default));
+            Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(garbage, default));
+            Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(second, default));
+            Assert.Equal(CommitOutcome.Committed, await store.CommitAsync(first, default));
+            Assert.Equal(3, store.PendingRows);
+        }
+        await using var reopened = OutboxStore.Open(Options(), time);
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(first, default));
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(garbage, default));
+        Assert.Equal(3, reopened.PendingRows);
+        // The same message from another instrument is not a repeat.
+        Assert.Equal(CommitOutcome.Committed, await reopened.CommitAsync(first with { InstrumentId = "xn-2" }, default));
+        Assert.Equal(4, reopened.PendingRows);
+    }
+
+    [Fact]
+    public async Task The_repeat_window_ends_after_its_time_and_after_its_message_count()
+    {
+        var time = new FakeTimeProvider(TestMessages.T0);
+        await using var store = OutboxStore.Open(Options() with { RepeatWindow = TimeSpan.FromMinutes(10), RepeatWindowMessages = 3 }, time);
+        var first = TestMessages.Result("xn-1", "S600");
+        await store.CommitAsync(first, default);
+        time.Advance(TimeSpan.FromMinutes(9));
+        await store.CommitAsync(first, default);
+        Assert.Equal(1, store.PendingRows);
+        time.Advance(TimeSpan.FromMinutes(2)); // 11 minutes after it was stored: a new message, stored again
+        await store.CommitAsync(first, default);
+        Assert.Equal(2, store.PendingRows);
+
+        // Count: three newer messages push it out of the window.
+        foreach (var id in new[] { "S601", "S602", "S603" }) await store.CommitAsync(TestMessages.Result("xn-1", id), default);
+        Assert.Equal(5, store.PendingRows);
+        await store.CommitAsync(TestMessages.Result("xn-1", "S602"), default);
+        Assert.Equal(5, store.PendingRows);
+        await store.CommitAsync(first, default);
+        Assert.Equal(6, store.PendingRows);
+    }
+
+    [Fact]
     public async Task Acked_rows_leave_the_outbox_but_their_transcripts_stay_for_the_retention_period()
     {
         var time = new FakeTimeProvider(TestMessages.T0);

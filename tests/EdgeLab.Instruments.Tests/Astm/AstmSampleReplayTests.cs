@@ -91,7 +91,8 @@ public class AstmSampleReplayTests
     {
         var capture = File.ReadAllBytes(SamplePath("ortho_vitros3600_host_query_Q.astm"));
         capture[60] ^= 0x01; // inside the Q record's frame
-        var error = Assert.Throws<AstmProtocolException>(() => AstmCaptureDecoder.Decode(capture));
+        var error = Assert.Throws<AstmCaptureException>(() => AstmCaptureDecoder.Decode(capture));
+        Assert.Equal(2, error.FrameIndex);
         Assert.Equal(AstmFrameError.BadChecksum, error.Error);
         Assert.Equal(2, error.FrameNumber);
         Assert.Contains("frame 2", error.Message, StringComparison.Ordinal);

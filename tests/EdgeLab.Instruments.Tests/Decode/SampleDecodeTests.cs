@@ -224,11 +224,11 @@ public class SampleDecodeTests
 
         Assert.Empty(r.Messages);
         // Q|1|^1068687||ALL||||||||O
-        var q = Assert.Single(r.Decoded.Queries);
+        var q = Assert.Single(r.Queries);
         Assert.Equal(["1068687"], q.SpecimenIds);
         Assert.False(q.IsCancel);
         Assert.Equal("O", q.StatusCode);
-        Assert.Equal("N", r.Decoded.TerminationCode);
+        Assert.Equal("N", Assert.Single(r.Interpretations).Decoded!.TerminationCode);
     }
 
     [Fact]
@@ -237,9 +237,9 @@ public class SampleDecodeTests
         var r = Decode("ortho_vitros3600_host_query_abort_Q-A_L-T.astm", "ortho-vitros");
 
         // Q|1|^1068687||ALL||||||||A  then L|1|T
-        var q = Assert.Single(r.Decoded.Queries);
+        var q = Assert.Single(r.Queries);
         Assert.True(q.IsCancel);
-        Assert.Equal("T", r.Decoded.TerminationCode);
+        Assert.Equal("T", Assert.Single(r.Interpretations).Decoded!.TerminationCode);
         Assert.Empty(r.Messages);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
 using EdgeLab.Instruments.Message.Lis2;
@@ -48,9 +49,8 @@ public class AstmMessageProcessorTests
     private static AstmReceivedMessage SampleMessage(string sample)
     {
         var wire = File.ReadAllBytes(Samples.AstmPath(sample));
-        var text = new byte[wire.Length];
-        var n = EdgeLab.Instruments.Message.Lis2.Capture.AstmFrameScanner.Join(wire, text, true, null, out _);
-        return new AstmReceivedMessage(text.AsMemory(0, n), new Transcript([new TranscriptChunk(Now, TranscriptDirection.FromInstrument, wire)]), Now, Now);
+        var text = Assert.Single(AstmCaptureDecoder.Decode(wire, tolerateBareLineEnds: true)).Text;
+        return new AstmReceivedMessage(text, new Transcript([new TranscriptChunk(Now, TranscriptDirection.FromInstrument, wire)]), Now, Now);
     }
 
     private static CachedOrder Order(string specimen, params string[] vitrosCodes) => new()
@@ -65,6 +65,22 @@ public class AstmMessageProcessorTests
         Priority = "stat",
         Tests = vitrosCodes.Select(c => new CachedOrderTest("LOINC-" + c, new Dictionary<string, string> { ["ortho-vitros"] = c })).ToList(),
     };
+
+    [Fact]
+    public async Task A_message_with_results_and_Q_records_keeps_the_results_before_answering_the_query()
+    {
+        // Issue 10 item 1: QC lot data sent with Q records was taken for a host query: answered L|1|I, ACKed, and the
+        // results were written nowhere.
+        var outcome = await Processor().OnMessageAsync(Message(
+            "H|\\^&\nQ|1|^QC-LOT-7||^^^ALL\nO|1|QC-LOT-7||^^^1.0000+002+1.0|R\nR|1|^^^1.0000+002+1.0|1.5|nmol/L||||V\nL|1|N\n"), default);
+
+        Assert.True(outcome.Accepted);
+        var committed = Assert.Single(_sink.Committed);
+        Assert.Null(committed.DecodeError);
+        Assert.Equal("QC-LOT-7", committed.Decoded!.SpecimenId);
+        Assert.Equal("1.5", Assert.Single(committed.Decoded.Results).Value);
+        Assert.Equal("L|1|I", outcome.Reply![^1]);
+    }
 
     [Fact]
     public async Task Results_are_committed_before_ack_with_transcript()

@@ -21,6 +21,8 @@ public sealed class InstrumentLinkRunnerTests
 
         public void OnLinkDown(string instrumentId, string reason) => Events.Add($"down {instrumentId} {reason}");
 
+        public void OnLinkWaiting(string instrumentId, string transportDescription) => Events.Add($"waiting {instrumentId} {transportDescription}");
+
         public string Next()
         {
             Assert.True(Events.TryTake(out var e, TimeSpan.FromSeconds(30)), "no link event within 30 s");
@@ -43,8 +45,10 @@ public sealed class InstrumentLinkRunnerTests
     private static readonly ReconnectBackoff NoJitter = new() { Initial = TimeSpan.FromSeconds(1), Maximum = TimeSpan.FromSeconds(8), JitterFraction = 0 };
 
     [Fact]
-    public async Task Reconnects_after_the_tcp_instrument_goes_away_and_reports_down_then_up()
+    public async Task A_tcp_analyzer_that_connects_once_per_message_is_served_at_once_every_time_and_shown_waiting_between()
     {
+        // Issue 10 item 2: the listener backed off after every normal close (1 s doubling to 30 s), so an analyzer
+        // that dials in for each message waited longer each time. The clock is never advanced here: no wait at all.
         var clock = new FakeTimeProvider();
         await using var transport = new TcpServerTransport(new IPEndPoint(IPAddress.Loopback, 0));
         var observer = new RecordingObserver();
@@ -52,24 +56,53 @@ public sealed class InstrumentLinkRunnerTests
         using var stop = new CancellationTokenSource();
         var running = runner.RunAsync(stop.Token);
 
+        Assert.StartsWith("waiting xn-1 tcp-server 127.0.0.1:", observer.Next(), StringComparison.Ordinal);
+        for (var message = 0; message < 5; message++)
+        {
+            using (var analyzer = new TcpClient())
+            {
+                await analyzer.ConnectAsync(transport.LocalEndPoint);
+                Assert.StartsWith("up xn-1 tcp-server 127.0.0.1:", observer.Next(), StringComparison.Ordinal);
+                await analyzer.GetStream().WriteAsync(new byte[] { 0x05 });
+                Assert.Equal([0x05], await SerialTransportTests.ReadExactlyAsync(analyzer.GetStream(), 1));
+            }
+            // A normal close is idle, not down, and no backoff timer is armed.
+            Assert.StartsWith("waiting xn-1 tcp-server", observer.Next(), StringComparison.Ordinal);
+            Assert.Equal(0, clock.ArmedTimerCount);
+        }
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_tcp_port_already_in_use_is_reported_as_link_down_naming_the_port_and_retried_with_backoff()
+    {
+        // Issue 10 item 7: the bind error escaped the runner (Description itself threw) and surfaced only at shutdown.
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var clock = new FakeTimeProvider();
+        await using var transport = new TcpServerTransport(new IPEndPoint(IPAddress.Loopback, port));
+        var observer = new RecordingObserver();
+        var runner = new InstrumentLinkRunner("xn-1", transport, new EchoSession(), observer, clock, NoJitter);
+        using var stop = new CancellationTokenSource();
+        var running = runner.RunAsync(stop.Token);
+
+        var down = observer.Next();
+        Assert.StartsWith($"down xn-1 cannot open tcp-server 127.0.0.1:{port}: port {port} on 127.0.0.1 is already in use", down, StringComparison.Ordinal);
+        Assert.Contains("pick a free port", down, StringComparison.Ordinal);
+        await WaitForArmedTimerAsync(clock);
+        Assert.False(running.IsCompleted);
+
+        // The port is freed: the next attempt listens and serves.
+        squatter.Stop();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.StartsWith($"waiting xn-1 tcp-server 127.0.0.1:{port}", observer.Next(), StringComparison.Ordinal);
         using (var analyzer = new TcpClient())
         {
-            await analyzer.ConnectAsync(transport.LocalEndPoint);
-            Assert.StartsWith("up xn-1 tcp-server 127.0.0.1:", observer.Next(), StringComparison.Ordinal);
-            await analyzer.GetStream().WriteAsync(new byte[] { 0x05 });
-            Assert.Equal([0x05], await SerialTransportTests.ReadExactlyAsync(analyzer.GetStream(), 1));
-        }
-        Assert.Equal("down xn-1 connection closed by the instrument", observer.Next());
-
-        // Backoff: nothing reopens before the delay has passed on the clock.
-        await WaitForArmedTimerAsync(clock);
-        clock.Advance(TimeSpan.FromSeconds(1));
-        using (var again = new TcpClient())
-        {
-            await again.ConnectAsync(transport.LocalEndPoint);
+            await analyzer.ConnectAsync(IPAddress.Loopback, port);
             Assert.StartsWith("up xn-1", observer.Next(), StringComparison.Ordinal);
         }
-        Assert.StartsWith("down xn-1", observer.Next(), StringComparison.Ordinal);
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -83,6 +116,7 @@ public sealed class InstrumentLinkRunnerTests
         var runner = new InstrumentLinkRunner("xn-1", transport, new EchoSession(), observer, clock, NoJitter);
         using var stop = new CancellationTokenSource();
         var running = runner.RunAsync(stop.Token);
+        Assert.StartsWith("waiting xn-1", observer.Next(), StringComparison.Ordinal);
 
         using var beforeReboot = new TcpClient();
         await beforeReboot.ConnectAsync(transport.LocalEndPoint);
@@ -92,6 +126,7 @@ public sealed class InstrumentLinkRunnerTests
         await afterReboot.ConnectAsync(transport.LocalEndPoint);
         var down = observer.Next();
         Assert.StartsWith("down xn-1 replaced by a new connection from 127.0.0.1:", down, StringComparison.Ordinal);
+        Assert.StartsWith("waiting xn-1", observer.Next(), StringComparison.Ordinal);
         Assert.StartsWith("up xn-1 tcp-server 127.0.0.1:", observer.Next(), StringComparison.Ordinal);
         await afterReboot.GetStream().WriteAsync(new byte[] { 0x05 });
         Assert.Equal([0x05], await SerialTransportTests.ReadExactlyAsync(afterReboot.GetStream(), 1));

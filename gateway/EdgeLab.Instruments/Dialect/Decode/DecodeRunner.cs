@@ -65,8 +65,8 @@ internal static class DecodeRunner
         }
         foreach (var warning in result.Warnings)
             stderr.WriteLine($"warning: {file}: {warning}");
-        foreach (var query in result.Decoded.Queries)
-            stderr.WriteLine($"note: {file}: host query for {query.SpecimenIds.Count} specimen(s){(query.IsCancel ? " (cancel)" : "")} — not a result, nothing printed");
+        foreach (var query in result.Queries)
+            stderr.WriteLine($"note: {file}: host query for {query.SpecimenIds.Count} specimen(s){(query.IsCancel ? " (cancel)" : "")} — answered by the gateway, not a result");
         Write(result.Messages, stdout);
         return DecodeExitCodes.Ok;
     }
@@ -97,7 +97,7 @@ internal static class DecodeRunner
     }
 
     /// <summary>HL7 captures: MLLP blocks (VT … FS CR), or plain segments one per line, messages starting at MSH.</summary>
-    private static List<(int Offset, byte[] Bytes)> SplitHl7(byte[] capture)
+    internal static List<(int Offset, byte[] Bytes)> SplitHl7(byte[] capture)
     {
         var messages = new List<(int, byte[])>();
         if (Array.IndexOf(capture, VT) >= 0)

@@ -26,19 +26,28 @@ public static class AstmCaptureDecoder
     }
 
     /// <summary>Streams messages to <paramref name="onMessage"/>; the text span is valid only during the call.</summary>
-    internal static void Decode(ReadOnlySequence<byte> capture, int maxFrameSize, bool tolerateBareLineEnds, MessageCallback onMessage)
+    /// <param name="frames">When given: the frames of the message being handed up (cleared after each message), to
+    /// locate record errors on the wire.</param>
+    internal static void Decode(ReadOnlySequence<byte> capture, int maxFrameSize, bool tolerateBareLineEnds, MessageCallback onMessage,
+        List<CapturedFrame>? frames = null)
     {
         var reader = new AstmFrameReader(maxFrameSize, tolerateBareLineEnds);
         var assembler = new AstmMessageAssembler();
         var messageOffset = 0L;
+        var frameIndex = 0;
+        var whole = capture;
         while (reader.TryRead(ref capture, out var token))
         {
+            if (token.Kind is AstmTokenKind.Frame or AstmTokenKind.Error && token.Raw.FirstSpan[0] == AstmControl.Stx) frameIndex++;
             switch (token.Kind)
             {
                 case AstmTokenKind.Error:
-                    throw token.ToException();
+                    throw new AstmCaptureException(token.ToException(), frameIndex, token.Error == AstmFrameError.BadChecksum
+                        ? $"checksum mismatch: frame says {token.ChecksumReceived:X2}, bytes sum to {token.ChecksumComputed:X2}"
+                        : token.DescribeError());
                 case AstmTokenKind.Control when token.Control is AstmControl.Enq or AstmControl.Eot:
                     if (assembler.HasPartialMessage) onMessage(assembler.Text.Span, messageOffset, assembler.FrameCount, false);
+                    frames?.Clear();
                     assembler.BeginTransmission();
                     break;
                 case AstmTokenKind.Frame:
@@ -46,26 +55,57 @@ public static class AstmCaptureDecoder
                     var verdict = assembler.Offer(token);
                     if (verdict == AstmFrameVerdict.WrongFrameNumber)
                     {
-                        throw new AstmProtocolException(AstmFrameError.UnexpectedFrameNumber, token.Offset + 1, token.FrameNumber,
-                            $"frame at byte {token.Offset}: frame number {token.FrameNumber}, expected {expected}");
+                        var what = $"frame number {token.FrameNumber}, expected {expected}";
+                        throw new AstmCaptureException(new AstmProtocolException(AstmFrameError.UnexpectedFrameNumber, token.Offset + 1, token.FrameNumber,
+                            $"frame at byte {token.Offset}: {what}"), frameIndex, what);
                     }
                     if (verdict == AstmFrameVerdict.Duplicate) break;
                     if (assembler.FrameCount == 1) messageOffset = token.Offset;
+                    if (frames is not null)
+                    {
+                        var textLength = (int)token.Text.Length;
+                        var raw = token.Raw;
+                        var bare = raw.Length < 2 || !EndsWithCrLf(raw);
+                        frames.Add(new CapturedFrame(frameIndex, token.Offset, assembler.Text.Length - textLength, textLength, bare));
+                    }
                     if (token.IsFinal && assembler.EndsWithTerminatorRecord())
                     {
                         onMessage(assembler.Text.Span, messageOffset, assembler.FrameCount, true);
                         assembler.EndMessage();
+                        frames?.Clear();
                     }
                     break;
             }
         }
         if (!capture.IsEmpty)
         {
-            throw new AstmProtocolException(AstmFrameError.FrameInterrupted, reader.Position, null,
-                $"capture ends inside a frame that starts at byte {reader.Position}");
+            var what = $"capture ends inside a frame that starts at byte {reader.Position} (truncated)";
+            throw new AstmCaptureException(new AstmProtocolException(AstmFrameError.FrameInterrupted, reader.Position, null, what), frameIndex + 1, what);
         }
         if (assembler.HasPartialMessage) onMessage(assembler.Text.Span, messageOffset, assembler.FrameCount, false);
     }
 
     internal delegate void MessageCallback(ReadOnlySpan<byte> text, long offset, int frames, bool isComplete);
+
+    private static bool EndsWithCrLf(in ReadOnlySequence<byte> raw)
+    {
+        Span<byte> tail = stackalloc byte[2];
+        raw.Slice(raw.Length - 2).CopyTo(tail);
+        return tail[0] == AstmControl.Cr && tail[1] == AstmControl.Lf;
+    }
+}
+
+/// <summary>One frame of a captured message: its place in the file (Nth STX, byte offset) and in the message text.</summary>
+internal readonly record struct CapturedFrame(int Index, long WireOffset, int TextStart, int TextLength, bool BareLineEnd);
+
+/// <summary>A bad frame in a capture: the reader's error, the frame's count in the file (Nth STX) and what is wrong.</summary>
+/// <remarks>Derives from <see cref="AstmProtocolException"/> so callers of the public <c>Decode</c> see the link's error.</remarks>
+public sealed class AstmCaptureException(AstmProtocolException inner, int frameIndex, string what)
+    : AstmProtocolException(inner.Error, inner.Offset, inner.FrameNumber, inner.Message)
+{
+    /// <summary>1-based count of STX frames in the capture up to the bad one.</summary>
+    public int FrameIndex { get; } = frameIndex;
+
+    /// <summary>What is wrong, without the location.</summary>
+    public string What { get; } = what;
 }

@@ -34,7 +34,7 @@ public enum AstmFrameError : byte
 /// A frame error raised where the caller asked for exceptions (capture decoding); the streaming reader reports the same
 /// information as a token instead. Says what was wrong and where: byte offset in the stream and frame number when known.
 /// </summary>
-public sealed class AstmProtocolException : Exception
+public class AstmProtocolException : Exception
 {
     public AstmProtocolException(AstmFrameError error, long offset, int? frameNumber, string message)
         : base(message)

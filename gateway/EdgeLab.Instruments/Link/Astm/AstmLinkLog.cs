@@ -52,4 +52,7 @@ internal static partial class AstmLinkLog
 
     [LoggerMessage(16, LogLevel.Information, "{InstrumentId}: asking the instrument to release the line (receiver interrupt)")]
     public static partial void InterruptRequested(ILogger logger, string instrumentId);
+
+    [LoggerMessage(40, LogLevel.Information, "{InstrumentId}: host query answer not sent: the connection that asked ended; the analyzer asks again on its next connection")]
+    public static partial void StaleReplyDropped(ILogger logger, string instrumentId);
 }

@@ -6,6 +6,16 @@ namespace EdgeLab.Instruments.Link.Astm;
 public sealed partial class AstmLinkSession
 {
     private DateTimeOffset _firstFrameAt;
+    private bool _lastFrameAcknowledged;
+
+    /// <summary>
+    /// Says truthfully whether the instrument will send a half-received message again: only if we did not acknowledge
+    /// its last frame (LIS01-A2 §6.5.1: a sender retransmits what was not ACKed). Issue 10 item 6 found messages
+    /// quarantined as "expect a retransmission" although every frame had been ACKed and none ever came.
+    /// </summary>
+    private string IncompleteReason(string what) => _lastFrameAcknowledged
+        ? $"{what}; every frame was acknowledged, so the analyzer will not send it again (are its records ended by CR?)"
+        : $"{what}; its last frame was not acknowledged, so the analyzer keeps the message and sends it again";
 
     /// <summary>
     /// Called with the ENQ as <see cref="AstmLinkInput.Current"/>. Returns false when the connection ended.
@@ -24,7 +34,7 @@ public sealed partial class AstmLinkSession
                 if (!input.DeadlineFired) continue;
                 // Receiver timer: no frame or EOT within 30 s of our reply (LIS01-A2 §6.5.2.2): discard, back to neutral.
                 input.ClearDeadline();
-                await ReportIncompleteAsync($"no frame or EOT within {_options.ReceiveTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
+                await ReportIncompleteAsync(IncompleteReason($"no frame or EOT within {_options.ReceiveTimeout.TotalSeconds:0} s"), cancellationToken).ConfigureAwait(false);
                 EndTransmission();
                 return true;
             }
@@ -40,7 +50,7 @@ public sealed partial class AstmLinkSession
                 case AstmTokenKind.Control when token.Control == AstmControl.Eot:
                     // Termination phase (LIS01-A2 §6.4). EOT with a message half-received: the sender gave up on it
                     // (six NAKs, its timeout, or our interrupt); it keeps the message and sends it again.
-                    await ReportIncompleteAsync("EOT before the message's L record", cancellationToken).ConfigureAwait(false);
+                    await ReportIncompleteAsync(IncompleteReason("EOT before the message's L record"), cancellationToken).ConfigureAwait(false);
                     input.ClearDeadline();
                     EndTransmission();
                     if (_holdOffUntilPeerSent)
@@ -53,7 +63,7 @@ public sealed partial class AstmLinkSession
 
                 case AstmTokenKind.Control when token.Control == AstmControl.Enq:
                     // A sender bids only from neutral: it ended its transmission without our seeing the EOT. Start over.
-                    await ReportIncompleteAsync("ENQ in the middle of a transmission", cancellationToken).ConfigureAwait(false);
+                    await ReportIncompleteAsync(IncompleteReason("ENQ in the middle of a transmission"), cancellationToken).ConfigureAwait(false);
                     _transcript.Clear();
                     if (!await AnswerEnqAsync(input, cancellationToken).ConfigureAwait(false)) return true;
                     continue;
@@ -67,6 +77,7 @@ public sealed partial class AstmLinkSession
                     {
                         AstmLinkLog.FrameRejected(_logger, _options.InstrumentId, token.DescribeError());
                     }
+                    _lastFrameAcknowledged = false;
                     await ReplyAsync(input, NakByte, cancellationToken).ConfigureAwait(false);
                     continue;
 
@@ -106,6 +117,7 @@ public sealed partial class AstmLinkSession
                 return;
             case AstmFrameVerdict.WrongFrameNumber:
                 AstmLinkLog.WrongFrameNumber(_logger, _options.InstrumentId, frame.FrameNumber, expected, frame.Offset);
+                _lastFrameAcknowledged = false;
                 await ReplyAsync(input, NakByte, cancellationToken).ConfigureAwait(false);
                 return;
         }
@@ -114,6 +126,7 @@ public sealed partial class AstmLinkSession
         if (_assembler.FrameCount == 1) _firstFrameAt = now;
         if (!frame.IsFinal || !_assembler.EndsWithTerminatorRecord())
         {
+            _lastFrameAcknowledged = true;
             await ReplyAsync(input, PositiveReply(), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -136,6 +149,7 @@ public sealed partial class AstmLinkSession
         {
             AstmLinkLog.MessageRefused(_logger, _options.InstrumentId);
             _assembler.RetractLast();
+            _lastFrameAcknowledged = false;
             await ReplyAsync(input, NakByte, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -144,7 +158,7 @@ public sealed partial class AstmLinkSession
         if (outcome.Reply is { Count: > 0 } reply)
         {
             // Sent once the instrument releases the line with EOT (LIS01-A2 §6.4), ahead of anything else queued.
-            var item = new OutboundMessage(AstmOutgoingMessage.Create(reply, _options.TextEncoding, _options.MaxFrameSize), urgent: false);
+            var item = new OutboundMessage(AstmOutgoingMessage.Create(reply, _options.TextEncoding, _options.MaxFrameSize), urgent: false, isReply: true);
             lock (_gate) _outbound.AddFirst(item);
         }
         _assembler.EndMessage();

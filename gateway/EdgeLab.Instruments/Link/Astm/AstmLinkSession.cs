@@ -137,11 +137,22 @@ public sealed partial class AstmLinkSession : IInstrumentProtocolSession
         }
         finally
         {
-            await ReportIncompleteAsync("the connection ended", CancellationToken.None).ConfigureAwait(false);
+            await ReportIncompleteAsync(IncompleteReason("the connection ended"), CancellationToken.None).ConfigureAwait(false);
+            List<OutboundMessage> stale;
             lock (_gate)
             {
                 _input = null;
                 _stream = null;
+                // A host query answer belongs to the connection that asked. Replayed on the next one (issue 10 item 8:
+                // a minute later, colliding with the analyzer's own ENQ) it answers nothing the analyzer is waiting
+                // for; it asks again if it still wants the answer. Orders queued by the hub wait as before.
+                stale = _outbound.Where(m => m.IsReply).ToList();
+                foreach (var m in stale) _outbound.Remove(m);
+            }
+            foreach (var m in stale)
+            {
+                AstmLinkLog.StaleReplyDropped(_logger, _options.InstrumentId);
+                m.Completion.TrySetResult(new AstmSendResult(AstmSendStatus.ConnectionClosed, m.Bids));
             }
             _phase = AstmLinkPhase.Idle;
             await input.DisposeAsync().ConfigureAwait(false);
@@ -230,8 +241,11 @@ public sealed partial class AstmLinkSession : IInstrumentProtocolSession
     };
 
     /// <summary>A message waiting to be sent, with whoever waits for the result.</summary>
-    private sealed class OutboundMessage(AstmOutgoingMessage message, bool urgent)
+    private sealed class OutboundMessage(AstmOutgoingMessage message, bool urgent, bool isReply = false)
     {
+        /// <summary>An answer to what the instrument asked on this connection (a host query): stale once it ends.</summary>
+        public bool IsReply { get; } = isReply;
+
         public AstmOutgoingMessage Message { get; } = message;
         public bool Urgent { get; } = urgent;
         public int Bids { get; set; }

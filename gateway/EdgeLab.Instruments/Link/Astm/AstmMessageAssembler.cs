@@ -25,6 +25,8 @@ internal sealed class AstmMessageAssembler
     private byte[] _lastBody = new byte[256];
     private int _lastBodyLength = -1;
     private int _lengthBeforeLast;
+    private bool _lastWasFinal;
+    private bool _lastWasFinalBefore;
 
     /// <summary>The frame number the next new frame must carry.</summary>
     public int ExpectedFrameNumber { get; private set; } = 1;
@@ -50,13 +52,27 @@ internal sealed class AstmMessageAssembler
     {
         _text.ResetWrittenCount();
         FrameCount = 0;
+        _lastWasFinal = false;
     }
+
+    /// <summary>CRs the assembler put back between records their sender ran together (see <see cref="Offer"/>).</summary>
+    public int RestoredRecordEnds { get; private set; }
 
     public AstmFrameVerdict Offer(in AstmToken frame)
     {
         if (frame.FrameNumber == ExpectedFrameNumber)
         {
             _lengthBeforeLast = _text.WrittenCount;
+            _lastWasFinalBefore = _lastWasFinal;
+            if (_lastWasFinal && _text.WrittenCount > 0 && _text.WrittenSpan[^1] != AstmControl.Cr && StartsRecord(frame.Text))
+            {
+                // Some senders end records without CR (issue 10 item 6): the records then ran together and the L record
+                // was never seen. A frame after an ETX frame starts a new record (LIS01-A2 §6.3.1.1); when it opens with
+                // a record type letter, the field delimiter and a sequence digit, the missing CR is unambiguous.
+                _text.Write([AstmControl.Cr]);
+                RestoredRecordEnds++;
+            }
+            _lastWasFinal = frame.IsFinal;
             foreach (var segment in frame.Text) _text.Write(segment.Span);
             var bodyLength = (int)frame.Body.Length;
             if (_lastBody.Length < bodyLength) _lastBody = new byte[Math.Max(bodyLength, _lastBody.Length * 2)];
@@ -84,6 +100,22 @@ internal sealed class AstmMessageAssembler
         ExpectedFrameNumber = (ExpectedFrameNumber + 7) % 8;
         FrameCount--;
         _lastBodyLength = -1;
+        _lastWasFinal = _lastWasFinalBefore;
+    }
+
+    /// <summary>
+    /// True when <paramref name="frameText"/> starts like a LIS02-A2 record: a record type letter (§6–§14), the field
+    /// delimiter of this message's H record, and a digit (the sequence number, x.2).
+    /// </summary>
+    private bool StartsRecord(in ReadOnlySequence<byte> frameText)
+    {
+        if (frameText.Length < 3 || _text.WrittenCount < 2) return false;
+        Span<byte> head = stackalloc byte[3];
+        frameText.Slice(0, 3).CopyTo(head);
+        var fieldDelimiter = _text.WrittenSpan[0] == (byte)'H' ? _text.WrittenSpan[1] : (byte)'|';
+        return head[0] is (byte)'P' or (byte)'O' or (byte)'R' or (byte)'C' or (byte)'Q' or (byte)'M' or (byte)'S' or (byte)'L'
+            && head[1] == fieldDelimiter
+            && head[2] is >= (byte)'0' and <= (byte)'9';
     }
 
     /// <summary>

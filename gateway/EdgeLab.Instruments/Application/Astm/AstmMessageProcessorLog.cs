@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EdgeLab.Instruments.Message.Lis2;
+namespace EdgeLab.Instruments.Application.Astm;
 
 /// <summary>Logging of the ASTM message layer. Never patient data: instrument ids, counts, codes and positions only.</summary>
 internal static partial class AstmMessageProcessorLog
@@ -29,7 +29,7 @@ internal static partial class AstmMessageProcessorLog
     [LoggerMessage(EventId = 3207, Level = LogLevel.Error, Message = "{InstrumentId}: order cache failed; answering 'no information' (L|1|I)")]
     public static partial void QueryFailed(ILogger logger, string instrumentId, Exception exception);
 
-    [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "{InstrumentId}: incomplete message of {Length} bytes kept for audit ({Reason}); not acknowledged")]
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "{InstrumentId}: incomplete message of {Length} bytes kept for audit ({Reason})")]
     public static partial void Incomplete(ILogger logger, string instrumentId, int length, string reason);
 
     [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "{InstrumentId}: host query for {Asked} specimen(s) not served: host query is disabled for this instrument (profile hostQuery: false); answered 'no information' (L|1|I) without consulting the order cache")]

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Message;
+using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Outbound;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeLab.Instruments.Message.Lis2;
+namespace EdgeLab.Instruments.Application.Astm;
 
 /// <summary>
 /// The ASTM message layer of one instrument: decodes each complete H…L message with the instrument's profile, commits
@@ -52,39 +54,38 @@ internal sealed class AstmMessageProcessor : IAstmMessageHandler
 
     public async ValueTask<AstmMessageOutcome> OnMessageAsync(AstmReceivedMessage message, CancellationToken cancellationToken)
     {
-        Lis2DecodeResult decoded;
-        try
-        {
-            decoded = Lis2DialectDecoder.Decode(message.Text.Span, _profile, _siteZone);
-        }
-        catch (Lis2FormatException e)
+        var interpretation = AstmMessageInterpreter.Interpret(message.Text.Span, _profile, _siteZone);
+        if (interpretation.Error is { } e)
         {
             AstmMessageProcessorLog.Quarantined(_logger, _instrumentId, message.Text.Length, e.RecordNumber, e.RecordType, e.Field, e.ByteOffset);
             return await CommitAsync(Received(message, null, e.Message), cancellationToken) ? AstmMessageOutcome.Ack : AstmMessageOutcome.Refuse;
         }
-
-        if (decoded.Queries.Count > 0)
+        var decoded = interpretation.Decoded!;
+        var parts = interpretation.Parts;
+        if (parts.Count == 0)
             return await AnswerQueryAsync(decoded, cancellationToken);
 
-        var resultCount = decoded.Messages.Sum(m => m.Results.Count);
+        var resultCount = 0;
+        foreach (var part in parts) resultCount += part.Results.Count;
         AstmMessageProcessorLog.Decoded(_logger, _instrumentId, message.Text.Length, decoded.Messages.Count, resultCount);
-        // A message without orders (e.g. H, M…, L) is still kept: its transcript is the record of what was sent.
-        var parts = decoded.Messages.Count > 0 ? decoded.Messages
-            : [new DecodedMessage { Profile = _profile.Name, Kind = SpecimenKinds.Patient, Results = [] }];
         for (var i = 0; i < parts.Count; i++)
         {
             // One outbox entry per order (specimen); the transcript of the whole message goes with each.
             if (!await CommitAsync(Received(message, parts[i], null) with { Part = i }, cancellationToken))
                 return AstmMessageOutcome.Refuse;
         }
-        return AstmMessageOutcome.Ack;
+        if (decoded.Queries.Count == 0)
+            return AstmMessageOutcome.Ack;
+        // Kept; now the question it also asked. A busy query gate must not NAK what is already committed.
+        var answer = await AnswerQueryAsync(decoded, cancellationToken);
+        return answer.Accepted ? answer : AstmMessageOutcome.Ack;
     }
 
     public async ValueTask OnIncompleteMessageAsync(AstmReceivedMessage partial, string reason, CancellationToken cancellationToken)
     {
-        // Kept for audit as a quarantined entry; the instrument was not ACKed and sends the message again.
+        // Kept for audit as a quarantined entry. The link's reason says whether the instrument will send it again.
         AstmMessageProcessorLog.Incomplete(_logger, _instrumentId, partial.Text.Length, reason);
-        await CommitAsync(Received(partial, null, $"incomplete message ({reason}); not acknowledged, expect a retransmission"), cancellationToken);
+        await CommitAsync(Received(partial, null, $"incomplete message ({reason})"), cancellationToken);
     }
 
     private async ValueTask<AstmMessageOutcome> AnswerQueryAsync(Lis2DecodeResult decoded, CancellationToken cancellationToken)
