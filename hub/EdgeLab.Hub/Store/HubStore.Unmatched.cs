@@ -98,15 +98,14 @@ internal sealed partial class HubStore
                 Status = u.status,
                 CompletedAt = Time(u.completed_at),
             };
-            var before = plan.Results.Count;
-            if (!ResultLinker.TryAdd(plan, u.gateway_id, u.instrument_id, u.message_id, u.sequence, Time(u.received_at), u.lab_id ?? specimen.PerformingLabId,
-                    specimen, test, mapping, item, nextId, now))
+            if (ResultLinker.TryAdd(plan, u.gateway_id, u.instrument_id, u.message_id, u.sequence, Time(u.received_at), u.lab_id ?? specimen.PerformingLabId,
+                    specimen, test, mapping, item, nextId, now, out var resultId) == LinkOutcome.UnknownUnit)
             {
                 if (items.Count == 1)
                     throw new StoreValidationException($"unit '{u.units}' is not known for {test.Code} on '{u.profile}'; add it to the catalog or give another catalog code");
                 continue;
             }
-            resolved.Add((u.id, plan.Results[before].Id));
+            resolved.Add((u.id, resultId));
         }
         await bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await bulk.MoveCurrentAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
