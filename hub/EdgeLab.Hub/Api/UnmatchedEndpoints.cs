@@ -61,10 +61,10 @@ internal static class UnmatchedEndpoints
             throw FhirInputException.Unprocessable("specimenId contains a control character; give the barcode as printed.", "specimenId");
         if (body.CatalogCode?.Any(char.IsControl) == true)
             throw FhirInputException.Unprocessable("catalogCode contains a control character; give the catalog code as listed.", "catalogCode");
-        IReadOnlyList<long> resultIds;
+        UnmatchedResolutionOutcome outcome;
         try
         {
-            resultIds = await store.ResolveUnmatchedAsync(caller.Scope, new UnmatchedResolution
+            outcome = await store.ResolveUnmatchedAsync(caller.Scope, new UnmatchedResolution
             {
                 UnmatchedId = unmatchedId,
                 SpecimenId = string.IsNullOrWhiteSpace(body.SpecimenId) ? null : body.SpecimenId.Trim(),
@@ -79,9 +79,11 @@ internal static class UnmatchedEndpoints
             throw;
         }
         await audit.RecordAsync(http, caller, "resolve", "Unmatched", id, null, StatusCodes.Status200OK);
+        var resultIds = outcome.ResultIds;
         FhirLog.UnmatchedResolved(logger, unmatchedId, caller.ClientId, resultIds.Count);
         var response = new ResolveResponse(unmatchedId, resultIds,
-            resultIds.Select(r => "Observation/" + r.ToString(CultureInfo.InvariantCulture)).ToList());
+            resultIds.Select(r => "Observation/" + r.ToString(CultureInfo.InvariantCulture)).ToList(),
+            outcome.Skipped.Select(k => new ResolveSkipped(k.UnmatchedId, k.AnalyzerCode, k.Reason)).ToList());
         return Results.Json(response, ApiJson.Wire.ResolveResponse);
     }
 

@@ -36,8 +36,11 @@ internal interface IClinicalStore
     /// <summary>Held results; a lab organization sees those from its own gateways, the region sees all.</summary>
     Task<Page<UnmatchedResult>> ListUnmatchedAsync(AccessScope scope, UnmatchedQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Links held results; returns the new result ids. Throws <see cref="StoreValidationException"/> with the cause.</summary>
-    Task<IReadOnlyList<long>> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Links held results; returns the new result ids and the siblings left held with their reasons. Throws
+    /// <see cref="StoreValidationException"/> with the cause when the item itself cannot be resolved.
+    /// </summary>
+    Task<UnmatchedResolutionOutcome> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default);
 
     Task<Page<QuarantinedPayload>> ListQuarantineAsync(int count = 100, string? cursor = null, CancellationToken cancellationToken = default);
 }

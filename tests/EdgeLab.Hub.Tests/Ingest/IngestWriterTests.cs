@@ -81,7 +81,7 @@ public sealed class IngestWriterTests
 
         // A person decides the misread tube is our specimen: every held item of that tube gets linked.
         var misread = held.First(u => u.Reason == UnmatchedReason.BadCheckDigit);
-        var ids = await hub.Store.ResolveUnmatchedAsync(AccessScope.ForOrganization(TestHub.Lab), new UnmatchedResolution { UnmatchedId = misread.Id, SpecimenId = specimen.Id, ResolvedBy = "tech-1" });
+        var ids = (await hub.Store.ResolveUnmatchedAsync(AccessScope.ForOrganization(TestHub.Lab), new UnmatchedResolution { UnmatchedId = misread.Id, SpecimenId = specimen.Id, ResolvedBy = "tech-1" })).ResultIds;
         Assert.Equal(3, ids.Count);
         var linked = await hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { SpecimenId = specimen.Id });
         Assert.Equal(3, linked.Items.Count);
@@ -92,7 +92,7 @@ public sealed class IngestWriterTests
 
         // The unknown code is resolved by naming the catalog test.
         var code = open.Single(u => u.Reason == UnmatchedReason.UnknownTestCode);
-        var codeIds = await hub.Store.ResolveUnmatchedAsync(AccessScope.Region, new UnmatchedResolution { UnmatchedId = code.Id, CatalogCode = "MPV", ResolvedBy = "tech-1" });
+        var codeIds = (await hub.Store.ResolveUnmatchedAsync(AccessScope.Region, new UnmatchedResolution { UnmatchedId = code.Id, CatalogCode = "MPV", ResolvedBy = "tech-1" })).ResultIds;
         Assert.Equal("MPV", (await hub.Store.GetObservationAsync(AccessScope.Region, codeIds.Single()))!.CatalogCode);
         await Assert.ThrowsAsync<StoreValidationException>(() => hub.Store.ResolveUnmatchedAsync(AccessScope.Region, new UnmatchedResolution { UnmatchedId = code.Id, CatalogCode = "MPV", ResolvedBy = "x" }));
     }
