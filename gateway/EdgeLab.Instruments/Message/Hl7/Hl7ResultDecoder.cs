@@ -33,6 +33,8 @@ internal static class Hl7ResultDecoder
                 if (!string.IsNullOrEmpty(id) && patientId is not null && id != patientId)
                     throw Error(Hl7ErrorKind.Inconsistent, "a second patient identification names another patient", seg, dialect.PatientId.Field);
                 if (!string.IsNullOrEmpty(id)) patientId = id;
+                // Some point-of-care analyzers (PixCell HemoScreen) carry the keyed sample id only in PID (PID-2).
+                specimen.Offer(seg);
                 lastResult = null;
             }
             else if (seg.Is("OBR"u8))
