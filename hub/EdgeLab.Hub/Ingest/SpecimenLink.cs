@@ -28,9 +28,6 @@ internal static class ResultContent
     public static string Of(string value, string? unit, string? encodedFlags, string encodedStatus) =>
         string.Join('\u001f', value, unit ?? "", encodedFlags ?? "", encodedStatus);
 
-    public static string Of(LabResult r) =>
-        Of(r.Value, r.Unit, Store.StoreEncoding.List(r.AnalyzerFlags), Store.StoreEncoding.Enum(r.Status));
-
     /// <summary>The SQL expression over lab_result <c>r</c> that <see cref="Of(string, string?, string?, string)"/> reads.</summary>
     public const string Columns = "r.value, r.unit, r.flags, r.status";
 }
