@@ -26,7 +26,11 @@ internal static class IngestBenchmark
         ["WBC", "RBC", "HGB", "HCT", "MCV", "MCH", "MCHC", "PLT", "NEUT%", "LYMPH%", "MONO%", "EO%", "BASO%", "NEUT#", "LYMPH#", "MONO#", "EO#", "BASO#", "RDW-SD", "RDW-CV"];
 
     /// <summary>Typical Sysmex values for <see cref="CbcCodes"/> in the analyzer's units (critical values are the exception, not the load).</summary>
-    private static readonly double[] NormalValues = [6.1, 4.6, 13.8, 41, 89, 30, 340, 250, 58, 30, 8, 3, 0.5, 3.5, 1.8, 0.5, 0.2, 0.03, 45, 13];
+    private static readonly double[] NormalValues = [6.1, 4.6, 13.8, 41, 89, 30, 34.0, 250, 58, 30, 8, 3, 0.5, 3.5, 1.8, 0.5, 0.2, 0.03, 45, 13];
+
+    /// <summary>The units a Sysmex XN sends with <see cref="CbcCodes"/> (a value without its unit is stored for review, not converted).</summary>
+    private static readonly string[] Units =
+        ["10*3/uL", "10*6/uL", "g/dL", "%", "fL", "pg", "g/dL", "10*3/uL", "%", "%", "%", "%", "%", "10*3/uL", "10*3/uL", "10*3/uL", "10*3/uL", "10*3/uL", "fL", "%"];
 
     public static async Task RunAsync(TextWriter output)
     {
@@ -128,7 +132,9 @@ internal static class IngestBenchmark
         SpecimenId = specimen,
         ReceivedAt = DateTimeOffset.UtcNow,
         TranscriptSha256 = new string('0', 64),
-        Results = CbcCodes.Select((c, k) => new ResultItem { Code = c, Value = (NormalValues[k] * (0.95 + seq % 10 / 100.0)).ToString("F2", CultureInfo.InvariantCulture), Status = "F" }).ToList(),
+        // The factor changes from one re-report of a specimen to the next (seq / Specimens), so every result really
+        // supersedes one; an identical re-report would be a retransmission and store nothing (the worst case is a change).
+        Results = CbcCodes.Select((c, k) => new ResultItem { Code = c, Value = (NormalValues[k] * (0.95 + seq / Specimens % 10 / 100.0)).ToString("F4", CultureInfo.InvariantCulture), Units = Units[k], Status = "F" }).ToList(),
     };
 
     /// <summary>

@@ -22,6 +22,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
     private string? _processingId;
     private bool _patientSeen;
     private string? _patientId;
+    private string? _patientRecordSpecimenId;
     private OrderGroup? _group;
     private Attach _lastRecord;
     private string? _terminationCode;
@@ -52,6 +53,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         _patientComments.Clear();
         _patientSeen = false;
         _patientId = null;
+        _patientRecordSpecimenId = null;
         _lastRecord = Attach.Header;
     }
 
@@ -61,13 +63,16 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         _patientSeen = true;
         _patientComments.Clear();
         _patientId = _profile.PatientId.Record == 'P' ? Read(record.Record, _profile.PatientId) : null;
+        // Point-of-care analyzers (Siemens DCA Vantage, Abbott Afinion) have no sample id field: the id the operator
+        // keys in arrives in the P record, and the profile says so (specimenId: { record: P, … }).
+        _patientRecordSpecimenId = _profile.SpecimenId.Record == 'P' ? Read(record.Record, _profile.SpecimenId) : null;
         _lastRecord = Attach.Patient;
     }
 
     public void OnOrder(in OrderRecord record)
     {
         Flush();
-        var specimenId = _profile.SpecimenId.Record == 'O' ? Read(record.Record, _profile.SpecimenId) : null;
+        var specimenId = _profile.SpecimenId.Record == 'O' ? Read(record.Record, _profile.SpecimenId) : _patientRecordSpecimenId;
         var patientId = _profile.PatientId.Record == 'O' ? Read(record.Record, _profile.PatientId) : _patientId;
         var action = record.ActionCodeField.Component(1).GetTrimmedString();
         var descriptor = record.Field(OrderRecord.SpecimenDescriptor).Component(1).GetTrimmedString();
@@ -78,7 +83,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
     public void OnResult(in ResultRecord record)
     {
         _group ??= new OrderGroup(null, _patientId, Classify(null, null, null));
-        _group.Results.Add(ReadResult(record));
+        _group.Results.Add(ReadResult(record, _group));
         _lastRecord = Attach.Result;
     }
 
@@ -147,12 +152,18 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         });
     }
 
-    private ResultBuilder ReadResult(in ResultRecord record)
+    private ResultBuilder ReadResult(in ResultRecord record, OrderGroup group)
     {
         var layout = _profile.Result;
         var testId = record.TestIdField;
         var code = ResultFields.ReadCode(testId, _profile.TestCode)
             ?? throw record.Record.Error("result without a test code", ResultRecord.UniversalTestId);
+        // Two different universal test ids must never share a code (issue 10, item 8: GeneXpert's Ct and end-point
+        // results took the main result's code under generic-lis2): the later one then keeps every component of R.3.
+        var sent = testId.GetString() ?? "";
+        if (group.TestIdByCode.TryGetValue(code, out var earlier) && earlier != sent)
+            code = ResultFields.ReadAllComponents(testId, _profile.TestCode.Separator);
+        group.TestIdByCode.TryAdd(code, sent);
         var value = ResultFields.ReadValue(record.ValueField, layout.Value);
         var (numeric, comparator) = ResultNumber.Parse(value);
         DateTimeOffset? completed = null;
@@ -220,5 +231,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         public string Kind { get; } = kind;
         public List<ResultBuilder> Results { get; } = [];
         public List<string> Comments { get; } = [];
+        /// <summary>Code → the R.3 it was read from, to keep codes apart within one order.</summary>
+        public Dictionary<string, string> TestIdByCode { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -121,6 +121,15 @@ internal static partial class ProfileValidator
             if (value is not null && !Hl7RefPattern().IsMatch(value))
                 error(field, $"'{value}' must look like SEG-n or SEG-n.c (e.g. OBR-3, OBX-3.1)");
         }
+        foreach (var (field, markers) in new[] { ("hl7.qcMarkers", h.QcMarkers), ("hl7.calibrationMarkers", h.CalibrationMarkers) })
+        {
+            foreach (var marker in markers)
+            {
+                var eq = marker.IndexOf('=');
+                if (eq <= 0 || eq == marker.Length - 1 || marker[(eq + 1)..].Trim() is "*" || !Hl7RefPattern().IsMatch(marker[..eq].Trim()))
+                    error(field, $"'{marker}' must look like SEG-n[.c]=VALUE, VALUE* for a prefix (e.g. MSH-16=2, OBR-4.1=QC*)");
+            }
+        }
         if (h.AckMode is not ("original" or "enhanced"))
             error("hl7.ackMode", $"'{h.AckMode}' must be original or enhanced");
         if (h.HostQueryMessage is not (null or "QRY^Q02" or "QBP^Q11"))

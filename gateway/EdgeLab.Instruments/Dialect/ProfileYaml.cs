@@ -111,6 +111,8 @@ internal static class ProfileYaml
             "patientId" => h with { PatientId = r.String(v, path, h.PatientId) },
             "testCode" => h with { TestCode = r.String(v, path, h.TestCode) },
             "qcProcessingIds" => h with { QcProcessingIds = r.StringList(v, path, h.QcProcessingIds) },
+            "qcMarkers" => h with { QcMarkers = r.StringList(v, path, h.QcMarkers) },
+            "calibrationMarkers" => h with { CalibrationMarkers = r.StringList(v, path, h.CalibrationMarkers) },
             "defaultCharset" => h with { DefaultCharset = r.String(v, path, h.DefaultCharset) },
             "hostQueryMessage" => h with { HostQueryMessage = r.NullableString(v, path) },
             "ackMode" => h with { AckMode = r.String(v, path, h.AckMode) },

@@ -33,6 +33,22 @@ internal static class ResultFields
         return joined?.ToString() ?? single ?? testId.GetTrimmedString();
     }
 
+    /// <summary>
+    /// Every non-empty component of R.3 joined with <paramref name="separator"/>: the code used when the profile's
+    /// components do not tell two different test ids of one order apart (e.g. GeneXpert's <c>^MTB-RIF^^Xpert^^^rpoB1^Ct</c>
+    /// and <c>…^rpoB1^EndPt</c> read by a profile that looks at component 4 only).
+    /// </summary>
+    public static string ReadAllComponents(Lis2Field testId, string separator)
+    {
+        var parts = new List<string>();
+        foreach (var component in testId.Components)
+        {
+            if (component.GetTrimmedString() is { } part)
+                parts.Add(part);
+        }
+        return string.Join(separator, parts);
+    }
+
     /// <summary>R.4 (LIS02-A2 §10.1.4) as sent, or its first non-empty component for dialects that split it.</summary>
     public static string ReadValue(Lis2Field value, string mode)
     {

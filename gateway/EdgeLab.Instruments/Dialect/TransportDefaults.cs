@@ -34,6 +34,14 @@ public sealed record Hl7Layout
     public string TestCode { get; init; } = "OBX-3.1";
     /// <summary>MSH-11 processing ids that mean QC (e.g. <c>Q</c>, as Mindray sends for QC).</summary>
     public IReadOnlyList<string> QcProcessingIds { get; init; } = ["Q"];
+    /// <summary>
+    /// Other places an analyzer marks a QC message, as <c>SEG-n[.c]=VALUE</c> (a trailing <c>*</c> makes VALUE a
+    /// prefix; case-insensitive), e.g. <c>MSH-16=2</c> (Mindray BS series: 0 sample, 1 calibration, 2 QC result),
+    /// <c>OBR-4.1=QC*</c>, <c>PID-3=CONTROL*</c>. Any match makes the message QC.
+    /// </summary>
+    public IReadOnlyList<string> QcMarkers { get; init; } = [];
+    /// <summary>The same for calibration messages, e.g. <c>MSH-16=1</c> (Mindray BS series).</summary>
+    public IReadOnlyList<string> CalibrationMarkers { get; init; } = [];
     /// <summary>Character set when MSH-18 is empty; MSH-18 values map: <c>UNICODE</c> → UTF-8, <c>8859/5</c> → ISO-8859-5.</summary>
     public string DefaultCharset { get; init; } = "ASCII";
     /// <summary>Host query message the instrument sends: <c>QRY^Q02</c> (Mindray) or <c>QBP^Q11</c>.</summary>

@@ -35,7 +35,11 @@ internal sealed record ResolveRequest
     public bool? AllFromSameSpecimen { get; init; }
 }
 
-internal sealed record ResolveResponse(long UnmatchedId, IReadOnlyList<long> ResultIds, IReadOnlyList<string> Observations);
+/// <summary>The answer to a resolve: the observations made, and each sibling left held with why (<c>skipped</c>).</summary>
+internal sealed record ResolveResponse(long UnmatchedId, IReadOnlyList<long> ResultIds, IReadOnlyList<string> Observations, IReadOnlyList<ResolveSkipped> Skipped);
+
+/// <summary>A held result the resolve left held: its id, analyzer code and what a person must do.</summary>
+internal sealed record ResolveSkipped(long UnmatchedId, string AnalyzerCode, string Reason);
 
 /// <summary>One audit row as <c>GET /api/audit</c> lists it.</summary>
 internal sealed record AuditItem

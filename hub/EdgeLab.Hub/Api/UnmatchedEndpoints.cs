@@ -61,10 +61,10 @@ internal static class UnmatchedEndpoints
             throw FhirInputException.Unprocessable("specimenId contains a control character; give the barcode as printed.", "specimenId");
         if (body.CatalogCode?.Any(char.IsControl) == true)
             throw FhirInputException.Unprocessable("catalogCode contains a control character; give the catalog code as listed.", "catalogCode");
-        IReadOnlyList<long> resultIds;
+        UnmatchedResolutionOutcome outcome;
         try
         {
-            resultIds = await store.ResolveUnmatchedAsync(caller.Scope, new UnmatchedResolution
+            outcome = await store.ResolveUnmatchedAsync(caller.Scope, new UnmatchedResolution
             {
                 UnmatchedId = unmatchedId,
                 SpecimenId = string.IsNullOrWhiteSpace(body.SpecimenId) ? null : body.SpecimenId.Trim(),
@@ -78,12 +78,14 @@ internal static class UnmatchedEndpoints
             await audit.RecordAsync(http, caller, "resolve", "Unmatched", id, null, StatusCodes.Status422UnprocessableEntity);
             throw;
         }
+        var resultIds = outcome.ResultIds;
         // The write is about the patient whose tube the held results joined (they all belong to one specimen).
         var patientId = resultIds.Count > 0 ? (await store.GetObservationAsync(AccessScope.Region, resultIds[0], http.RequestAborted))?.PatientId : null;
         await audit.RecordAsync(http, caller, "resolve", "Unmatched", id, patientId, StatusCodes.Status200OK);
         FhirLog.UnmatchedResolved(logger, unmatchedId, caller.ClientId, resultIds.Count);
         var response = new ResolveResponse(unmatchedId, resultIds,
-            resultIds.Select(r => "Observation/" + r.ToString(CultureInfo.InvariantCulture)).ToList());
+            resultIds.Select(r => "Observation/" + r.ToString(CultureInfo.InvariantCulture)).ToList(),
+            outcome.Skipped.Select(k => new ResolveSkipped(k.UnmatchedId, k.AnalyzerCode, k.Reason)).ToList());
         return Results.Json(response, ApiJson.Wire.ResolveResponse);
     }
 

@@ -13,7 +13,8 @@ internal readonly record struct NormalizedValue(
     decimal? ReferenceHigh,
     string? ReferenceText,
     string? Interpretation,
-    ResultStatus Status);
+    ResultStatus Status,
+    string? Review = null);
 
 /// <summary>
 /// Normalization of one analyzer result: unit conversion by the catalog factor, the reference range for the patient's
@@ -21,6 +22,12 @@ internal readonly record struct NormalizedValue(
 /// analyzer gives none, and a crossed critical limit always yields LL/HH (a critical value must never hide behind an
 /// analyzer's plain H).
 /// </summary>
+/// <remarks>
+/// Unit safety (issue 10, item 3): a number is only compared with the catalog's range once its unit is known. When
+/// the catalog expects a unit from this analyzer and none came, the value is stored as sent, with the analyzer's own
+/// flag and range, and marked for review — never converted by guess, never interpreted by the hub, so never critical.
+/// A mapping without a unit states that the analyzer sends none (its factor then applies).
+/// </remarks>
 internal static class ResultNormalizer
 {
     private static readonly string[] StandardFlags = [InterpretationCodes.CriticalLow, InterpretationCodes.CriticalHigh, InterpretationCodes.Low, InterpretationCodes.High, InterpretationCodes.Normal, InterpretationCodes.Abnormal];
@@ -30,23 +37,38 @@ internal static class ResultNormalizer
     {
         value = default;
         var status = MapStatus(item.Status);
-        if (!TryFactor(test, mapping, item.Units, out var factor)) return false;
+        var analyzerFlag = item.Flags.Select(f => f.Trim().ToUpperInvariant()).FirstOrDefault(f => StandardFlags.Contains(f));
         var (numeric, comparator) = ParseValue(item.Value, item.Comparator);
+        if (test.ValueType == "quantity" && string.IsNullOrWhiteSpace(item.Units) && mapping.Unit is not null)
+        {
+            value = new NormalizedValue(numeric, comparator, null, null, null, NullIfBlank(item.ReferenceRange),
+                status == ResultStatus.Cancelled ? null : analyzerFlag, status,
+                $"no unit sent for {item.Code} (the catalog expects {mapping.Unit} from {mapping.Profile}): not converted to {test.Unit} and not interpreted; check the analyzer's unit setting");
+            return true;
+        }
+        if (!TryFactor(test, mapping, item.Units, out var factor)) return false;
         if (numeric is { } n && test.ValueType == "quantity") numeric = n * factor;
         else if (test.ValueType == "coded") numeric = null;
 
         var rule = test.ReferenceRanges.FirstOrDefault(r => r.Applies(sex, ageYears));
         decimal? low = rule?.Low, high = rule?.High;
+        // The range text shown beside the value must be in the value's unit (issue 10, item 8: "HGB 12.0-17.5 beside
+        // 120–150 g/L"): the catalog's own text, else the analyzer's range converted with the value, else the
+        // analyzer's text only when no conversion happened.
         var refText = rule?.Text;
-        if (rule is null && test.ValueType == "quantity" && TryParseRange(item.ReferenceRange, out var aLow, out var aHigh))
+        if (rule is null && test.ValueType == "quantity")
         {
-            low = aLow * factor;
-            high = aHigh * factor;
+            if (TryParseRange(item.ReferenceRange, out var aLow, out var aHigh))
+            {
+                low = aLow * factor;
+                high = aHigh * factor;
+            }
+            else if (factor == 1m) refText = NullIfBlank(item.ReferenceRange);
         }
-        if (test.ValueType == "coded") refText ??= test.NormalText;
+        if (test.ValueType == "coded") refText ??= test.NormalText ?? NullIfBlank(item.ReferenceRange);
+        else if (test.ValueType != "quantity" && rule is null) refText ??= NullIfBlank(item.ReferenceRange);
 
         var computed = Interpret(test, numeric, comparator, low, high, item.Value);
-        var analyzerFlag = item.Flags.Select(f => f.Trim().ToUpperInvariant()).FirstOrDefault(f => StandardFlags.Contains(f));
         var interpretation = computed is InterpretationCodes.CriticalLow or InterpretationCodes.CriticalHigh
             ? computed
             : analyzerFlag ?? computed;
@@ -54,6 +76,8 @@ internal static class ResultNormalizer
         value = new NormalizedValue(numeric, comparator, test.Unit, low, high, refText, interpretation, status);
         return true;
     }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>LIS02-A2 §9.9 (R-9 result status) and HL7 v2.5 OBX-11 to the stored status.</summary>
     public static ResultStatus MapStatus(string? status) => status?.Trim().ToUpperInvariant() switch

@@ -51,6 +51,12 @@ internal sealed record LabResult
     public required string MessageId { get; init; }
     public long? SupersedesId { get; init; }
     public required bool IsCurrent { get; init; }
+    /// <summary>
+    /// Why a person must review this result before trusting it (e.g. the analyzer sent no unit, so the value was neither
+    /// converted nor interpreted against the catalog's range); null when nothing needs review. Such a result never
+    /// raises a critical-value notification.
+    /// </summary>
+    public string? Review { get; init; }
     /// <summary>True when a critical limit of the catalog was crossed (LL or HH).</summary>
     public bool IsCritical => Interpretation is InterpretationCodes.CriticalLow or InterpretationCodes.CriticalHigh;
     public DateTimeOffset LastUpdated { get; init; }

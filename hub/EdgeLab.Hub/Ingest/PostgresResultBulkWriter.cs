@@ -89,6 +89,7 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
         if (r.SupersedesId is { } previous) await row.WriteAsync(previous, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
         else await row.WriteNullAsync(ct).ConfigureAwait(false);
         await row.WriteAsync(StoreEncoding.Ms(r.LastUpdated), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+        await Text(r.Review).ConfigureAwait(false);
 
         Task Text(string? value) => value is null ? row.WriteNullAsync(ct) : row.WriteAsync(value, NpgsqlDbType.Text, ct);
         Task Real(double? value) => value is { } v ? row.WriteAsync(v, NpgsqlDbType.Double, ct) : row.WriteNullAsync(ct);
@@ -113,11 +114,15 @@ internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : I
     {
         if (specimenIds.Count == 0) return;
         await using var cmd = new NpgsqlCommand(
-            "SELECT result_id, specimen_id, catalog_code, effective_at, sequence FROM result_current WHERE specimen_id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+            "SELECT c.result_id, c.specimen_id, c.catalog_code, c.effective_at, c.sequence, " + ResultContent.Columns +
+            " FROM result_current c JOIN lab_result r ON r.id = c.result_id WHERE c.specimen_id = ANY(@ids)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
         cmd.Parameters.AddWithValue("ids", specimenIds.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
-            plan.Current[(r.GetString(1), r.GetString(2))] = new CurrentResult(r.GetInt64(0), Store.StoreEncoding.Time(r.GetInt64(3)), r.GetInt64(4), null);
+        {
+            var content = ResultContent.Of(r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8));
+            plan.Current[(r.GetString(1), r.GetString(2))] = new CurrentResult(r.GetInt64(0), Store.StoreEncoding.Time(r.GetInt64(3)), r.GetInt64(4), null, content);
+        }
     }
 
     public async Task MoveCurrentAsync(DbConnection c, DbTransaction tx, BatchPlan plan, CancellationToken ct)

@@ -46,24 +46,38 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
                 Hold(plan, message, labId, item, UnmatchedReason.UnknownTestCode, now);
                 continue;
             }
-            if (!TryAdd(plan, message.GatewayId, message.InstrumentId, message.MessageId, message.Sequence, message.ReceivedAt, labId, specimen!, test, mapping, item, nextId, now))
+            if (TryAdd(plan, message.GatewayId, message.InstrumentId, message.MessageId, message.Sequence, message.ReceivedAt, labId, specimen!, test, mapping, item, nextId, now, out _) == LinkOutcome.UnknownUnit)
                 Hold(plan, message, labId, item, UnmatchedReason.UnknownUnit, now);
         }
     }
 
-    /// <summary>Adds one linked result to the plan (also used when a person resolves a held item). False when the unit is unknown.</summary>
-    public static bool TryAdd(
+    /// <summary>
+    /// Adds one linked result to the plan (also used when a person resolves a held item). <paramref name="resultId"/> is
+    /// the added result, or for a <see cref="LinkOutcome.Repeat"/> the current result it repeats.
+    /// </summary>
+    public static LinkOutcome TryAdd(
         BatchPlan plan, string gatewayId, string instrumentId, string messageId, long sequence, DateTimeOffset receivedAt, string labId,
-        SpecimenLink specimen, TestDefinition test, InstrumentTestCode mapping, ResultItem item, Func<long> nextId, DateTimeOffset now)
+        SpecimenLink specimen, TestDefinition test, InstrumentTestCode mapping, ResultItem item, Func<long> nextId, DateTimeOffset now, out long resultId)
     {
+        resultId = 0;
         var effective = item.CompletedAt ?? receivedAt;
         var age = specimen.BirthDate == default ? 40 : AgeAt(specimen.BirthDate, effective);
-        if (!ResultNormalizer.TryNormalize(test, mapping, item, specimen.Sex, age, out var v)) return false;
+        if (!ResultNormalizer.TryNormalize(test, mapping, item, specimen.Sex, age, out var v)) return LinkOutcome.UnknownUnit;
 
         var key = (specimen.SpecimenId, test.Code);
         plan.Current.TryGetValue(key, out var previous);
+        // An identical retransmission of the current result (same value, unit, flags, status — e.g. an analyzer that
+        // re-sends a finished sample, or a gateway repeat outside its window) is the same observation: no new row, no
+        // correction, no second critical-value notification (issue 10, item 3).
+        var content = ResultContent.Of(item.Value, v.Unit, Store.StoreEncoding.List(item.Flags), Store.StoreEncoding.Enum(v.Status));
+        if (previous is not null && previous.Content == content)
+        {
+            resultId = previous.Id;
+            return LinkOutcome.Repeat;
+        }
         var isNewer = previous is null || (effective, sequence).CompareTo((previous.EffectiveAt, previous.Sequence)) >= 0;
         var id = nextId();
+        resultId = id;
         var result = new LabResult
         {
             Id = id,
@@ -79,7 +93,7 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
             Unit = v.Unit,
             ReferenceLow = v.ReferenceLow,
             ReferenceHigh = v.ReferenceHigh,
-            ReferenceText = v.ReferenceText ?? item.ReferenceRange,
+            ReferenceText = v.ReferenceText,
             Interpretation = v.Interpretation,
             AnalyzerFlags = item.Flags,
             Status = v.Status,
@@ -91,16 +105,18 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
             SupersedesId = isNewer ? previous?.Id : null,
             IsCurrent = isNewer,
             LastUpdated = now,
+            Review = v.Review,
         };
         if (isNewer)
         {
             if (previous is { PlanIndex: { } index }) plan.Results[index] = plan.Results[index] with { IsCurrent = false };
-            plan.Current[key] = new CurrentResult(id, effective, sequence, plan.Results.Count);
+            plan.Current[key] = new CurrentResult(id, effective, sequence, plan.Results.Count, content);
         }
         plan.Results.Add(result);
         plan.ResultSequences.Add(sequence);
         if (specimen.Status == SpecimenStatus.Issued) plan.ReceivedSpecimens.Add(specimen.SpecimenId);
-        if (isNewer && result.IsCritical)
+        // A result marked for review was not interpreted by the hub: whatever the analyzer flagged, a person looks first.
+        if (isNewer && result.IsCritical && result.Review is null)
         {
             plan.Notifications.Add(new CriticalNotification
             {
@@ -115,7 +131,7 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
                 NextAttemptAt = now,
             });
         }
-        return true;
+        return LinkOutcome.Added;
     }
 
     private static void Hold(BatchPlan plan, ResultMessage message, string labId, ResultItem item, UnmatchedReason reason, DateTimeOffset now) =>
@@ -146,4 +162,15 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
         if (day < birth.AddYears(age)) age--;
         return Math.Max(0, age);
     }
+}
+
+/// <summary>What <see cref="ResultLinker.TryAdd"/> did with one result.</summary>
+internal enum LinkOutcome
+{
+    /// <summary>Stored as a new result (current, or history when older than the current one).</summary>
+    Added,
+    /// <summary>Identical to the current result for its specimen and test: nothing stored.</summary>
+    Repeat,
+    /// <summary>The analyzer's unit is neither the mapping's nor the catalog's: the caller holds it.</summary>
+    UnknownUnit,
 }

@@ -13,5 +13,21 @@ internal sealed record SpecimenLink(
     Sex Sex,
     DateOnly BirthDate);
 
-/// <summary>The current result for one (specimen, catalog code): what a newer one supersedes.</summary>
-internal sealed record CurrentResult(long Id, DateTimeOffset EffectiveAt, long Sequence, int? PlanIndex);
+/// <summary>
+/// The current result for one (specimen, catalog code): what a newer one supersedes. <paramref name="Content"/> is its
+/// <see cref="ResultContent"/>: an incoming result with the same content is a retransmission, not a correction.
+/// </summary>
+internal sealed record CurrentResult(long Id, DateTimeOffset EffectiveAt, long Sequence, int? PlanIndex, string Content);
+
+/// <summary>
+/// What makes two results "the same" for retransmission (issue 10, item 3): the value as sent, the stored unit, the
+/// analyzer's flags and the status, in the stored encodings so a row read back compares equal to one about to be written.
+/// </summary>
+internal static class ResultContent
+{
+    public static string Of(string value, string? unit, string? encodedFlags, string encodedStatus) =>
+        string.Join('\u001f', value, unit ?? "", encodedFlags ?? "", encodedStatus);
+
+    /// <summary>The SQL expression over lab_result <c>r</c> that <see cref="Of(string, string?, string?, string)"/> reads.</summary>
+    public const string Columns = "r.value, r.unit, r.flags, r.status";
+}

@@ -75,12 +75,17 @@ internal sealed partial class SqliteResultBulkWriter
     public Task LoadCurrentAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> specimenIds, BatchPlan plan, CancellationToken ct)
     {
         if (specimenIds.Count == 0) return Task.CompletedTask;
-        using var select = new SqliteRawStatement((SqliteConnection)c, "SELECT result_id, catalog_code, effective_at, sequence FROM result_current WHERE specimen_id = ?1");
+        using var select = new SqliteRawStatement((SqliteConnection)c,
+            "SELECT c.result_id, c.catalog_code, c.effective_at, c.sequence, " + ResultContent.Columns +
+            " FROM result_current c JOIN lab_result r ON r.id = c.result_id WHERE c.specimen_id = ?1");
         foreach (var s in specimenIds)
         {
             select.Bind(1, s);
             while (select.Read())
-                plan.Current[(s, select.GetString(1))] = new CurrentResult(select.GetInt64(0), Time(select.GetInt64(2)), select.GetInt64(3), null);
+            {
+                var content = ResultContent.Of(select.GetString(4), select.GetString(5), select.GetString(6), select.GetString(7));
+                plan.Current[(s, select.GetString(1))] = new CurrentResult(select.GetInt64(0), Time(select.GetInt64(2)), select.GetInt64(3), null, content);
+            }
         }
         return Task.CompletedTask;
     }
@@ -111,7 +116,7 @@ internal static class ResultInsert
     [
         "id", "specimen_id", "referral_id", "patient_id", "lab_id", "catalog_code", "loinc", "section", "analyzer_code", "value", "numeric_value",
         "comparator", "unit", "ref_low", "ref_high", "ref_text", "interpretation", "flags", "status", "effective_at", "issued_at", "gateway_id",
-        "instrument_id", "message_id", "sequence", "supersedes_id", "last_updated",
+        "instrument_id", "message_id", "sequence", "supersedes_id", "last_updated", "review",
     ];
 
     public static string Sql(Func<int, string> parameter) =>
@@ -148,6 +153,7 @@ internal static class ResultInsert
         s.Bind(25, sequence);
         s.Bind(26, r.SupersedesId);
         s.Bind(27, Ms(r.LastUpdated));
+        s.Bind(28, r.Review);
     }
 
 }

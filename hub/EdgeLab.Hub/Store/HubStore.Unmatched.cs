@@ -34,7 +34,7 @@ internal sealed partial class HubStore
         return ToPage(rows, limit, r => r.ToDomain(), r => r.id.ToString(CultureInfo.InvariantCulture));
     }
 
-    public async Task<IReadOnlyList<long>> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default)
+    public async Task<UnmatchedResolutionOutcome> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default)
     {
         var now = Now;
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -75,6 +75,7 @@ internal sealed partial class HubStore
         await bulk.LoadCurrentAsync(c, tx, [specimenId], plan, cancellationToken).ConfigureAwait(false);
         var nextId = await bulk.ReserveResultIdsAsync(c, tx, items.Count, cancellationToken).ConfigureAwait(false);
         var resolved = new List<(long UnmatchedId, long ResultId)>();
+        var skipped = new List<SkippedHeldResult>();
         foreach (var u in items)
         {
             TestDefinition? test;
@@ -87,8 +88,9 @@ internal sealed partial class HubStore
             }
             else if (!catalog.TryMapAnalyzerCode(u.profile, u.analyzer_code, out test, out mapping))
             {
-                if (items.Count == 1)
-                    throw new StoreValidationException($"analyzer code '{u.analyzer_code}' of '{u.profile}' is not in the catalog; give the catalog code it stands for");
+                var why = $"analyzer code '{u.analyzer_code}' of '{u.profile}' is not in the catalog; give the catalog code it stands for";
+                if (items.Count == 1) throw new StoreValidationException(why);
+                skipped.Add(new SkippedHeldResult(u.id, u.analyzer_code, why));
                 continue;
             }
             var item = new ResultItem
@@ -101,15 +103,15 @@ internal sealed partial class HubStore
                 Status = u.status,
                 CompletedAt = Time(u.completed_at),
             };
-            var before = plan.Results.Count;
-            if (!ResultLinker.TryAdd(plan, u.gateway_id, u.instrument_id, u.message_id, u.sequence, Time(u.received_at), u.lab_id ?? specimen.PerformingLabId,
-                    specimen, test, mapping, item, nextId, now))
+            if (ResultLinker.TryAdd(plan, u.gateway_id, u.instrument_id, u.message_id, u.sequence, Time(u.received_at), u.lab_id ?? specimen.PerformingLabId,
+                    specimen, test, mapping, item, nextId, now, out var resultId) == LinkOutcome.UnknownUnit)
             {
-                if (items.Count == 1)
-                    throw new StoreValidationException($"unit '{u.units}' is not known for {test.Code} on '{u.profile}'; add it to the catalog or give another catalog code");
+                var why = $"unit '{u.units}' is not known for {test.Code} on '{u.profile}'; add it to the catalog or give another catalog code";
+                if (items.Count == 1) throw new StoreValidationException(why);
+                skipped.Add(new SkippedHeldResult(u.id, u.analyzer_code, why));
                 continue;
             }
-            resolved.Add((u.id, plan.Results[before].Id));
+            resolved.Add((u.id, resultId));
         }
         await bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await bulk.MoveCurrentAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
@@ -118,7 +120,7 @@ internal sealed partial class HubStore
             "UPDATE unmatched_result SET resolved_at = @at, resolved_by = @by, resolved_result_id = @rid WHERE id = @id",
             resolved.Select(r => new { at = Ms(now), by = resolution.ResolvedBy, rid = r.ResultId, id = r.UnmatchedId }), cancellationToken, tx)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return resolved.Select(r => r.ResultId).ToList();
+        return new UnmatchedResolutionOutcome(resolved.Select(r => r.ResultId).ToList(), skipped);
     }
 
     public async Task<Page<QuarantinedPayload>> ListQuarantineAsync(int count = 100, string? cursor = null, CancellationToken cancellationToken = default)

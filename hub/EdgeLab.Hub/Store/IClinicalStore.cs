@@ -37,10 +37,11 @@ internal interface IClinicalStore
     Task<Page<UnmatchedResult>> ListUnmatchedAsync(AccessScope scope, UnmatchedQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Links held results onto a specimen the resolving organization performs (the region: any); returns the new result ids.
-    /// Throws <see cref="StoreValidationException"/> with the cause — the same one for an unknown barcode and another organization's.
+    /// Links held results onto a specimen the resolving organization performs (the region: any); returns the new result
+    /// ids and the siblings left held with their reasons. Throws <see cref="StoreValidationException"/> with the cause when
+    /// the item itself cannot be resolved — the same one for an unknown barcode and another organization's.
     /// </summary>
-    Task<IReadOnlyList<long>> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default);
+    Task<UnmatchedResolutionOutcome> ResolveUnmatchedAsync(AccessScope scope, UnmatchedResolution resolution, CancellationToken cancellationToken = default);
 
     Task<Page<QuarantinedPayload>> ListQuarantineAsync(int count = 100, string? cursor = null, CancellationToken cancellationToken = default);
 }

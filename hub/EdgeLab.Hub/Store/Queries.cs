@@ -85,6 +85,15 @@ internal sealed record UnmatchedResolution
     public bool AllFromSameSpecimen { get; init; } = true;
 }
 
+/// <summary>
+/// What resolving did: the results it linked, and each sibling it left held with the reason (issue 10, item 8: it
+/// used to skip them without saying why).
+/// </summary>
+internal sealed record UnmatchedResolutionOutcome(IReadOnlyList<long> ResultIds, IReadOnlyList<SkippedHeldResult> Skipped);
+
+/// <summary>A held result that stays held after a resolution, and why (what a person must do about it).</summary>
+internal sealed record SkippedHeldResult(long UnmatchedId, string AnalyzerCode, string Reason);
+
 internal sealed record AuditQuery
 {
     public string? ClientId { get; init; }

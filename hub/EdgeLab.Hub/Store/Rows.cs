@@ -120,6 +120,7 @@ internal sealed class ResultRow
     public long? supersedes_id { get; set; }
     public long is_current { get; set; }
     public long last_updated { get; set; }
+    public string? review { get; set; }
 
     public LabResult ToDomain() => new()
     {
@@ -148,6 +149,7 @@ internal sealed class ResultRow
         SupersedesId = supersedes_id,
         IsCurrent = is_current != 0,
         LastUpdated = Time(last_updated),
+        Review = review,
     };
 }
 

@@ -22,10 +22,37 @@ public sealed class CatalogTests
     [InlineData("cepheid-genexpert", "MTB", "MTB-DNA")]
     [InlineData("generic-lis2", "INR", "INR")]
     [InlineData("generic-hl7", "HBA1C", "HBA1C")]
-    public void Analyzer_codes_of_the_sample_instruments_map_to_catalog_tests(string profile, string code, string expected)
+    [InlineData("mindray-bc5380", "HCT", "HCT")] // the OBX-3.2 names its profile yields (issue 10, item 3)
+    [InlineData("mindray-bc5380", "MCV", "MCV")]
+    [InlineData("mindray-bc5380", "RDW-CV", "RDW-CV")]
+    [InlineData("sysmex-xp", "MXD#", null)]
+    [InlineData("sysmex-xp", "HGB", "HGB")]
+    [InlineData("pixcell-hemoscreen", "NEU%", "NEUT%")]
+    [InlineData("mindray-bc2000", "WBC", "WBC")]
+    [InlineData("sysmex-xn-hl7", "RDW", "RDW-CV")]
+    [InlineData("horiba-pentra60", "LYM#", "LYMPH#")]
+    [InlineData("horiba-micros60", "PLT", "PLT")]
+    [InlineData("hitachi-7600", "717/", "GLU")]
+    [InlineData("mindray-bs200", "GLU", "GLU")]
+    [InlineData("mindray-bs360e", "CREA", "CREA")]
+    [InlineData("stago-start4", "INR", "INR")]
+    [InlineData("abbott-afinion2", "HbA1c", "HBA1C")]
+    public void Analyzer_codes_of_the_sample_instruments_map_to_catalog_tests(string profile, string code, string? expected)
     {
-        Assert.True(Catalog.TryMapAnalyzerCode(profile, code, out var test, out _));
-        Assert.Equal(expected, test.Code);
+        var mapped = Catalog.TryMapAnalyzerCode(profile, code, out var test, out _);
+        Assert.Equal(expected, mapped ? test.Code : null);
+    }
+
+    [Fact]
+    public void Every_profile_the_catalog_maps_ships_in_firmware_config()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "firmware-config", "instruments"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var shipped = Directory.GetFiles(Path.Combine(dir.FullName, "firmware-config", "instruments"), "*.yaml").Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        var mapped = Catalog.Tests.SelectMany(t => t.InstrumentCodes).Select(c => c.Profile).Distinct().ToList();
+        Assert.All(mapped, p => Assert.Contains(p, shipped));
+        Assert.True(mapped.Count >= 20, $"{mapped.Count} profiles mapped");
     }
 
     [Fact]

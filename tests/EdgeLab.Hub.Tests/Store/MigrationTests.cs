@@ -54,6 +54,7 @@ public sealed class MigrationTests
             }
         }
 
+        // Every migration after version 2 (0003 result_current and whatever came later) applies.
         Assert.Equal(Migrator.Scripts(db.Dialect).Count(s => s.Version > 2), await db.MigrateAsync());
 
         await using (var c = await db.OpenAsync())

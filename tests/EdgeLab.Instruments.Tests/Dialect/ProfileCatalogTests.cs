@@ -21,8 +21,10 @@ public class ProfileCatalogTests
             return;
         }
         Assert.Equal(
-            ["cepheid-genexpert", "erba-xl", "generic-hl7", "generic-lis2", "horiba-pentra-xlr", "horiba-yumizen-h500",
-             "mindray-bc5380", "ortho-vitros", "roche-cobas-c111", "roche-cobas-c311", "sysmex-xn"],
+            ["abbott-afinion2", "abbott-architect", "abbott-architect-hl7", "cepheid-genexpert", "erba-xl", "generic-hl7", "generic-lis2",
+             "hitachi-7600", "horiba-micros60", "horiba-pentra-xlr", "horiba-pentra60", "horiba-yumizen-h500", "mindray-ba88a",
+             "mindray-bc2000", "mindray-bc5380", "mindray-bs200", "mindray-bs360e", "ortho-vitros", "pixcell-hemoscreen",
+             "roche-cobas-c111", "roche-cobas-c311", "siemens-dca-vantage", "stago-start4", "sysmex-xn", "sysmex-xn-hl7", "sysmex-xp"],
             catalog.Names);
     }
 

@@ -17,6 +17,10 @@ public sealed record Hl7DialectSettings
     /// <summary>OBX-3 component holding the analyzer's test code (1 identifier, 2 text).</summary>
     public required int TestCodeComponent { get; init; }
     public required IReadOnlyList<string> QcProcessingIds { get; init; }
+    /// <summary>Field values that mark a QC message beyond MSH-11 (see <see cref="Hl7Layout.QcMarkers"/>).</summary>
+    public IReadOnlyList<Hl7FieldMarker> QcMarkers { get; init; } = [];
+    /// <summary>Field values that mark a calibration message.</summary>
+    public IReadOnlyList<Hl7FieldMarker> CalibrationMarkers { get; init; } = [];
     public required string DefaultCharset { get; init; }
     public required string UnicodeCharset { get; init; }
     public Hl7FieldPath? ResultTimeFallback { get; init; }
@@ -38,6 +42,8 @@ public sealed record Hl7DialectSettings
             PatientId = Hl7FieldPath.Parse(layout.PatientId),
             TestCodeComponent = testCode.Component,
             QcProcessingIds = layout.QcProcessingIds,
+            QcMarkers = layout.QcMarkers.Select(Hl7FieldMarker.Parse).ToArray(),
+            CalibrationMarkers = layout.CalibrationMarkers.Select(Hl7FieldMarker.Parse).ToArray(),
             DefaultCharset = layout.DefaultCharset,
             UnicodeCharset = profile.Hl7UnicodeCharset,
             ResultTimeFallback = profile.Hl7ResultTimeFallbackField is { } f ? Hl7FieldPath.Parse(f) : null,

@@ -10,6 +10,9 @@ internal static class Hl7ResultDecoder
     public static DecodedMessage Decode(Hl7Message message, Hl7Header header, Hl7DialectSettings dialect, TimeZoneInfo siteZone)
     {
         var kind = dialect.QcProcessingIds.Any(q => string.Equals(header.ProcessingId, q, StringComparison.OrdinalIgnoreCase)) ? "qc" : "patient";
+        // Analyzers that keep MSH-11 = P for QC mark it elsewhere (MSH-16, OBR-4, PID-3…): the profile names where.
+        if (Marked(message, dialect.QcMarkers)) kind = "qc";
+        else if (Marked(message, dialect.CalibrationMarkers)) kind = "calibration";
 
         string? patientId = null;
         var specimen = new SpecimenIdPicker(dialect.SpecimenId);
@@ -30,6 +33,8 @@ internal static class Hl7ResultDecoder
                 if (!string.IsNullOrEmpty(id) && patientId is not null && id != patientId)
                     throw Error(Hl7ErrorKind.Inconsistent, "a second patient identification names another patient", seg, dialect.PatientId.Field);
                 if (!string.IsNullOrEmpty(id)) patientId = id;
+                // Some point-of-care analyzers (PixCell HemoScreen) carry the keyed sample id only in PID (PID-2).
+                specimen.Offer(seg);
                 lastResult = null;
             }
             else if (seg.Is("OBR"u8))
@@ -88,7 +93,8 @@ internal static class Hl7ResultDecoder
         var id = obx.Field(3);
         var code = id.Component(dialect.TestCodeComponent).ToString();
         if (code.Length == 0)
-            throw Error(Hl7ErrorKind.MissingField, $"OBX-3.{dialect.TestCodeComponent} (observation identifier) is empty", obx, 3);
+            throw Error(Hl7ErrorKind.MissingField, $"OBX-3.{dialect.TestCodeComponent} (observation identifier) is empty{ValuedComponents(id)}; " +
+                $"profile '{dialect.ProfileName}' reads the test code from OBX-3.{dialect.TestCodeComponent}, set hl7.testCode to the component this analyzer uses (e.g. OBX-3.1, OBX-3.2, OBX-3.4)", obx, 3);
         var valueType = obx.Field(2).ToString().Trim();
         var valueField = obx.Field(5);
         var value = valueField.ToString();
@@ -117,12 +123,55 @@ internal static class Hl7ResultDecoder
             Value = value,
             Numeric = numeric,
             Comparator = comparator,
-            Units = obx.Field(6).Component(1).TextOrNull,
+            Units = UnitText(obx.Field(6)),
             Flags = flags,
             ReferenceRange = obx.Field(7).TextOrNull,
             Status = obx.Field(11).TextOrNull,
             CompletedAt = at,
         };
+    }
+
+    private static bool Marked(Hl7Message message, IReadOnlyList<Hl7FieldMarker> markers)
+    {
+        if (markers.Count == 0) return false;
+        for (var i = 0; i < message.SegmentCount; i++)
+        {
+            foreach (var marker in markers)
+            {
+                if (marker.Matches(message[i])) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>" (valued: OBX-3.1 '…', OBX-3.4 '…')" naming where the analyzer did put something, or "".</summary>
+    private static string ValuedComponents(Hl7Value id)
+    {
+        var valued = new List<string>();
+        for (var c = 1; c <= 6; c++)
+        {
+            var v = id.Component(c);
+            if (!v.IsEmpty) valued.Add($"OBX-3.{c} '{v}'");
+        }
+        return valued.Count == 0 ? "" : $" (valued: {string.Join(", ", valued)})";
+    }
+
+    /// <summary>
+    /// OBX-6 units (HL7 v2.5 §7.4.2.6, data type CE: identifier ^ text ^ name of coding system). With a coding system
+    /// (component 3, e.g. <c>UCUM</c>, <c>ISO+</c>) the identifier is the unit. Without one, a second component is not
+    /// CE text but an unescaped <c>^</c> inside the unit (<c>10^3/uL</c>, <c>10^9/L</c>, seen from analyzers that do not
+    /// escape it as <c>\S\</c>): the whole field is taken, so no text is ever dropped (issue 10, item 4).
+    /// </summary>
+    internal static string? UnitText(Hl7Value field)
+    {
+        var first = field.Repetition(0);
+        var identifier = first.Component(1).TextOrNull?.Trim();
+        var text = first.Component(2).TextOrNull?.Trim();
+        var system = first.Component(3).TextOrNull?.Trim();
+        if (!string.IsNullOrEmpty(system) || string.IsNullOrEmpty(text)) return string.IsNullOrEmpty(identifier) ? text : identifier;
+        if (string.IsNullOrEmpty(identifier) || string.Equals(identifier, text, StringComparison.OrdinalIgnoreCase)) return text;
+        // identifier^text with no coding system and differing parts: the repetition as sent, escapes resolved.
+        return first.ToString().Trim().TrimEnd('^');
     }
 
     private static DateTimeOffset? Time(Hl7Segment seg, int field, TimeZoneInfo siteZone)

@@ -52,6 +52,8 @@ internal static class ObservationMapper
 
     private static IEnumerable<Annotation> Notes(LabResult result)
     {
+        if (result.Review is { } review)
+            yield return new Annotation { Text = "Needs review: " + review };
         if (result.AnalyzerFlags.Count > 0)
             yield return new Annotation { Text = "Analyzer flags: " + string.Join(", ", result.AnalyzerFlags) };
         if (!result.IsCurrent)
