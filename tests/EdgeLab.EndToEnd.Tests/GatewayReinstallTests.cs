@@ -38,10 +38,11 @@ public sealed class GatewayReinstallTests(ITestOutputHelper log)
             Assert.True(cli.ExitCode == 0, cli.Output);
         }
         await using var hub = EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", "--roles", "ingest", "--data", hubData, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: "hub");
+            ["run", "--roles", "ingest", "--data", hubData, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: "hub");
         await WaitAsync(() => hub.Output.Contains("Ingest subscribed", StringComparison.Ordinal), "the hub's subscription", hub);
         await using var cable = await SocatPtyPair.StartAsync();
-        var configPath = WriteConfig(scratch, cable.GatewayEnd, broker.Port);
+        var passwordFile = broker.PasswordFileFor(await broker.AddUserAsync(GatewayId));
+        var configPath = WriteConfig(scratch, cable.GatewayEnd, broker.Port, passwordFile);
         var acked = new ConcurrentDictionary<string, byte>();
 
         // The first store: stream, and wait until the hub holds every message (it acks after committing).
@@ -115,7 +116,7 @@ public sealed class GatewayReinstallTests(ITestOutputHelper log)
         return stored;
     }
 
-    private static string WriteConfig(ScratchDirectory scratch, string serialPath, int brokerPort)
+    private static string WriteConfig(ScratchDirectory scratch, string serialPath, int brokerPort, string passwordFile)
     {
         var config = new JsonObject
         {
@@ -124,7 +125,7 @@ public sealed class GatewayReinstallTests(ITestOutputHelper log)
             ["organizationId"] = LabId,
             ["dataDirectory"] = scratch.File("data"),
             ["profilesDirectory"] = Path.Combine(EdgeLabComponents.RepositoryRoot(), "firmware-config", "instruments"),
-            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = brokerPort },
+            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = brokerPort, ["username"] = GatewayId, ["passwordFile"] = passwordFile },
             ["instruments"] = new JsonArray
             {
                 new JsonObject

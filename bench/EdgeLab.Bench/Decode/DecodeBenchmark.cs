@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
-using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Message.Lis2.Records;
 
 namespace EdgeLab.Bench.Decode;

@@ -39,7 +39,7 @@ public sealed class LogRedactionTests
         var port = FreeTcpPort.Next();
         var lines = new ConcurrentQueue<string>();
         await using var node = EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", .. hub.StorageArguments, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{port}"]);
+            ["run", .. hub.StorageArguments, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{port}"]);
         node.Line += lines.Enqueue;
         await TwoHubNodesTests.WaitForSubscribedAsync(node);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -58,7 +58,7 @@ public sealed class LogRedactionTests
         var barcode = (string)receipt["specimens"]![0]!["barcode"]!;
 
         // Ingest.
-        await using (var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port))
+        await using (var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker))
         {
             await gateway.PublishAsync(Messages.Cbc(1, barcode, hgb: Hgb));
             await gateway.WaitForAcksAsync([1], TimeSpan.FromSeconds(20));

@@ -78,11 +78,11 @@ public sealed class MosquittoIngestTests
     {
         await using var broker = await MosquittoProcess.StartAsync();
         await using var hub = await TestHub.CreateAsync(provider);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port }, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
+        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile }, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
         var pipeline = new IngestPipeline(connection, hub.Writer, new IngestOptions(), TimeProvider.System, NullLogger<IngestPipeline>.Instance);
         await connection.StartAsync(CancellationToken.None);
         await pipeline.StartAsync(CancellationToken.None);
-        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker.Host, broker.Port);
+        await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
         var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single().Id;
 
         // Padded with a comment to exactly the contract's limit, and to one byte more.

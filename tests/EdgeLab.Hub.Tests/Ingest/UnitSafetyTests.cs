@@ -95,7 +95,7 @@ public sealed class UnitSafetyTests
         Assert.Equal((3, 1), (first.Results, first.Notifications));
         Assert.Equal((0, 0), (again.Results, again.Notifications));
         Assert.Equal((0, 0), (twice.Results, twice.Notifications));
-        Assert.Equal([2L], again.AcksByGateway[TestHub.Gateway]);
+        Assert.Equal([2L], again.AcksByGateway[(TestHub.Gateway, Messages.Epoch)]);
         var all = (await hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { SpecimenId = specimen.Id, IncludeSuperseded = true })).Items;
         Assert.Equal(3, all.Count);
         Assert.All(all, r => Assert.Null(r.SupersedesId));
