@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs EdgeLab's benchmarks in Release and prints each figure beside its peer as a ratio.
-# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|ingest|e2e|footprint ...] | fuzz [options]   (default: all; --help lists them)
+# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|stat|ingest|e2e|footprint ...] | fuzz [options]   (default: all; --help lists them)
 # Needs what the tests need plus node/npm for the MQTT.js peer (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   cat <<'TEXT'
   decode link hl7   parser throughput          mqtt     our MQTT client vs MQTT.js
   outbox            gateway outbox drain       ingest   hub ingest on SQLite and PostgreSQL
+  stat              STAT vs routine latency while a 100k backlog drains (EDGELAB_STAT_BACKLOG=N)
   e2e               end-to-end latency, analyzer's last frame -> FHIR, at 1/50/300 analyzers
                     (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
   footprint         gateway memory and start time

@@ -19,6 +19,11 @@ public sealed record ResultMessage
     /// <summary><c>patient</c>, <c>qc</c> or <c>calibration</c>.</summary>
     public required string Kind { get; init; }
     public string? SpecimenId { get; init; }
+    /// <summary>
+    /// <c>stat</c> or <c>asap</c> when the order said so (LIS02-A2 O.6, HL7 OBR-27.6/ORC-7.6/TQ1-9); absent = routine.
+    /// Optional and additive: STAT messages are published and ingested ahead of routine ones.
+    /// </summary>
+    public string? Priority { get; init; }
     /// <summary>The patient id as the analyzer sent it (never trusted for linking; the specimen id is).</summary>
     public string? PatientId { get; init; }
     /// <summary>When the gateway committed the message (the last frame's arrival).</summary>

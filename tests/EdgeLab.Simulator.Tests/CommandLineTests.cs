@@ -12,16 +12,18 @@ public sealed class CommandLineTests
     private static ChildProcess Start(params string[] args) =>
         ChildProcess.Start("dotnet", [Executable, .. args], name: "edgelab-simulator");
 
-    [Fact]
-    public async Task Replay_over_a_pty_prints_SENT_and_ACKED_lines_and_exits_0()
+    [Theory]
+    [InlineData(9600)]
+    [InlineData(250_000)] // a non-standard rate: BOTHER on both sides, System.IO.Ports and our termios2 transport
+    public async Task Replay_over_a_pty_prints_SENT_and_ACKED_lines_and_exits_0(int baud)
     {
         await using var cable = await SocatPtyPair.StartAsync();
-        await using var host = new SerialTransport(new SerialPortSettings(cable.GatewayEnd)).Open();
+        await using var host = new SerialTransport(new SerialPortSettings(cable.GatewayEnd, baud)).Open();
         await using var receiver = new ScriptedLisReceiver(host);
         using var stop = new CancellationTokenSource();
         var serving = receiver.ServeAsync(stop.Token);
         await using var simulator = Start("replay", Path.Combine(Samples.Directory, "astm", "roche_cobas_c111_etb_per_record.astm"),
-            "--serial", cable.InstrumentEnd, "--specimen", "2611210007");
+            "--serial", cable.InstrumentEnd, "--baud", baud.ToString(System.Globalization.CultureInfo.InvariantCulture), "--specimen", "2611210007");
         Assert.True(await simulator.WaitForExitAsync(TimeSpan.FromSeconds(30)), simulator.Output);
         await stop.CancelAsync();
         await serving;

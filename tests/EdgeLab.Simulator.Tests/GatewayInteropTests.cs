@@ -44,7 +44,8 @@ public sealed class GatewayInteropTests
         var path = Path.Combine(Samples.Directory, sample);
         await using var cable = await SocatPtyPair.StartAsync();
         await using var gatewayEnd = new SerialTransport(new SerialPortSettings(cable.GatewayEnd)).Open();
-        await using var instrumentEnd = new SerialTransport(new SerialPortSettings(cable.InstrumentEnd)).Open();
+        await using var instrumentLine = SystemSerialPortLine.Open(cable.InstrumentEnd, 9600);
+        var instrumentEnd = instrumentLine.Stream;
         var handler = new CollectingHandler();
         var session = new AstmLinkSession(new AstmLinkOptions { InstrumentId = "sim" }, handler);
         using var stop = new CancellationTokenSource();
@@ -74,7 +75,8 @@ public sealed class GatewayInteropTests
     {
         await using var cable = await SocatPtyPair.StartAsync();
         await using var gatewayEnd = new SerialTransport(new SerialPortSettings(cable.GatewayEnd)).Open();
-        await using var instrumentEnd = new SerialTransport(new SerialPortSettings(cable.InstrumentEnd)).Open();
+        await using var instrumentLine = SystemSerialPortLine.Open(cable.InstrumentEnd, 9600);
+        var instrumentEnd = instrumentLine.Stream;
         var handler = new CollectingHandler(text => text.Contains("\rQ|1|^2611210007", StringComparison.Ordinal)
             ? ["H|\\^&|||EdgeLab", "P|1||PAT-1", "O|1|2611210007||^^^CBC|R", "L|1|N"]
             : null);

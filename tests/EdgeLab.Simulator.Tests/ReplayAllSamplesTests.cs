@@ -19,7 +19,9 @@ public sealed class ReplayAllSamplesTests
     public async Task Replays_sample_over_a_socat_pty(string sample)
     {
         await using var cable = await SocatPtyPair.StartAsync();
-        await using var instrument = new SerialTransport(new SerialPortSettings(cable.InstrumentEnd, 9600)).Open();
+        // The analyzer's end on System.IO.Ports, the host's on our termios transport: two independent implementations.
+        await using var instrumentLine = SystemSerialPortLine.Open(cable.InstrumentEnd, 9600);
+        var instrument = instrumentLine.Stream;
         await using var host = new SerialTransport(new SerialPortSettings(cable.GatewayEnd, 9600)).Open();
         await ReplayAndVerifyAsync(sample, instrument, host);
     }

@@ -20,6 +20,8 @@ namespace EdgeLab.Bench.Outbox;
 /// 2. a 100,000-message backlog drained through a real Mosquitto and acknowledged end to end by a small hub peer,
 ///    while live results keep arriving — their latency from commit to the hub is printed beside the drain rate.
 /// Targets (issue 4): drain ≥ 5,000 msg/s; live results at the hub within 1 s.
+/// <c>stat</c> (issue 10): the same drain, the live results alternating STAT and routine; prints STAT p50/p99 and
+/// routine p99 (target: STAT p99 ≤ 50 ms). <c>EDGELAB_STAT_BACKLOG</c> picks a smaller backlog on a loaded machine.
 /// </summary>
 internal static class OutboxDrainBenchmark
 {
@@ -34,7 +36,14 @@ internal static class OutboxDrainBenchmark
         output.WriteLine($"commit, 8 instruments at once, group commit:        {grouped,10:N0} msg/s");
         output.WriteLine($"commit, 8 instruments at once, one fsync per message: {single,8:N0} msg/s   (peer)");
         output.WriteLine($"ratio group/one-by-one: {grouped / single:0.0}x");
-        await DrainAsync(output, backlog: 100_000);
+        await DrainAsync(output, backlog: 100_000, stat: false);
+    }
+
+    public static async Task RunStatAsync(TextWriter output)
+    {
+        var backlog = int.TryParse(Environment.GetEnvironmentVariable("EDGELAB_STAT_BACKLOG"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 100_000;
+        output.WriteLine($"== STAT priority: live results, every other one STAT, while a {backlog:N0}-message backlog drains ==");
+        await DrainAsync(output, backlog, stat: true);
     }
 
     private static async Task<double> CommitRateAsync(bool groupCommit, int producers, int perProducer)
@@ -57,7 +66,7 @@ internal static class OutboxDrainBenchmark
         }
     }
 
-    private static async Task DrainAsync(TextWriter output, int backlog)
+    private static async Task DrainAsync(TextWriter output, int backlog, bool stat)
     {
         var dir = TempDir();
         using var broker = await BenchBroker.StartAsync();
@@ -99,7 +108,8 @@ internal static class OutboxDrainBenchmark
                 {
                     // Timed from before the commit: the hub may receive it before CommitAsync has returned here.
                     var started = Stopwatch.GetTimestamp();
-                    if (await app.Outbox.CommitAsync(Message(LiveInstrument, LiveSpecimenPrefix + i.ToString(CultureInfo.InvariantCulture)), default) == CommitOutcome.Committed)
+                    var priority = stat && i % 2 == 0 ? ResultPriority.Stat : null;
+                    if (await app.Outbox.CommitAsync(Message(LiveInstrument, LiveSpecimenPrefix + i.ToString(CultureInfo.InvariantCulture), priority), default) == CommitOutcome.Committed)
                         liveStarted[i] = started;
                     try
                     {
@@ -148,10 +158,21 @@ internal static class OutboxDrainBenchmark
             output.WriteLine($"live results committed during the drain: {liveCommitted}, arrived at the hub: {latencies.Count}");
             if (latencies.Count > 0)
                 output.WriteLine($"live result commit->hub latency: p50 {Percentile(latencies, 0.50):0} ms, p99 {Percentile(latencies, 0.99):0} ms, max {latencies[^1]:0} ms (target < 1000 ms)");
+            if (stat)
+            {
+                List<double> Latencies(bool isStat) => liveStarted.Where(l => l.Key % 2 == 0 == isStat && hub.LiveArrived.ContainsKey(l.Key))
+                    .Select(l => Stopwatch.GetElapsedTime(l.Value, hub.LiveArrived[l.Key]).TotalMilliseconds).Order().ToList();
+                var statLatencies = Latencies(true);
+                var routineLatencies = Latencies(false);
+                if (statLatencies.Count > 0)
+                    output.WriteLine($"STAT results ({statLatencies.Count}) commit->hub: p50 {Percentile(statLatencies, 0.50):0.0} ms, p99 {Percentile(statLatencies, 0.99):0.0} ms, max {statLatencies[^1]:0.0} ms (target p99 <= 50 ms)");
+                if (routineLatencies.Count > 0)
+                    output.WriteLine($"routine live results ({routineLatencies.Count}) commit->hub: p50 {Percentile(routineLatencies, 0.50):0.0} ms, p99 {Percentile(routineLatencies, 0.99):0.0} ms");
+            }
         }
         SqliteConnection.ClearAllPools();
         Directory.Delete(dir, recursive: true);
-        output.WriteLine("(measured by: dotnet run -c Release --project bench/EdgeLab.Bench -- outbox)");
+        output.WriteLine($"(measured by: bench/run.sh {(stat ? "stat" : "outbox")})");
     }
 
     private const string LiveInstrument = "inst-3";
@@ -161,7 +182,7 @@ internal static class OutboxDrainBenchmark
 
     private static string TempDir() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"edgelab-bench-outbox-{Guid.NewGuid():N}"[..36])).FullName;
 
-    private static ReceivedMessage Message(string instrument, string specimen)
+    private static ReceivedMessage Message(string instrument, string specimen, string? priority = null)
     {
         var now = DateTimeOffset.UtcNow;
         var raw = Encoding.ASCII.GetBytes($"\u00021H|\\^&|||XN^BENCH\r\u00032A\r\n\u00022O|1||{specimen}\rR|1|^^^^WBC|5.2|10*3/uL||N||F\r\u00033B\r\n");
@@ -177,6 +198,7 @@ internal static class OutboxDrainBenchmark
                 Profile = "sysmex-xn",
                 SpecimenId = specimen,
                 Kind = "patient",
+                Priority = priority,
                 Results = [new DecodedResult { Code = "WBC", Value = "5.2", Numeric = 5.2m, Units = "10*3/uL", Status = "F" }],
             },
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EdgeLab.Instruments.Transport;
 
 namespace EdgeLab.Gateway.Configuration;
 
@@ -28,9 +29,6 @@ internal static partial class GatewayConfigValidator
     private static readonly string[] ScannerFields = ["id", "type", "path", "station", "layout", "baud"];
     private static readonly string[] ScannerRequired = ["id", "type", "path"];
     private static readonly string[] ScannerTypes = ["serial", "evdev"];
-
-    /// <summary>Baud rates the termios transport supports (SerialPortSettings.Validate).</summary>
-    private static readonly long[] BaudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
 
     public static IReadOnlyList<string> Validate(JsonElement root)
     {
@@ -156,9 +154,8 @@ internal static partial class GatewayConfigValidator
 
     private static void Baud(JsonFieldChecker c, JsonElement obj, string path)
     {
-        var baud = c.Integer(obj, path, "baud", 1, 4_000_000);
-        if (baud is { } b && System.Array.IndexOf(BaudRates, b) < 0)
-            c.Add($"{path}.baud", $"must be one of {string.Join(", ", BaudRates)} (got {b})");
+        // Any rate the termios2 transport can set with BOTHER (SerialPortSettings.Validate), e.g. 250000.
+        c.Integer(obj, path, "baud", KernelTermios2.MinimumBaud, KernelTermios2.MaximumBaud);
     }
 
     [GeneratedRegex("^[a-z0-9-]{3,64}$")]

@@ -25,7 +25,8 @@ internal static class OutboxDatabase
             order_key     TEXT    NOT NULL,   -- instrument + specimen: what must reach the hub in sequence order
             payload       BLOB    NOT NULL,   -- UTF-8 JSON, exactly what is published
             size          INTEGER NOT NULL,   -- payload + transcript bytes, counted against the store limit
-            created_at    INTEGER NOT NULL    -- unix ms
+            created_at    INTEGER NOT NULL,   -- unix ms
+            priority      INTEGER NOT NULL DEFAULT 1 -- 0 = STAT (published first, OutboxPriority), 1 = everything else
         );
         CREATE INDEX IF NOT EXISTS outbox_order_key ON outbox(order_key, seq);
         CREATE TABLE IF NOT EXISTS transcripts (
@@ -100,6 +101,7 @@ internal static class OutboxDatabase
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Schema;
         cmd.ExecuteNonQuery();
+        AddPriorityColumn(connection);
         // The epoch is made once, when the store is created (or first opened by this version), and never changes: a
         // wiped or replaced store gets a new one, so its restarted sequences never repeat an id the hub has seen.
         using var epoch = connection.CreateCommand();
@@ -107,6 +109,25 @@ internal static class OutboxDatabase
         epoch.Parameters.AddWithValue("$epoch", MessageId.NewEpoch());
         epoch.Parameters.AddWithValue("$at", UnixMs(DateTimeOffset.UtcNow));
         epoch.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A store made before STAT priority lacks the column: add it (existing rows are routine), then the index the
+    /// STAT lane reads by, <c>(priority, seq)</c>, so finding the STAT rows in a 100,000-row backlog is one seek.
+    /// </summary>
+    private static void AddPriorityColumn(SqliteConnection connection)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'priority'";
+        if ((long)probe.ExecuteScalar()! == 0)
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1";
+            alter.ExecuteNonQuery();
+        }
+        using var index = connection.CreateCommand();
+        index.CommandText = "CREATE INDEX IF NOT EXISTS outbox_priority ON outbox(priority, seq)";
+        index.ExecuteNonQuery();
     }
 
     /// <summary>The store's epoch (see <see cref="EnsureSchema"/>).</summary>

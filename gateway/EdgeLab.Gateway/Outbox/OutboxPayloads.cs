@@ -39,6 +39,7 @@ internal static class OutboxPayloads
             Protocol = message.Protocol,
             Kind = decoded.Kind,
             SpecimenId = decoded.SpecimenId,
+            Priority = decoded.Priority,
             PatientId = decoded.PatientId,
             ReceivedAt = message.ReceivedAt,
             TranscriptSha256 = sha256,

@@ -20,14 +20,51 @@ internal sealed class OutboxReader : IDisposable
         lock (_gate)
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT seq, instrument_id, kind, order_key, payload, created_at FROM outbox WHERE seq >= $from ORDER BY seq LIMIT $max";
+            cmd.CommandText = $"SELECT {RowColumns} FROM outbox WHERE seq >= $from ORDER BY seq LIMIT $max";
             cmd.Parameters.AddWithValue("$from", fromSequence);
             cmd.Parameters.AddWithValue("$max", max);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-                rows.Add(new OutboxRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), OutboxDatabase.FromUnixMs(r.GetInt64(5))));
+            ReadRows(cmd, rows);
         }
         return rows;
+    }
+
+    /// <summary>Up to <paramref name="max"/> unacknowledged STAT rows, oldest first (index <c>outbox_priority</c>).</summary>
+    public List<OutboxRow> ReadPendingStat(int max)
+    {
+        var rows = new List<OutboxRow>();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"SELECT {RowColumns} FROM outbox WHERE priority = {OutboxPriority.Stat} ORDER BY seq LIMIT $max";
+            cmd.Parameters.AddWithValue("$max", max);
+            ReadRows(cmd, rows);
+        }
+        return rows;
+    }
+
+    /// <summary>Unacknowledged rows with this order key older than <paramref name="beforeSequence"/>, ascending.</summary>
+    public List<OutboxRow> ReadPendingWithKey(string orderKey, long beforeSequence)
+    {
+        var rows = new List<OutboxRow>();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"SELECT {RowColumns} FROM outbox WHERE order_key = $key AND seq < $before ORDER BY seq";
+            cmd.Parameters.AddWithValue("$key", orderKey);
+            cmd.Parameters.AddWithValue("$before", beforeSequence);
+            ReadRows(cmd, rows);
+        }
+        return rows;
+    }
+
+    private const string RowColumns = "seq, instrument_id, kind, order_key, payload, created_at, priority";
+
+    private static void ReadRows(SqliteCommand cmd, List<OutboxRow> rows)
+    {
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            rows.Add(new OutboxRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4),
+                OutboxDatabase.FromUnixMs(r.GetInt64(5)), (int)r.GetInt64(6)));
     }
 
     /// <summary>Sequences of unacknowledged rows with this order key in [<paramref name="fromSequence"/>, <paramref name="beforeSequence"/>).</summary>

@@ -23,8 +23,8 @@ internal sealed partial class OutboxStore
 
     private void PrepareCommands()
     {
-        _insertOutbox = Command("INSERT INTO outbox (seq, instrument_id, kind, order_key, payload, size, created_at) VALUES ($seq, $inst, $kind, $key, $payload, $size, $at)",
-            "$seq", "$inst", "$kind", "$key", "$payload", "$size", "$at");
+        _insertOutbox = Command("INSERT INTO outbox (seq, instrument_id, kind, order_key, payload, size, created_at, priority) VALUES ($seq, $inst, $kind, $key, $payload, $size, $at, $prio)",
+            "$seq", "$inst", "$kind", "$key", "$payload", "$size", "$at", "$prio");
         _insertTranscript = Command("INSERT INTO transcripts (seq, instrument_id, raw, chunks, sha256, created_at) VALUES ($seq, $inst, $raw, $chunks, $sha, $at)",
             "$seq", "$inst", "$raw", "$chunks", "$sha", "$at");
         _insertQuarantine = Command("INSERT INTO quarantine (seq, instrument_id, profile, protocol, error, raw, chunks, sha256, created_at) VALUES ($seq, $inst, $profile, $protocol, $error, $raw, $chunks, $sha, $at)",
@@ -221,13 +221,14 @@ internal sealed partial class OutboxStore
             _insertQuarantine.ExecuteNonQuery();
         }
         var size = payload.Length + raw.Length;
-        Bind(_insertOutbox, seq, m.InstrumentId, kind, key, payload, size, OutboxDatabase.UnixMs(now));
+        var priority = kind == OutboxKinds.Result ? OutboxPriority.Of(m.Decoded) : OutboxPriority.Routine;
+        Bind(_insertOutbox, seq, m.InstrumentId, kind, key, payload, size, OutboxDatabase.UnixMs(now), priority);
         _insertOutbox.ExecuteNonQuery();
         // Every part of a message is remembered on its own, so a repeat of any part is caught.
         _repeats.Add(m.InstrumentId, contentHash, seq, now);
         rowsDelta++;
         bytesDelta += size;
-        rows.Add((new OutboxRow(seq, m.InstrumentId, kind, key, payload, now), m.ReceivedAt));
+        rows.Add((new OutboxRow(seq, m.InstrumentId, kind, key, payload, now, priority), m.ReceivedAt));
         return new(CommitOutcome.Committed, seq);
     }
 
@@ -237,7 +238,7 @@ internal sealed partial class OutboxStore
         var payload = OutboxPayloads.Event(_options.GatewayId, Epoch, seq, e);
         var key = OutboxKinds.EventKey(e.InstrumentId);
         var instrument = e.InstrumentId ?? "";
-        Bind(_insertOutbox, seq, instrument, OutboxKinds.Event, key, payload, payload.Length, OutboxDatabase.UnixMs(now));
+        Bind(_insertOutbox, seq, instrument, OutboxKinds.Event, key, payload, payload.Length, OutboxDatabase.UnixMs(now), OutboxPriority.Routine);
         _insertOutbox.ExecuteNonQuery();
         rowsDelta++;
         bytesDelta += payload.Length;

@@ -18,11 +18,15 @@ namespace EdgeLab.Gateway.Uplink;
 /// After hours offline it drains the backlog as fast as the broker's Receive Maximum and the hub's acks allow.</item>
 /// <item>The <b>live lane</b> takes rows as they commit (<see cref="OutboxStore.Committed"/>) and publishes them ahead of
 /// the backlog, so a result finished now reaches the clinician within a second even while 100,000 older ones drain.</item>
+/// <item>The <b>STAT lane</b> goes before both: STAT rows (<see cref="OutboxPriority.Stat"/>, found by the
+/// <c>(priority, seq)</c> index after a reconnect or when the live lane overflowed, or taken from the live lane) are
+/// published first and are held back only by the broker's Receive Maximum, not by the hub-ack window.</item>
 /// </list>
 /// <para>Order (guarantee 3) is kept per order key = instrument + specimen, which is what "a correction never lands before
 /// the original" needs: a live row goes ahead only if no older row with its key is still unpublished; otherwise it waits
 /// for the cursor. Within a key, rows are published in sequence order on one MQTT connection, which the broker delivers
-/// in order [MQTT-4.6.0-5].</para>
+/// in order [MQTT-4.6.0-5]. A STAT row keeps this too: the older unpublished rows with its key go just before it.
+/// Across keys there is no order to keep; every message carries its own id and the hub dedupes.</para>
 /// <para>Resends: a row not acked within <see cref="UplinkOptions.AckTimeout"/> is published again; after a reconnect
 /// every row the broker PUBACKed but the hub did not ack is published again (a broker crash loses PUBACKed messages);
 /// a publish that failed with <see cref="MqttSessionLostException"/> is published again as new. The hub dedupes by
@@ -54,6 +58,9 @@ internal sealed class OutboxDispatcher : IDisposable
     private readonly List<OutboxRow> _live = [];
     private long _cursor;
     private bool _connected;
+    private DateTimeOffset _nextStatScan = DateTimeOffset.MinValue;
+    private readonly HashSet<long> _publishedAhead = [];
+    private static readonly TimeSpan StatScanInterval = TimeSpan.FromMilliseconds(250);
     private int _awaitingPubAck;
     private int _pubAckWindow = 20;
     private int _inFlightCount;
@@ -145,6 +152,8 @@ internal sealed class OutboxDispatcher : IDisposable
         {
             _connected = true;
             _pubAckWindow = Math.Clamp((int)info.ServerReceiveMaximum, 1, 1000);
+            _nextStatScan = DateTimeOffset.MinValue; // STAT rows that waited offline go first
+
             // PUBACKed is not stored: a broker that crashed and restarted from its snapshot has forgotten them.
             var again = 0;
             foreach (var f in _inFlight.Values)
@@ -201,9 +210,48 @@ internal sealed class OutboxDispatcher : IDisposable
     private void Fill()
     {
         var now = _time.GetUtcNow();
+        PublishStat(now);
         ResendDue(now);
         PublishLive(now);
         PublishBacklog(now);
+    }
+
+    /// <summary>STAT rows waiting in the outbox (offline, or beyond the live lane) go before everything else.</summary>
+    private void PublishStat(DateTimeOffset now)
+    {
+        if (now < _nextStatScan) return;
+        _nextStatScan = now + StatScanInterval;
+        foreach (var row in _store.Reader.ReadPendingStat(64))
+        {
+            if (_inFlight.ContainsKey(row.Sequence)) continue;
+            if (!PublishStatRow(row, now))
+            {
+                _nextStatScan = DateTimeOffset.MinValue; // the broker's window is full: look again on the next turn
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes a STAT row, preceded by the older unpublished rows with its key; false when the window is full.</summary>
+    private bool PublishStatRow(OutboxRow row, DateTimeOffset now)
+    {
+        foreach (var older in _store.Reader.ReadPendingWithKey(row.OrderKey, row.Sequence))
+        {
+            if (_inFlight.ContainsKey(older.Sequence)) continue;
+            if (_awaitingPubAck >= _pubAckWindow) return false;
+            PublishAhead(older, now);
+        }
+        if (_awaitingPubAck >= _pubAckWindow) return false;
+        PublishAhead(row, now);
+        return true;
+    }
+
+    private void PublishAhead(OutboxRow row, DateTimeOffset now)
+    {
+        // The backlog cursor may still meet this row (read before it was acked): remember it so it is not sent twice.
+        if (_publishedAhead.Count > 10_000) _publishedAhead.Clear();
+        _publishedAhead.Add(row.Sequence);
+        Publish(Track(row), now);
     }
 
     private void ResendDue(DateTimeOffset now)
@@ -225,20 +273,32 @@ internal sealed class OutboxDispatcher : IDisposable
     private void PublishLive(DateTimeOffset now)
     {
         while (_live.Count < 1024 && _store.Committed.TryRead(out var row)) _live.Add(row);
+        // STAT first, outside the hub-ack window (only the broker's Receive Maximum holds it), then the rest.
+        for (var i = 0; i < _live.Count; i++)
+        {
+            var row = _live[i];
+            if (!row.IsStat || Stale(row)) continue;
+            if (!PublishStatRow(row, now)) break;
+            _live.RemoveAt(i--);
+        }
         for (var i = 0; i < _live.Count; i++)
         {
             if (_awaitingPubAck >= _pubAckWindow || _inFlight.Count >= _options.MaxInFlight) return;
             var row = _live[i];
-            if (row.Sequence < _cursor || _inFlight.ContainsKey(row.Sequence))
+            if (Stale(row))
             {
                 _live.RemoveAt(i--);
                 continue;
             }
-            if (!MayOvertake(row)) continue;
+            if (row.IsStat || !MayOvertake(row)) continue;
             _live.RemoveAt(i--);
             Publish(Track(row), now);
         }
     }
+
+    /// <summary>Already behind the cursor, in flight, or sent ahead by the STAT lane: nothing left to do for it.</summary>
+    private bool Stale(OutboxRow row) =>
+        row.Sequence < _cursor || _inFlight.ContainsKey(row.Sequence) || _publishedAhead.Contains(row.Sequence);
 
     /// <summary>True when no older row with the same order key is still waiting to be published.</summary>
     private bool MayOvertake(OutboxRow row)
@@ -269,7 +329,7 @@ internal sealed class OutboxDispatcher : IDisposable
                 _cursor = rows[^1].Sequence + 1;
             }
             var row = _backlog.Dequeue();
-            if (_inFlight.ContainsKey(row.Sequence)) continue;
+            if (_inFlight.ContainsKey(row.Sequence) || _publishedAhead.Remove(row.Sequence)) continue;
             Publish(Track(row), now);
         }
     }

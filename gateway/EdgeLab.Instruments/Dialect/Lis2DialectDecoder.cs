@@ -76,7 +76,11 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         var patientId = _profile.PatientId.Record == 'O' ? Read(record.Record, _profile.PatientId) : _patientId;
         var action = record.ActionCodeField.Component(1).GetTrimmedString();
         var descriptor = record.Field(OrderRecord.SpecimenDescriptor).Component(1).GetTrimmedString();
-        _group = new OrderGroup(specimenId, patientId, Classify(specimenId, action, descriptor));
+        _group = new OrderGroup(specimenId, patientId, Classify(specimenId, action, descriptor))
+        {
+            // LIS02-A2 §9.4.6: the order's priority, echoed by the analyzer with its results (S stat, A ASAP, R routine).
+            Priority = ResultPriority.FromCode(record.Field(OrderRecord.Priority).Component(1).Raw),
+        };
         _lastRecord = Attach.Order;
     }
 
@@ -147,6 +151,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
             SpecimenId = g.SpecimenId,
             PatientId = g.PatientId,
             Kind = g.Kind,
+            Priority = g.Priority,
             Results = g.Results.Select(r => r.Build()).ToArray(),
             Comments = [.. _headerComments, .. _patientComments, .. g.Comments],
         });
@@ -229,6 +234,7 @@ internal sealed class Lis2DialectDecoder : ILis2RecordHandler
         public string? SpecimenId { get; } = specimenId;
         public string? PatientId { get; } = patientId;
         public string Kind { get; } = kind;
+        public string? Priority { get; init; }
         public List<ResultBuilder> Results { get; } = [];
         public List<string> Comments { get; } = [];
         /// <summary>Code → the R.3 it was read from, to keep codes apart within one order.</summary>

@@ -12,6 +12,8 @@ public sealed record DecodedMessage
     public string? PatientId { get; init; }
     /// <summary><c>patient</c>, <c>qc</c> or <c>calibration</c>.</summary>
     public required string Kind { get; init; }
+    /// <summary><see cref="ResultPriority.Stat"/> or <see cref="ResultPriority.Asap"/> as the order said; null = routine.</summary>
+    public string? Priority { get; init; }
     public required IReadOnlyList<DecodedResult> Results { get; init; }
     /// <summary>Comments attached to the message (header, patient or order level).</summary>
     public IReadOnlyList<string> Comments { get; init; } = [];

@@ -6,12 +6,19 @@ namespace EdgeLab.Instruments.Transport;
 internal static partial class LinuxNative
 {
     public const int O_RDONLY = 0x0, O_RDWR = 0x2, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-    public const int TCSANOW = 0, TCIOFLUSH = 2;
+    public const int TCIOFLUSH = 2;
     public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     public const int EINTR = 4, EIO = 5, ENOENT = 2, ENXIO = 6, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENOTTY = 25;
 
     /// <summary><c>TIOCEXCL</c>: no further open(2) of this tty, so two services cannot share one analyzer cable.</summary>
     public const ulong TIOCEXCL = 0x540C;
+
+    /// <summary>
+    /// <c>TCGETS2 = _IOR('T', 0x2A, struct termios2)</c> and <c>TCSETS2 = _IOW('T', 0x2B, struct termios2)</c> with
+    /// <c>sizeof(struct termios2) = 44</c>: direction in bits 30–31 (read 2, write 1), size in 16–29, type 'T' (0x54)
+    /// in 8–15, number in 0–7 (include/uapi/asm-generic/ioctl.h and ioctls.h; x86-64 and arm64 use both unchanged).
+    /// </summary>
+    public const ulong TCGETS2 = 0x802C542A, TCSETS2 = 0x402C542B;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -36,23 +43,27 @@ internal static partial class LinuxNative
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
-    [LibraryImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
-    public static partial int TcGetAttr(int fd, out LinuxTermios termios);
-
-    [LibraryImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
-    public static partial int TcSetAttr(int fd, int optionalActions, in LinuxTermios termios);
-
-    [LibraryImport("libc", EntryPoint = "cfsetispeed", SetLastError = true)]
-    public static partial int CfSetISpeed(ref LinuxTermios termios, uint speed);
-
-    [LibraryImport("libc", EntryPoint = "cfsetospeed", SetLastError = true)]
-    public static partial int CfSetOSpeed(ref LinuxTermios termios, uint speed);
+    /// <summary><c>eventfd(2)</c>: a counter descriptor that wakes the poll loop (flags take O_NONBLOCK, O_CLOEXEC).</summary>
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
 
     [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]
     public static partial int TcFlush(int fd, int queueSelector);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, ulong request, nint argument);
+
+    /// <summary>Reads the line settings (kernel <c>struct termios2</c>); fails with ENOTTY on a non-tty.</summary>
+    public static unsafe int GetTermios2(int fd, out KernelTermios2 termios)
+    {
+        fixed (KernelTermios2* p = &termios) return Ioctl(fd, TCGETS2, (nint)p);
+    }
+
+    /// <summary>Applies the line settings at once (like <c>tcsetattr(TCSANOW)</c>), any baud rate included.</summary>
+    public static unsafe int SetTermios2(int fd, in KernelTermios2 termios)
+    {
+        fixed (KernelTermios2* p = &termios) return Ioctl(fd, TCSETS2, (nint)p);
+    }
 
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint StrError(int errno);

@@ -37,34 +37,35 @@ public sealed record SerialPortSettings(
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Path)) throw new ArgumentException("serial device path is empty: set it to e.g. /dev/serial/by-id/usb-FTDI_…", nameof(Path));
-        if (LinuxTermios.SpeedCode(BaudRate) is null)
-            throw new ArgumentException($"baud rate {BaudRate} is not supported: use 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 or 230400", nameof(BaudRate));
+        if (BaudRate is < KernelTermios2.MinimumBaud or > KernelTermios2.MaximumBaud)
+            throw new ArgumentException($"baud rate {BaudRate} is not supported: use {KernelTermios2.MinimumBaud} to {KernelTermios2.MaximumBaud}, e.g. 9600 or 250000 (any rate the adapter can divide to)", nameof(BaudRate));
         if (DataBits is not (7 or 8)) throw new ArgumentException($"data bits {DataBits} is not supported: use 7 or 8", nameof(DataBits));
         if (StopBits is not (1 or 2)) throw new ArgumentException($"stop bits {StopBits} is not supported: use 1 or 2", nameof(StopBits));
     }
 
     /// <summary>Applies these settings to a termios block already made raw.</summary>
-    internal void ApplyTo(ref LinuxTermios t)
+    internal void ApplyTo(ref KernelTermios2 t)
     {
         t.MakeRaw();
-        t.ControlFlags &= ~(LinuxTermios.CSIZE | LinuxTermios.PARENB | LinuxTermios.PARODD | LinuxTermios.CSTOPB | LinuxTermios.CRTSCTS);
-        t.ControlFlags |= DataBits == 7 ? LinuxTermios.CS7 : LinuxTermios.CS8;
+        t.SetSpeed(BaudRate);
+        t.ControlFlags &= ~(KernelTermios2.CSIZE | KernelTermios2.PARENB | KernelTermios2.PARODD | KernelTermios2.CSTOPB | KernelTermios2.CRTSCTS);
+        t.ControlFlags |= DataBits == 7 ? KernelTermios2.CS7 : KernelTermios2.CS8;
         if (Parity != SerialParity.None)
         {
-            t.ControlFlags |= LinuxTermios.PARENB;
-            t.InputFlags |= LinuxTermios.INPCK;
+            t.ControlFlags |= KernelTermios2.PARENB;
+            t.InputFlags |= KernelTermios2.INPCK;
         }
-        if (Parity == SerialParity.Odd) t.ControlFlags |= LinuxTermios.PARODD;
-        if (StopBits == 2) t.ControlFlags |= LinuxTermios.CSTOPB;
-        if (Handshake == SerialHandshake.RtsCts) t.ControlFlags |= LinuxTermios.CRTSCTS;
-        if (Handshake == SerialHandshake.XonXoff) t.InputFlags |= LinuxTermios.IXON | LinuxTermios.IXOFF;
+        if (Parity == SerialParity.Odd) t.ControlFlags |= KernelTermios2.PARODD;
+        if (StopBits == 2) t.ControlFlags |= KernelTermios2.CSTOPB;
+        if (Handshake == SerialHandshake.RtsCts) t.ControlFlags |= KernelTermios2.CRTSCTS;
+        if (Handshake == SerialHandshake.XonXoff) t.InputFlags |= KernelTermios2.IXON | KernelTermios2.IXOFF;
         unsafe
         {
             // Non-blocking reads driven by poll(): return whatever is there, never wait inside read(2).
-            t.ControlChars[LinuxTermios.VMIN] = 0;
-            t.ControlChars[LinuxTermios.VTIME] = 0;
-            t.ControlChars[LinuxTermios.VSTART] = 0x11; // DC1 = XON
-            t.ControlChars[LinuxTermios.VSTOP] = 0x13;  // DC3 = XOFF
+            t.ControlChars[KernelTermios2.VMIN] = 0;
+            t.ControlChars[KernelTermios2.VTIME] = 0;
+            t.ControlChars[KernelTermios2.VSTART] = 0x11; // DC1 = XON
+            t.ControlChars[KernelTermios2.VSTOP] = 0x13;  // DC3 = XOFF
         }
     }
 }

@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace EdgeLab.Instruments.Transport;
 
 /// <summary>
-/// A duplex <see cref="Stream"/> over a non-blocking tty descriptor. Reads wait in poll(2) in short slices so a
-/// cancellation token ends them within <see cref="PollSliceMs"/>; a hang-up (adapter unplugged, pty peer gone)
-/// becomes an <see cref="IOException"/> that says so. The descriptor is closed once, after the last in-flight
-/// call has left it, so a recycled fd number is never touched.
+/// A duplex <see cref="Stream"/> over a non-blocking tty descriptor. Asynchronous reads and writes try the system
+/// call first and, on EAGAIN, wait for readiness in the process's one <see cref="DescriptorPoller"/> thread, so no
+/// thread is held while an analyzer is silent (synchronous calls wait in poll(2) in <see cref="PollSliceMs"/> slices).
+/// A hang-up (adapter unplugged, pty peer gone) becomes an <see cref="IOException"/> that says so. The descriptor is
+/// closed once, after the last in-flight call has left it, so a recycled fd number is never touched.
 /// </summary>
 public sealed class SerialStream : Stream
 {
@@ -17,6 +18,7 @@ public sealed class SerialStream : Stream
     private int _fd;
     private int _active;
     private volatile bool _disposed;
+    private readonly CancellationTokenSource _closing = new();
 
     /// <param name="kind">What the device is, for error messages: <c>serial device</c>, <c>input device</c>.</param>
     internal SerialStream(int fd, string path, string kind = "serial device")
@@ -42,11 +44,29 @@ public sealed class SerialStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty) return ValueTask.FromResult(0);
-        // poll(2) blocks its thread for at most one slice at a time; run it off the caller's thread.
-        return new ValueTask<int>(Task.Run(() => ReadCore(buffer.Span, cancellationToken), cancellationToken));
+        if (buffer.IsEmpty) return 0;
+        var fd = Enter();
+        try
+        {
+            using var wait = WaitToken(cancellationToken);
+            var readable = false;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var n = TryRead(fd, buffer.Span, readable);
+                if (n >= 0) return n;
+                var events = await WaitReadyAsync(fd, LinuxNative.POLLIN, wait, cancellationToken).ConfigureAwait(false);
+                if ((events & LinuxNative.POLLIN) == 0) throw HungUp();
+                readable = true;
+            }
+        }
+        finally
+        {
+            Leave();
+        }
     }
 
     public override void Write(byte[] buffer, int offset, int count) => WriteCore(buffer.AsSpan(offset, count), CancellationToken.None);
@@ -56,10 +76,77 @@ public sealed class SerialStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        WriteCore(buffer.Span, cancellationToken);
-        return ValueTask.CompletedTask;
+        var fd = Enter();
+        try
+        {
+            using var wait = WaitToken(cancellationToken);
+            while (!buffer.IsEmpty)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var n = TryWrite(fd, buffer.Span);
+                if (n > 0)
+                {
+                    buffer = buffer[n..];
+                    continue;
+                }
+                // Output buffer full (flow control holding us, or a slow line): wait until the driver drains.
+                var events = await WaitReadyAsync(fd, LinuxNative.POLLOUT, wait, cancellationToken).ConfigureAwait(false);
+                if ((events & LinuxNative.POLLOUT) == 0) throw HungUp();
+            }
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    /// <summary>The caller's token joined with this stream's closing, so Dispose ends a pending wait at once.</summary>
+    private CancellationTokenSource WaitToken(CancellationToken cancellationToken) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+
+    private async Task<short> WaitReadyAsync(int fd, short events, CancellationTokenSource wait, CancellationToken callerToken)
+    {
+        try
+        {
+            return await DescriptorPoller.Shared.WaitAsync(fd, events, wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(GetType().Name, $"{_kind} {_path} was closed while waiting");
+        }
+    }
+
+    /// <summary>read(2) once: the byte count, or -1 when nothing is there yet (EAGAIN/EINTR).</summary>
+    /// <param name="pollSaidReadable">Whether poll(2) just reported POLLIN: then 0 bytes means end of file.</param>
+    private unsafe int TryRead(int fd, Span<byte> buffer, bool pollSaidReadable)
+    {
+        nint n;
+        fixed (byte* p = buffer) n = LinuxNative.Read(fd, p, buffer.Length);
+        if (n > 0) return (int)n;
+        // With VMIN = VTIME = 0 a tty read returns 0 at once when its queue is empty (termios(3), "MIN == 0,
+        // TIME == 0"), so 0 is only end of file (the other side gone) when poll(2) had said there was something.
+        if (n == 0)
+        {
+            if (pollSaidReadable) throw HungUp();
+            return -1;
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is LinuxNative.EAGAIN or LinuxNative.EINTR) return -1;
+        throw errno == LinuxNative.EIO ? HungUp() : new IOException($"reading {_path} failed: {LinuxNative.ErrorText(errno)}");
+    }
+
+    /// <summary>write(2) once: the bytes taken, or 0 when the output queue is full (EAGAIN/EINTR).</summary>
+    private unsafe int TryWrite(int fd, ReadOnlySpan<byte> buffer)
+    {
+        nint n;
+        fixed (byte* p = buffer) n = LinuxNative.Write(fd, p, buffer.Length);
+        if (n > 0) return (int)n;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is LinuxNative.EAGAIN or LinuxNative.EINTR) return 0;
+        throw errno == LinuxNative.EIO ? HungUp() : new IOException($"writing {_path} failed: {LinuxNative.ErrorText(errno)}");
     }
 
     public override void Flush()
@@ -71,7 +158,7 @@ public sealed class SerialStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private unsafe int ReadCore(Span<byte> buffer, CancellationToken cancellationToken)
+    private int ReadCore(Span<byte> buffer, CancellationToken cancellationToken)
     {
         var fd = Enter();
         try
@@ -82,17 +169,9 @@ public sealed class SerialStream : Stream
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 var events = WaitFor(fd, LinuxNative.POLLIN);
                 if (events == 0) continue;
-                if ((events & LinuxNative.POLLIN) != 0)
-                {
-                    nint n;
-                    fixed (byte* p = buffer) n = LinuxNative.Read(fd, p, buffer.Length);
-                    if (n > 0) return (int)n;
-                    if (n == 0) throw HungUp();
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno is LinuxNative.EAGAIN or LinuxNative.EINTR) continue;
-                    throw errno == LinuxNative.EIO ? HungUp() : new IOException($"reading {_path} failed: {LinuxNative.ErrorText(errno)}");
-                }
-                throw HungUp();
+                if ((events & LinuxNative.POLLIN) == 0) throw HungUp();
+                var n = TryRead(fd, buffer, pollSaidReadable: true);
+                if (n >= 0) return n;
             }
         }
         finally
@@ -101,7 +180,7 @@ public sealed class SerialStream : Stream
         }
     }
 
-    private unsafe void WriteCore(ReadOnlySpan<byte> buffer, CancellationToken cancellationToken)
+    private void WriteCore(ReadOnlySpan<byte> buffer, CancellationToken cancellationToken)
     {
         var fd = Enter();
         try
@@ -109,17 +188,12 @@ public sealed class SerialStream : Stream
             while (!buffer.IsEmpty)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                nint n;
-                fixed (byte* p = buffer) n = LinuxNative.Write(fd, p, buffer.Length);
+                var n = TryWrite(fd, buffer);
                 if (n > 0)
                 {
-                    buffer = buffer[(int)n..];
+                    buffer = buffer[n..];
                     continue;
                 }
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LinuxNative.EINTR) continue;
-                if (errno != LinuxNative.EAGAIN)
-                    throw errno == LinuxNative.EIO ? HungUp() : new IOException($"writing {_path} failed: {LinuxNative.ErrorText(errno)}");
                 // Output buffer full (flow control holding us, or a slow line): wait until the driver drains.
                 var events = WaitFor(fd, LinuxNative.POLLOUT);
                 if ((events & (LinuxNative.POLLHUP | LinuxNative.POLLERR | LinuxNative.POLLNVAL)) != 0) throw HungUp();
@@ -185,6 +259,8 @@ public sealed class SerialStream : Stream
                 if (_active == 0) CloseFd();
             }
         }
+        // Outside the lock: cancelling completes pending waits, whose readers then Leave() and close the descriptor.
+        _closing.Cancel();
         base.Dispose(disposing);
     }
 }

@@ -6,8 +6,10 @@ namespace EdgeLab.Simulator.Wire;
 
 /// <summary>
 /// Where the simulated instrument is plugged in: a serial line (one end of a socat pty pair stands in for the cable),
-/// or TCP as client (the instrument dials the gateway) or as server (the gateway dials the instrument). The byte
-/// transports are the gateway's (gateway/EdgeLab.Instruments/Transport); the protocols on top are the simulator's own.
+/// or TCP as client (the instrument dials the gateway) or as server (the gateway dials the instrument). The
+/// serial side is System.IO.Ports (<see cref="SystemSerialPortLine"/>), independent of the gateway's termios transport;
+/// the TCP transports are the gateway's (gateway/EdgeLab.Instruments/Transport); the protocols on top are the
+/// simulator's own.
 /// </summary>
 internal sealed record InstrumentEndpoint(string? SerialPath, int BaudRate, string? TcpConnect, string? TcpListen)
 {
@@ -24,7 +26,7 @@ internal sealed record InstrumentEndpoint(string? SerialPath, int BaudRate, stri
         if (count != 1) return "say where the instrument is plugged in: exactly one of --serial PATH, --tcp-connect HOST:PORT or --tcp-listen [HOST:]PORT";
         if (TcpConnect is not null && !TryHostPort(TcpConnect, null, out _, out _)) return $"--tcp-connect '{TcpConnect}' is not HOST:PORT, e.g. 127.0.0.1:5001";
         if (TcpListen is not null && !TryHostPort(TcpListen, "127.0.0.1", out _, out _)) return $"--tcp-listen '{TcpListen}' is not [HOST:]PORT, e.g. 5001";
-        if (SerialPath is not null && LinuxBaudOk(BaudRate) is { } error) return error;
+        if (SerialPath is not null && BaudRate is < 50 or > 4_000_000) return $"--baud {BaudRate} is out of range: use 50 to 4000000, e.g. 9600";
         return null;
     }
 
@@ -33,8 +35,9 @@ internal sealed record InstrumentEndpoint(string? SerialPath, int BaudRate, stri
     {
         if (SerialPath is not null)
         {
-            var serial = new SerialTransport(new SerialPortSettings(SerialPath, BaudRate));
-            return (await serial.OpenAsync(cancellationToken).ConfigureAwait(false), serial);
+            cancellationToken.ThrowIfCancellationRequested();
+            var line = SystemSerialPortLine.Open(SerialPath, BaudRate);
+            return (line.Stream, line);
         }
         if (TcpConnect is not null)
         {
@@ -59,11 +62,6 @@ internal sealed record InstrumentEndpoint(string? SerialPath, int BaudRate, stri
         output.Progress($"listening on {server.LocalEndPoint}; waiting for the gateway to connect");
         return (await server.OpenAsync(cancellationToken).ConfigureAwait(false), server);
     }
-
-    private static string? LinuxBaudOk(int baud) =>
-        baud is 1200 or 2400 or 4800 or 9600 or 19200 or 38400 or 57600 or 115200 or 230400
-            ? null
-            : $"--baud {baud} is not a standard rate: use 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 or 230400";
 
     private static bool TryHostPort(string text, string? defaultHost, out string host, out int port)
     {

@@ -11,10 +11,13 @@ namespace EdgeLab.Hub.Ingest;
 /// MQTT handler → bounded queue → batch writer → end-to-end acks. The handler only triages and enqueues, so the broker
 /// PUBACK can precede the commit: durability comes from the gateway, which keeps each message until the hub's own
 /// <see cref="AckMessage"/> (sent only after commit) and resends otherwise. A repeat is then claimed by nobody and acked.
+/// STAT results (<see cref="ResultMessage.Priority"/> = <c>stat</c>) take a fast lane: a queue of their own that the
+/// writer empties first, committing them in a batch of their own so they never wait behind 512 routine messages.
 /// </summary>
 internal sealed class IngestPipeline : BackgroundService
 {
     private readonly Channel<IngestEnvelope> _queue;
+    private readonly Channel<IngestEnvelope> _statQueue;
     private readonly IngestWriter _writer;
     private readonly IMqttClient _mqtt;
     private readonly IngestOptions _options;
@@ -35,6 +38,7 @@ internal sealed class IngestPipeline : BackgroundService
         _logger = logger;
         _trace = new IngestTrace(options.TraceFile);
         _queue = Channel.CreateBounded<IngestEnvelope>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
+        _statQueue = Channel.CreateBounded<IngestEnvelope>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
     }
 
     /// <summary>Messages stored, results stored, repeats seen — for tests and metrics.</summary>
@@ -45,19 +49,36 @@ internal sealed class IngestPipeline : BackgroundService
     public ValueTask EnqueueAsync(MqttReceivedMessage message)
     {
         var envelope = PayloadTriage.Triage(message.Topic, message.Payload, message.GetUserProperty(MessageId.UserPropertyName), _time.GetUtcNow(), _options.MaxPayloadBytes);
-        return envelope is null ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(envelope);
+        if (envelope is null) return ValueTask.CompletedTask;
+        return (IsStat(envelope) ? _statQueue : _queue).Writer.WriteAsync(envelope);
     }
+
+    private static bool IsStat(IngestEnvelope e) => e.Result?.Priority == "stat";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<IngestEnvelope>(_options.MaxBatchMessages);
+        Task<bool>? statReady = null;
+        Task<bool>? routineReady = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (true)
             {
-                while (batch.Count < _options.MaxBatchMessages && _queue.Reader.TryRead(out var e)) batch.Add(e);
-                await WriteWithRetryAsync(batch, stoppingToken).ConfigureAwait(false);
-                batch.Clear();
+                // STAT first, in a batch of its own (a small commit); routine batches fill only when no STAT waits.
+                while (batch.Count < _options.MaxBatchMessages && _statQueue.Reader.TryRead(out var stat)) batch.Add(stat);
+                if (batch.Count == 0)
+                    while (batch.Count < _options.MaxBatchMessages && _queue.Reader.TryRead(out var e)) batch.Add(e);
+                if (batch.Count > 0)
+                {
+                    await WriteWithRetryAsync(batch, stoppingToken).ConfigureAwait(false);
+                    batch.Clear();
+                    continue;
+                }
+                // One outstanding wait per queue, kept across turns (a fresh one each turn would pile up waiters).
+                if (statReady is null || statReady.IsCompleted) statReady = _statQueue.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (routineReady is null || routineReady.IsCompleted) routineReady = _queue.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                await Task.WhenAny(statReady, routineReady).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -12,11 +12,12 @@ internal sealed partial class HubStore
 {
     private const string LeaseName = "orders";
 
+    /// <summary>Pending orders, STAT first (migration 0010), then in sequence order.</summary>
     public async Task<IReadOnlyList<PendingOrder>> ListPendingOrdersAsync(int max, CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await c.QueryAsync<OrderOutboxRow>(Cmd(
-            "SELECT seq, gateway_id, referral_id, specimen_id, action, payload, created FROM order_outbox ORDER BY seq LIMIT @max",
+            "SELECT seq, gateway_id, referral_id, specimen_id, action, payload, created FROM order_outbox ORDER BY priority, seq LIMIT @max",
             new { max = Math.Clamp(max, 1, MaxPageSize) }, cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => new PendingOrder(r.seq, r.gateway_id, r.referral_id, r.specimen_id, r.action, r.payload, Time(r.created))).ToList();
     }
@@ -53,8 +54,8 @@ internal sealed partial class HubStore
             foreach (var gw in gateways)
             {
                 await c.ExecuteAsync(Cmd(
-                    "INSERT INTO order_outbox(gateway_id, referral_id, specimen_id, action, payload, created) VALUES (@gw, @rid, @sid, @action, @payload, @now)",
-                    new { gw, rid = referral.Id, sid = message.SpecimenId, action, payload, now = Ms(now) }, ct, tx)).ConfigureAwait(false);
+                    "INSERT INTO order_outbox(gateway_id, referral_id, specimen_id, action, payload, created, priority) VALUES (@gw, @rid, @sid, @action, @payload, @now, @priority)",
+                    new { gw, rid = referral.Id, sid = message.SpecimenId, action, payload, now = Ms(now), priority = message.Priority == "stat" ? 0 : 1 }, ct, tx)).ConfigureAwait(false);
             }
         }
     }

@@ -46,6 +46,20 @@ public sealed class OrderOutboxTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Stat_orders_leave_the_outbox_before_routine_ones_queued_earlier(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var routine = (await hub.TryRegisterAsync(["WBC"])).Registered!;
+        var stat = (await hub.TryRegisterAsync(["GLU"], Patients.Sidorov, priority: "stat")).Registered!;
+        await hub.Store.CancelReferralAsync(AccessScope.Region, stat.Referral.Id);
+
+        var pending = await hub.Store.ListPendingOrdersAsync(100);
+        Assert.Equal([(stat.Referral.Id, "upsert"), (stat.Referral.Id, "cancel"), (routine.Referral.Id, "upsert")],
+            pending.Select(o => (o.ReferralId, o.Action)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task One_hub_node_at_a_time_holds_the_drain_lease_until_it_expires(string provider)
     {
         await using var hub = await TestHub.CreateAsync(provider);

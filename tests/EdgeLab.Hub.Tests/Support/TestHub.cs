@@ -83,7 +83,8 @@ internal sealed class TestHub : IAsyncDisposable
 
     /// <summary>As <see cref="RegisterAsync"/>, for another ordering organization or lab, answering held registrations too.</summary>
     public async Task<RegistrationOutcome> TryRegisterAsync(
-        IReadOnlyList<string> tests, PatientInput? patient = null, string? externalId = null, string orderingOrganization = Clinic, string performingLab = Lab)
+        IReadOnlyList<string> tests, PatientInput? patient = null, string? externalId = null, string orderingOrganization = Clinic, string performingLab = Lab,
+        string priority = "routine")
     {
         var request = new ReferralRequest { Patient = patient ?? Patients.Ivanova, PractitionerName = "Петров П. П.", PerformingLabId = performingLab, Tests = tests, ExternalId = externalId };
         var (p, defs, errors) = ReferralValidator.Validate(request, orderingOrganization, Catalog, new DateOnly(2026, 11, 21));
@@ -98,6 +99,7 @@ internal sealed class TestHub : IAsyncDisposable
             TestCodes = defs.Select(t => t.Code).ToList(),
             Status = ReferralStatus.Active,
             ExternalId = externalId,
+            Priority = priority,
         };
         return await Store.RegisterReferralAsync(new NewReferral
         {

@@ -37,26 +37,26 @@ public sealed class SerialTransportTests
         // Read back from the kernel. Linux's pty driver forces CS8 and clears PARENB (pty_set_termios), so character
         // size and parity are checked on the termios block itself in Settings_map_to_termios_flags below.
         var t = ReadTermios(port);
-        Assert.Equal(LinuxTermios.SpeedCode(baud), t.ControlFlags & LinuxTermios.CBAUD);
-        Assert.Equal(stopBits == 2, (t.ControlFlags & LinuxTermios.CSTOPB) != 0);
-        Assert.Equal(handshake == SerialHandshake.XonXoff, (t.InputFlags & LinuxTermios.IXON) != 0);
-        Assert.Equal(0u, t.LocalFlags & (LinuxTermios.ICANON | LinuxTermios.ECHO | LinuxTermios.ISIG));
-        Assert.Equal(0u, t.InputFlags & (LinuxTermios.ICRNL | LinuxTermios.INLCR | LinuxTermios.IGNCR));
-        Assert.Equal(0u, t.OutputFlags & LinuxTermios.OPOST);
+        Assert.Equal(KernelTermios2.SpeedCode(baud), t.ControlFlags & KernelTermios2.CBAUD);
+        Assert.Equal(stopBits == 2, (t.ControlFlags & KernelTermios2.CSTOPB) != 0);
+        Assert.Equal(handshake == SerialHandshake.XonXoff, (t.InputFlags & KernelTermios2.IXON) != 0);
+        Assert.Equal(0u, t.LocalFlags & (KernelTermios2.ICANON | KernelTermios2.ECHO | KernelTermios2.ISIG));
+        Assert.Equal(0u, t.InputFlags & (KernelTermios2.ICRNL | KernelTermios2.INLCR | KernelTermios2.IGNCR));
+        Assert.Equal(0u, t.OutputFlags & KernelTermios2.OPOST);
     }
 
     [Theory]
-    [InlineData(8, SerialParity.None, 1, SerialHandshake.None, LinuxTermios.CS8)]
-    [InlineData(7, SerialParity.Even, 2, SerialHandshake.RtsCts, LinuxTermios.CS7 | LinuxTermios.PARENB | LinuxTermios.CSTOPB | LinuxTermios.CRTSCTS)]
-    [InlineData(8, SerialParity.Odd, 1, SerialHandshake.None, LinuxTermios.CS8 | LinuxTermios.PARENB | LinuxTermios.PARODD)]
+    [InlineData(8, SerialParity.None, 1, SerialHandshake.None, KernelTermios2.CS8)]
+    [InlineData(7, SerialParity.Even, 2, SerialHandshake.RtsCts, KernelTermios2.CS7 | KernelTermios2.PARENB | KernelTermios2.CSTOPB | KernelTermios2.CRTSCTS)]
+    [InlineData(8, SerialParity.Odd, 1, SerialHandshake.None, KernelTermios2.CS8 | KernelTermios2.PARENB | KernelTermios2.PARODD)]
     public void Settings_map_to_termios_flags(int dataBits, SerialParity parity, int stopBits, SerialHandshake handshake, uint expected)
     {
-        var t = new LinuxTermios { ControlFlags = LinuxTermios.HUPCL | LinuxTermios.PARODD | LinuxTermios.CS5, LocalFlags = LinuxTermios.ICANON | LinuxTermios.ECHO };
+        var t = new KernelTermios2 { ControlFlags = KernelTermios2.HUPCL | KernelTermios2.PARODD | KernelTermios2.CS5, LocalFlags = KernelTermios2.ICANON | KernelTermios2.ECHO };
         new SerialPortSettings("/dev/ttyS0", 9600, dataBits, parity, stopBits, handshake).ApplyTo(ref t);
-        const uint line = LinuxTermios.CSIZE | LinuxTermios.PARENB | LinuxTermios.PARODD | LinuxTermios.CSTOPB | LinuxTermios.CRTSCTS;
+        const uint line = KernelTermios2.CSIZE | KernelTermios2.PARENB | KernelTermios2.PARODD | KernelTermios2.CSTOPB | KernelTermios2.CRTSCTS;
         Assert.Equal(expected, t.ControlFlags & line);
-        Assert.Equal(LinuxTermios.CREAD | LinuxTermios.CLOCAL, t.ControlFlags & (LinuxTermios.CREAD | LinuxTermios.CLOCAL));
-        Assert.Equal(parity != SerialParity.None, (t.InputFlags & LinuxTermios.INPCK) != 0);
+        Assert.Equal(KernelTermios2.CREAD | KernelTermios2.CLOCAL, t.ControlFlags & (KernelTermios2.CREAD | KernelTermios2.CLOCAL));
+        Assert.Equal(parity != SerialParity.None, (t.InputFlags & KernelTermios2.INPCK) != 0);
         Assert.Equal(0u, t.LocalFlags);
     }
 
@@ -76,7 +76,8 @@ public sealed class SerialTransportTests
     }
 
     [Theory]
-    [InlineData(9601, 8, 1)]
+    [InlineData(49, 8, 1)]
+    [InlineData(4_000_001, 8, 1)]
     [InlineData(9600, 6, 1)]
     [InlineData(9600, 8, 3)]
     public void Unsupported_settings_are_refused_with_what_is_allowed(int baud, int dataBits, int stopBits)
@@ -110,9 +111,9 @@ public sealed class SerialTransportTests
         }
     }
 
-    private static LinuxTermios ReadTermios(SerialStream port)
+    private static KernelTermios2 ReadTermios(SerialStream port)
     {
-        Assert.Equal(0, LinuxNative.TcGetAttr(port.FileDescriptor, out var t));
+        Assert.Equal(0, LinuxNative.GetTermios2(port.FileDescriptor, out var t));
         return t;
     }
 

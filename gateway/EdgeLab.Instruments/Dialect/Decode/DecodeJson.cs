@@ -10,14 +10,16 @@ internal sealed record DecodeJsonMessage(
     string? PatientId,
     string Kind,
     IReadOnlyList<DecodeJsonResult> Results,
-    IReadOnlyList<string> Comments)
+    IReadOnlyList<string> Comments,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Priority = null)
 {
     public static DecodeJsonMessage From(DecodedMessage m) => new(
         m.Profile, m.SpecimenId, m.PatientId, m.Kind,
         m.Results.Select(r => new DecodeJsonResult(
             r.Code, r.Value, r.Numeric, r.Comparator, r.Units, r.Flags, r.ReferenceRange, r.Status, r.CompletedAt,
             r.Comments.Count > 0 ? r.Comments : null)).ToArray(),
-        m.Comments);
+        m.Comments,
+        m.Priority);
 }
 
 /// <summary>A result in <c>decode</c> output; <c>comments</c> appears only when C records followed the R record.</summary>

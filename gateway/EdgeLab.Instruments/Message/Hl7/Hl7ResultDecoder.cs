@@ -22,6 +22,7 @@ internal static class Hl7ResultDecoder
         Hl7Segment? currentObr = null;
         Hl7Segment? currentSpm = null;
         var orderGroups = 0;
+        string? priority = null;
 
         for (var i = 1; i < message.SegmentCount; i++)
         {
@@ -41,6 +42,8 @@ internal static class Hl7ResultDecoder
             {
                 currentObr = seg;
                 orderGroups++;
+                // OBR-27.6: TQ priority (HL7 v2.5 §4.5.3.27, Table 0027 S stat, A ASAP, R routine).
+                priority = ResultPriority.Max(priority, ResultPriority.FromCode(seg.Field(27).Component(6).Span));
                 specimen.Offer(seg);
                 lastResult = null;
             }
@@ -68,7 +71,10 @@ internal static class Hl7ResultDecoder
             }
             else
             {
-                // ORC, PV1, TQ1, SAC, Z-segments…: kept in the raw transcript, not needed for results.
+                // ORC-7.6 (TQ priority, §4.5.1.7) and TQ1-9 (priority, §4.5.4.9, Table 0485): a STAT order's results jump
+                // the queues. ORC, PV1, TQ1, SAC, Z-segments… are otherwise kept in the raw transcript only.
+                if (seg.Is("ORC"u8)) priority = ResultPriority.Max(priority, ResultPriority.FromCode(seg.Field(7).Component(6).Span));
+                else if (seg.Is("TQ1"u8)) priority = ResultPriority.Max(priority, ResultPriority.FromCode(seg.Field(9).Component(1).Span));
                 if (!seg.Is("ORC"u8)) lastResult = null;
             }
         }
@@ -83,6 +89,7 @@ internal static class Hl7ResultDecoder
             SpecimenId = specimen.Value,
             PatientId = patientId,
             Kind = kind,
+            Priority = priority,
             Results = results.Select(r => r.Build()).ToArray(),
             Comments = comments,
         };
