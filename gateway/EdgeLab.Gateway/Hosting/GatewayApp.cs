@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeLab.Gateway.Box;
 using EdgeLab.Gateway.Configuration;
 using EdgeLab.Gateway.LocalStatus;
 using EdgeLab.Gateway.Management;
@@ -20,8 +21,9 @@ namespace EdgeLab.Gateway.Hosting;
 internal sealed class GatewayApp : IAsyncDisposable
 {
     private GatewayApp(GatewayRuntime runtime, OutboxStore outbox, SqliteOrderCache orders, InstrumentPipelines pipelines, UplinkService uplink, PipelineTrace trace, LogRing logs, ILogger log,
-        LocalStatusBuilder localStatus, StatusEndpoint statusEndpoint)
+        LocalStatusBuilder localStatus, StatusEndpoint statusEndpoint, BoxHost box)
     {
+        Box = box;
         LocalStatus = localStatus;
         StatusEndpoint = statusEndpoint;
         Runtime = runtime;
@@ -46,6 +48,9 @@ internal sealed class GatewayApp : IAsyncDisposable
     /// <summary>The technician's view (status socket, status page).</summary>
     public LocalStatusBuilder LocalStatus { get; }
     public StatusEndpoint StatusEndpoint { get; }
+
+    /// <summary>The box's LED, buzzer and button, when the configuration has <c>gpio</c>.</summary>
+    public BoxHost Box { get; }
 
     public static string DatabasePath(GatewayConfig config) => Path.Combine(config.DataDirectory, OutboxDatabase.FileName);
 
@@ -100,9 +105,11 @@ internal sealed class GatewayApp : IAsyncDisposable
         uplink = new UplinkService(runtime, outbox, orders, commands, applier,
             (mqttLog, onMessage) => mqttFactory(MqttOptionsFactory.Create(runtime.Config, onMessage, options.MqttTime ?? time), mqttLog), trace, loggers,
             options.MqttTime ?? time);
-        var localStatus = new LocalStatusBuilder(runtime, outbox);
+        var box = new BoxHost(runtime, outbox, options.GpioDriverFactory ?? GpioDrivers.Create, loggers.CreateLogger("EdgeLab.Gateway.Box"));
+        var localStatus = new LocalStatusBuilder(runtime, outbox, () => box.Status);
+        box.Health = () => localStatus.Build().Health;
         var statusEndpoint = new StatusEndpoint(localStatus.Build, loggers.CreateLogger("EdgeLab.Gateway.LocalStatus"));
-        return new GatewayApp(runtime, outbox, orders, pipelines, uplink, trace, logs, log, localStatus, statusEndpoint);
+        return new GatewayApp(runtime, outbox, orders, pipelines, uplink, trace, logs, log, localStatus, statusEndpoint, box);
     }
 
     private static ProfileCatalog LoadProfiles(GatewayConfig config)
@@ -127,6 +134,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         await Uplink.StartAsync(cancellationToken).ConfigureAwait(false);
         var page = Runtime.Config.StatusPage is { } p ? new System.Net.IPEndPoint(System.Net.IPAddress.Parse(p.Address), p.Port) : null;
         StatusEndpoint.Start(Runtime.Config.DataDirectory, page);
+        Box.Start();
         GatewayLog.Started(Log, Runtime.Config.GatewayId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, Pipelines.RunningCount);
     }
 
@@ -138,6 +146,7 @@ internal sealed class GatewayApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Box.Dispose();
         await StatusEndpoint.DisposeAsync().ConfigureAwait(false);
         await Pipelines.DisposeAsync().ConfigureAwait(false);
         await Uplink.DisposeAsync().ConfigureAwait(false);

@@ -112,7 +112,7 @@ internal static class StatusPage
 
     // Colours: text #1a1a1a on white (17:1); state badges dark on light, each ≥ 7:1. Focus: a 3 px outline.
     private const string Css =
-        "body{font:1rem/1.5 'DejaVu Sans',system-ui,sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:72rem;padding:0 1rem}" +
+        "body{font:1rem/1.5 'DejaVu Sans',system-ui,sans-serif;color:#1a1a1a;background:#ffffff;margin:0 auto;max-width:72rem;padding:0 1rem}" +
         "header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;border-bottom:1px solid #767676}" +
         "h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.5rem}code{font-size:1rem}" +
         "a{color:#0b3d91}a:focus-visible,button:focus-visible,section:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}" +
@@ -122,7 +122,7 @@ internal static class StatusPage
         ".small{font-size:.875rem;font-weight:normal}" +
         ".state,.badge{display:inline-block;padding:0 .4rem;border:1px solid currentColor;border-radius:.25rem;font-weight:bold}" +
         ".up,.ok .badge{color:#14532d;background:#e8f5e9}.down,.critical .badge{color:#7f1d1d;background:#fdecea}" +
-        ".waiting,.off{color:#333;background:#f3f3f3}.attention .badge{color:#5c3300;background:#fff4e5}" +
+        ".waiting,.off{color:#333333;background:#f3f3f3}.attention .badge{color:#5c3300;background:#fff4e5}" +
         ".health{font-size:1.1rem}dt{font-weight:bold}dd{margin:0 0 .75rem 0}" +
         "button{font:inherit;padding:.2rem .6rem}";
 
