@@ -28,21 +28,23 @@ internal sealed class LocalStatusBuilder(GatewayRuntime runtime, OutboxStore out
             Outbox = outboxStatus,
             Instruments = instruments,
             Box = box?.Invoke(),
-            Health = Assess(now, instruments, outboxStatus),
+            Health = Assess(now, instruments, outboxStatus, uplink),
         };
     }
 
     /// <summary>
     /// Critical: the store refuses the analyzers (full, or failed to write since the last message it kept).
-    /// Attention: an enabled instrument is down, or the outbox has not drained for <see cref="NotDrainingAfter"/>.
-    /// A TCP analyzer that is not connected right now (<c>waiting</c>) is idle, not a problem.
+    /// Attention: an enabled instrument is down, or the outbox has not drained (or the broker been reachable) for
+    /// <see cref="NotDrainingAfter"/>. A TCP analyzer that is not connected right now (<c>waiting</c>) is idle, not a
+    /// problem; so is a short uplink outage, which the outbox rides out (a rural lab's line drops often).
     /// </summary>
-    public static Health Assess(DateTimeOffset now, IReadOnlyList<InstrumentStatus> instruments, OutboxStatus outbox)
+    public static Health Assess(DateTimeOffset now, IReadOnlyList<InstrumentStatus> instruments, OutboxStatus outbox, UplinkSnapshot uplink)
     {
         var storeRefusing = outbox.Full || instruments.Any(i => i.LastProblem is { Kind: ProblemKind.StoreFailed } p && (i.LastMessageAt is not { } m || m < p.At));
         if (storeRefusing) return Health.Critical;
         if (instruments.Any(i => i.Link == "down")) return Health.Attention;
         if (outbox.OldestUnsentAt is { } oldest && now - oldest > NotDrainingAfter) return Health.Attention;
+        if (!uplink.Connected && now - uplink.Since > NotDrainingAfter) return Health.Attention;
         return Health.Ok;
     }
 

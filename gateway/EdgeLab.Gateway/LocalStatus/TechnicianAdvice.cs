@@ -51,8 +51,8 @@ internal sealed class TechnicianAdvice(ViewLanguage language, TimeZoneInfo siteZ
 
     public string Headline(Health health) => (health, Ru) switch
     {
-        (Health.Ok, false) => "All is well: every instrument is connected or idle and results are reaching the hub.",
-        (Health.Ok, true) => "Всё в порядке: все анализаторы подключены или ждут, результаты уходят на сервер.",
+        (Health.Ok, false) => "All is well: every instrument is connected or idle, and nothing has waited long to be sent.",
+        (Health.Ok, true) => "Всё в порядке: все анализаторы подключены или ждут, ничто не ждёт отправки долго.",
         (Health.Attention, false) => "Needs attention: see the items marked below.",
         (Health.Attention, true) => "Требуется внимание: см. отмеченные ниже пункты.",
         (_, false) => "Critical: the gateway cannot store results and the analyzers are being told to wait.",
