@@ -33,8 +33,10 @@ public sealed class TechnicianConfigTests
     [Fact]
     public void The_lab_network_address_and_gpio_lines_bind()
     {
-        var config = Parse(""", "statusPage": { "address": "10.20.0.15", "port": 8080 },
-            "gpio": { "driver": "sysfs", "led": { "pin": 17 }, "buzzer": { "pin": 27 }, "button": { "pin": 22, "activeLow": true } }""");
+        var config = Parse("""
+            , "statusPage": { "address": "10.20.0.15", "port": 8080 },
+            "gpio": { "driver": "sysfs", "led": { "pin": 17 }, "buzzer": { "pin": 27 }, "button": { "pin": 22, "activeLow": true } }
+            """);
         Assert.Equal("10.20.0.15", config.StatusPage!.Address);
         Assert.Equal("sysfs", config.Gpio!.Driver);
         Assert.True(config.Gpio.Button!.ActiveLow);
@@ -45,8 +47,10 @@ public sealed class TechnicianConfigTests
     [Fact]
     public void Bad_fields_are_named()
     {
-        var errors = Errors(""", "statusPage": { "address": "lab-pc", "port": 70000 },
-            "gpio": { "driver": "wiringpi", "led": { "pin": 17 }, "buzzer": { "pin": 17 }, "button": { "activeLow": true }, "colour": "green" }""");
+        var errors = Errors("""
+            , "statusPage": { "address": "lab-pc", "port": 70000 },
+            "gpio": { "driver": "wiringpi", "led": { "pin": 17 }, "buzzer": { "pin": 17 }, "button": { "activeLow": true }, "colour": "green" }
+            """);
         Assert.Contains(errors, e => e.StartsWith("statusPage.address: \"lab-pc\" is not an IP address", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("statusPage.port:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("gpio.driver:", StringComparison.Ordinal));
