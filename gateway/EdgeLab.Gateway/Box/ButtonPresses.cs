@@ -10,30 +10,36 @@ internal enum ButtonPress
 }
 
 /// <summary>
-/// Turns the button line's raw edges into presses: edges closer than <see cref="Debounce"/> to the last accepted one are
-/// contact bounce and ignored (a mechanical switch bounces for a few milliseconds); a release after at least
+/// Turns the button line's sampled level into presses. A level counts only once it has been read the same for at least
+/// <see cref="Debounce"/> (two samples in a row at the box's 25 ms tick), so contact bounce — a mechanical switch
+/// chatters for a few milliseconds on press and release — never makes a press of its own. A release after at least
 /// <c>longPress</c> is a long press. Times come from the caller's clock, so tests drive it with a fake one.
 /// </summary>
 internal sealed class ButtonPresses(TimeSpan longPress)
 {
-    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(30);
+    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(20);
 
-    private DateTimeOffset? _lastEdge;
-    private DateTimeOffset? _pressedAt;
+    private bool _stable;
+    private bool _candidate;
+    private DateTimeOffset _candidateSince;
+    private DateTimeOffset _pressedAt;
 
-    /// <summary>Feeds one edge (<paramref name="pressed"/> = the button is now down). Returns the press it completes, if any.</summary>
-    public (ButtonPress Press, TimeSpan Held)? Edge(bool pressed, DateTimeOffset at)
+    /// <summary>Feeds one sample (<paramref name="pressed"/> = the button is down now). Returns the press it completes, if any.</summary>
+    public (ButtonPress Press, TimeSpan Held)? Sample(bool pressed, DateTimeOffset at)
     {
-        if (_lastEdge is { } last && at - last < Debounce) return null;
-        if (pressed == (_pressedAt is not null)) return null; // no change (a repeated edge the driver reported twice)
-        _lastEdge = at;
+        if (pressed != _candidate)
+        {
+            _candidate = pressed;
+            _candidateSince = at;
+        }
+        if (pressed == _stable || at - _candidateSince < Debounce) return null;
+        _stable = pressed;
         if (pressed)
         {
-            _pressedAt = at;
+            _pressedAt = _candidateSince;
             return null;
         }
-        var held = at - _pressedAt!.Value;
-        _pressedAt = null;
+        var held = _candidateSince - _pressedAt;
         return (held >= longPress ? ButtonPress.Acknowledge : ButtonPress.Identify, held);
     }
 }

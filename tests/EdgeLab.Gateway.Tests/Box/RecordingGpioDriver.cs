@@ -5,7 +5,7 @@ namespace EdgeLab.Gateway.Tests.Box;
 /// <summary>
 /// A <see cref="GpioDriver"/> over nothing: no GPIO chip exists on the build machines (no gpio-sim either), so this is
 /// the one stand-in the project allows. It records every level written per line, keeps input levels the test sets,
-/// and raises the edge callbacks as a kernel would.
+/// and raises edge callbacks as a kernel would, should anything register one.
 /// </summary>
 internal sealed class RecordingGpioDriver : GpioDriver
 {
@@ -16,6 +16,9 @@ internal sealed class RecordingGpioDriver : GpioDriver
     private readonly Dictionary<int, PinChangeEventHandler> _callbacks = [];
 
     public bool Disposed { get; private set; }
+
+    /// <summary>Edge callbacks ever registered (the gateway polls; see GatewayBox's remarks on IL2091).</summary>
+    public int EdgeCallbacks { get; private set; }
 
     /// <summary>Levels written to a line, in order (each write, including the one made when the line was opened).</summary>
     public IReadOnlyList<PinValue> Writes(int pin)
@@ -92,7 +95,11 @@ internal sealed class RecordingGpioDriver : GpioDriver
 
     protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
     {
-        lock (_gate) _callbacks[pinNumber] = callback;
+        lock (_gate)
+        {
+            _callbacks[pinNumber] = callback;
+            EdgeCallbacks++;
+        }
     }
 
     protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback)
