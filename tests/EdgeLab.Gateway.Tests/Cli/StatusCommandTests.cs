@@ -74,7 +74,6 @@ public sealed class StatusCommandTests
             Assert.Contains("(results), 1 today", status.Out, StringComparison.Ordinal);
             // The result and the link-up event wait in the outbox: no broker runs.
             Assert.Matches(@"Waiting to be sent: [1-9][0-9]*, the oldest since [0-9]{2}:[0-9]{2}\.", status.Out);
-            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "status-sample-up.txt"), status.Out);
             Assert.Equal(StatusCommand.Ok, status.Exit);
             var json = await StatusAsync(configPath, "--json");
             Assert.Contains("\"link\": \"up\"", json.Out, StringComparison.Ordinal);
@@ -96,7 +95,6 @@ public sealed class StatusCommandTests
             Assert.Matches("problem: +(No answer from the analyzer on|The gateway does not see the analyzer's cable on) " + System.Text.RegularExpressions.Regex.Escape(cable.GatewayEnd), status.Out);
             Assert.Contains("what to do:", status.Out, StringComparison.Ordinal);
             Assert.Contains("cable", status.Out, StringComparison.Ordinal);
-            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "status-sample-down.txt"), status.Out);
             var ru = await StatusAsync(configPath, "ru");
             Assert.Contains("НЕТ СВЯЗИ с", ru.Out, StringComparison.Ordinal);
             Assert.Contains("что делать:", ru.Out, StringComparison.Ordinal);
