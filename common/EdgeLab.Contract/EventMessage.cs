@@ -26,4 +26,6 @@ public static class EventTypes
     public const string Error = "error";
     public const string ConfigApplied = "config-applied";
     public const string ConfigRejected = "config-rejected";
+    /// <summary>Someone pressed the gateway box's button: the fleet console can show which box is in their hands.</summary>
+    public const string Identify = "identify";
 }

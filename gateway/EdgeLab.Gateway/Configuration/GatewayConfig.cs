@@ -19,6 +19,11 @@ internal sealed record GatewayConfig
     public ManagementConfig Management { get; set; } = new();
     public IReadOnlyList<InstrumentConfig> Instruments { get; set; } = [];
     public IReadOnlyList<ScannerConfig> Scanners { get; set; } = [];
+    /// <summary>The local status page; <c>null</c> = off. Written even when null: left out, it would read back as on.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+    public StatusPageConfig? StatusPage { get; set; } = new();
+    /// <summary>Status LED, buzzer and button on GPIO; <c>null</c> (default) = none.</summary>
+    public GpioConfig? Gpio { get; set; }
 }
 
 internal sealed record OutboxConfig

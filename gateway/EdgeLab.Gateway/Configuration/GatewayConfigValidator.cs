@@ -11,7 +11,7 @@ namespace EdgeLab.Gateway.Configuration;
 /// </summary>
 internal static partial class GatewayConfigValidator
 {
-    private static readonly string[] TopLevel = ["configVersion", "gatewayId", "organizationId", "timeZone", "dataDirectory", "profilesDirectory", "outbox", "mqtt", "management", "instruments", "scanners"];
+    private static readonly string[] TopLevel = ["configVersion", "gatewayId", "organizationId", "timeZone", "dataDirectory", "profilesDirectory", "outbox", "mqtt", "management", "instruments", "scanners", "statusPage", "gpio"];
     private static readonly string[] TopRequired = ["gatewayId", "dataDirectory", "mqtt"];
     private static readonly string[] OutboxFields = ["maxRows", "maxBytes", "transcriptRetentionDays", "ackTimeoutSeconds", "maxInFlight", "repeatWindowMinutes", "repeatWindowMessages"];
     private static readonly string[] MqttFields = ["host", "port", "keepAliveSeconds", "username", "passwordFile", "tls"];
@@ -74,6 +74,7 @@ internal static partial class GatewayConfigValidator
             c.Integer(mgmt, "management", "heartbeatSeconds", 1, 3600);
             c.Integer(mgmt, "management", "configApplyTimeoutSeconds", 1, 3600);
         }
+        ValidateTechnician(c, root);
         // Scanners and instruments share one id space: both appear as links in the status and as event sources.
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (c.Array(root, "", "instruments") is { } instruments)

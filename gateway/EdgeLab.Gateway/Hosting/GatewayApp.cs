@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using EdgeLab.Gateway.Box;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Gateway.LocalStatus;
 using EdgeLab.Gateway.Management;
 using EdgeLab.Gateway.OrderCache;
 using EdgeLab.Gateway.Outbox;
@@ -18,8 +20,12 @@ namespace EdgeLab.Gateway.Hosting;
 /// </summary>
 internal sealed class GatewayApp : IAsyncDisposable
 {
-    private GatewayApp(GatewayRuntime runtime, OutboxStore outbox, SqliteOrderCache orders, InstrumentPipelines pipelines, UplinkService uplink, PipelineTrace trace, LogRing logs, ILogger log)
+    private GatewayApp(GatewayRuntime runtime, OutboxStore outbox, SqliteOrderCache orders, InstrumentPipelines pipelines, UplinkService uplink, PipelineTrace trace, LogRing logs, ILogger log,
+        LocalStatusBuilder localStatus, StatusEndpoint statusEndpoint, BoxHost box)
     {
+        Box = box;
+        LocalStatus = localStatus;
+        StatusEndpoint = statusEndpoint;
         Runtime = runtime;
         Outbox = outbox;
         Orders = orders;
@@ -38,6 +44,13 @@ internal sealed class GatewayApp : IAsyncDisposable
     public PipelineTrace Trace { get; }
     public LogRing Logs { get; }
     private ILogger Log { get; }
+
+    /// <summary>The technician's view (status socket, status page).</summary>
+    public LocalStatusBuilder LocalStatus { get; }
+    public StatusEndpoint StatusEndpoint { get; }
+
+    /// <summary>The box's LED, buzzer and button, when the configuration has <c>gpio</c>.</summary>
+    public BoxHost Box { get; }
 
     public static string DatabasePath(GatewayConfig config) => Path.Combine(config.DataDirectory, OutboxDatabase.FileName);
 
@@ -71,6 +84,7 @@ internal sealed class GatewayApp : IAsyncDisposable
             RepeatWindowMessages = config.Outbox.RepeatWindowMessages,
         }, time, loggers.CreateLogger("EdgeLab.Gateway.Outbox"), trace);
         GatewayLog.OutboxOpened(log, dbPath, outbox.PendingRows, outbox.LastCommittedSequence);
+        runtime.Activity.Seed(TodayCounts.Read(dbPath, TodayCounts.StartOfToday(time.GetUtcNow(), runtime.SiteZone)));
         var orders = SqliteOrderCache.Open(dbPath);
         var sink = new InstrumentSinkObserver(outbox, runtime);
         var scans = new TubeScanEventSink(outbox, runtime, loggers.CreateLogger("EdgeLab.Gateway.Scanners"));
@@ -91,7 +105,11 @@ internal sealed class GatewayApp : IAsyncDisposable
         uplink = new UplinkService(runtime, outbox, orders, commands, applier,
             (mqttLog, onMessage) => mqttFactory(MqttOptionsFactory.Create(runtime.Config, onMessage, options.MqttTime ?? time), mqttLog), trace, loggers,
             options.MqttTime ?? time);
-        return new GatewayApp(runtime, outbox, orders, pipelines, uplink, trace, logs, log);
+        var box = new BoxHost(runtime, outbox, options.GpioDriverFactory ?? GpioDrivers.Create, loggers.CreateLogger("EdgeLab.Gateway.Box"));
+        var localStatus = new LocalStatusBuilder(runtime, outbox, () => box.Status);
+        box.Health = () => localStatus.Build().Health;
+        var statusEndpoint = new StatusEndpoint(localStatus.Build, loggers.CreateLogger("EdgeLab.Gateway.LocalStatus"));
+        return new GatewayApp(runtime, outbox, orders, pipelines, uplink, trace, logs, log, localStatus, statusEndpoint, box);
     }
 
     private static ProfileCatalog LoadProfiles(GatewayConfig config)
@@ -114,6 +132,9 @@ internal sealed class GatewayApp : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         await Pipelines.StartAsync(Runtime.Config).ConfigureAwait(false);
         await Uplink.StartAsync(cancellationToken).ConfigureAwait(false);
+        var page = Runtime.Config.StatusPage is { } p ? new System.Net.IPEndPoint(System.Net.IPAddress.Parse(p.Address), p.Port) : null;
+        StatusEndpoint.Start(Runtime.Config.DataDirectory, page);
+        Box.Start();
         GatewayLog.Started(Log, Runtime.Config.GatewayId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, Pipelines.RunningCount);
     }
 
@@ -125,6 +146,8 @@ internal sealed class GatewayApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Box.Dispose();
+        await StatusEndpoint.DisposeAsync().ConfigureAwait(false);
         await Pipelines.DisposeAsync().ConfigureAwait(false);
         await Uplink.DisposeAsync().ConfigureAwait(false);
         await Outbox.DisposeAsync().ConfigureAwait(false);

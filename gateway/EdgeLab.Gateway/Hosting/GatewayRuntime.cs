@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using EdgeLab.Contract;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Gateway.LocalStatus;
 
 namespace EdgeLab.Gateway.Hosting;
 
@@ -27,8 +28,16 @@ internal sealed class GatewayRuntime
         Time = time;
         _startedAt = time.GetTimestamp();
         SiteZone = TimeZoneInfo.FindSystemTimeZoneById(config.TimeZone);
+        Activity = new InstrumentActivity(time, () => SiteZone);
+        UplinkHealth = new UplinkHealth(time);
         ResetLinks(config);
     }
+
+    /// <summary>Last message, today's count and last problem per instrument (the technician's view, the box's LED).</summary>
+    public InstrumentActivity Activity { get; }
+
+    /// <summary>Broker connection and the hub's last end-to-end ack (the technician's view).</summary>
+    public UplinkHealth UplinkHealth { get; }
 
     public static string Version { get; } =
         typeof(GatewayRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";

@@ -1,4 +1,5 @@
 using EdgeLab.Contract;
+using EdgeLab.Gateway.LocalStatus;
 using EdgeLab.Gateway.Outbox;
 using EdgeLab.Instruments.Transport;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,9 @@ namespace EdgeLab.Gateway.Hosting;
 /// </summary>
 internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outbox, ILogger log) : ILinkStateObserver
 {
+    /// <summary>InstrumentLinkRunner's reason when the gateway itself stops the link: not a problem to show.</summary>
+    private const string StoppingReason = "gateway stopping";
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _announcedUp = new(StringComparer.Ordinal);
 
     public void OnLinkUp(string instrumentId, string transportDescription)
@@ -27,6 +31,11 @@ internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outb
     {
         GatewayLog.LinkDown(log, instrumentId, reason);
         runtime.SetLink(instrumentId, "down");
+        if (reason != StoppingReason)
+        {
+            var transport = runtime.Config.Instruments.FirstOrDefault(i => i.Id == instrumentId)?.Transport.Type;
+            runtime.Activity.Problem(instrumentId, new InstrumentProblem(ProblemClassifier.FromLinkDown(reason, transport), runtime.Time.GetUtcNow(), reason));
+        }
         _announcedUp.TryRemove(instrumentId, out _);
         Record(new GatewayEvent(EventTypes.LinkDown, instrumentId, runtime.Time.GetUtcNow(), reason));
     }

@@ -22,7 +22,8 @@ internal sealed class InboundRouter(
     Func<OutboxDispatcher?> dispatcher,
     Func<IMqttClient?> client,
     ILogger log,
-    CancellationToken stopping)
+    CancellationToken stopping,
+    LocalStatus.UplinkHealth? health = null)
 {
     public async ValueTask HandleAsync(MqttReceivedMessage message)
     {
@@ -83,6 +84,7 @@ internal sealed class InboundRouter(
         // Delete first (durably), then tell the dispatcher: a row it forgets is never on disk to be read again.
         await outbox.AcknowledgeAsync(ack.Sequences, stopping).ConfigureAwait(false);
         dispatcher()?.OnHubAck(ack.Sequences);
+        health?.HubAcknowledged();
     }
 
     private void Order(MqttReceivedMessage message)

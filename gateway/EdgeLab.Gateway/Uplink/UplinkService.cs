@@ -51,7 +51,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
         _log = loggers.CreateLogger("EdgeLab.Gateway.Uplink");
         _mqttLog = loggers.CreateLogger("EdgeLab.Mqtt");
         Commands = commands;
-        _router = new InboundRouter(runtime.Config.GatewayId, outbox, orders, commands, config, () => _dispatcher, () => _client, _log, _stopping.Token);
+        _router = new InboundRouter(runtime.Config.GatewayId, outbox, orders, commands, config, () => _dispatcher, () => _client, _log, _stopping.Token, runtime.UplinkHealth);
         runtime.LinksChanged += PublishStatusSoon;
     }
 
@@ -147,6 +147,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
     private void OnConnected(MqttConnectedInfo info)
     {
         var config = _runtime.Config;
+        _runtime.UplinkHealth.Connected();
         GatewayLog.UplinkConnected(_log, config.Mqtt.Host, config.Mqtt.Port, info.SessionPresent, info.ServerReceiveMaximum);
         // A resumed session kept our subscriptions: drain at once. A new one must subscribe first, or the hub's acks
         // for the first messages could reach the broker before our subscription and be dropped (then resent only
@@ -157,6 +158,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
 
     private void OnDisconnected(MqttDisconnectedInfo info)
     {
+        _runtime.UplinkHealth.Disconnected(info.Reason);
         GatewayLog.UplinkDisconnected(_log, info.Reason);
         _dispatcher?.OnDisconnected();
     }

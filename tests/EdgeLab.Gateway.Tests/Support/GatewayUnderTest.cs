@@ -45,6 +45,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             ProfilesDirectory = dir.File("profiles"),
             Mqtt = new MqttConfig { Host = "127.0.0.1", Port = brokerPort, KeepAliveSeconds = 30 },
             Outbox = new OutboxConfig { AckTimeoutSeconds = ackTimeoutSeconds, MaxRows = maxRows },
+            // Parallel test gateways would all reach for the page's default port; a test that wants the page sets one.
+            StatusPage = null,
         };
         if (configure is not null) config = configure(config);
         // No anonymous clients: the gateway's own user (its id), as deploy/mosquitto/edgelab-dev.acl expects.
