@@ -46,13 +46,20 @@ public sealed class ProfileMatcher
                 : $"sender {sender.Display} matched {best.Profile.Name} and equally {string.Join(", ", rivals)}; {best.Profile.Name} is used: set the right one explicitly in {configPath}";
             return new ProfileMatch(best.Profile, true, best.Pattern, suggestion);
         }
-        var genericName = sender.Protocol == "astm" ? GenericAstm : GenericHl7;
-        var generic = _profiles.FirstOrDefault(p => p.Name == genericName)
-            ?? throw new InvalidOperationException($"no {genericName} profile in the catalog: auto-detection needs it as the fallback");
+        var generic = Generic(sender.Protocol);
+        var genericName = generic.Name;
         var closest = Closest(sender);
         var hint = closest.Count == 0 ? "" : $"; closest: {string.Join(", ", closest)}";
         return new ProfileMatch(generic, false, null,
             $"sender {sender.Display} matched no profile{hint}; decoded with {genericName}: set the profile explicitly in {configPath}");
+    }
+
+    /// <summary>The fallback profile for <paramref name="protocol"/> (<c>astm</c> or <c>hl7</c>).</summary>
+    public InstrumentProfile Generic(string protocol)
+    {
+        var name = protocol == "astm" ? GenericAstm : GenericHl7;
+        return _profiles.FirstOrDefault(p => p.Name == name)
+            ?? throw new InvalidOperationException($"no {name} profile in the catalog: auto-detection needs it as the fallback");
     }
 
     /// <summary>
