@@ -101,7 +101,9 @@ public sealed class AutoBaudSerialTransport : IInstrumentTransport
     {
         var heard = new List<byte>();
         var buffer = new byte[4096];
-        using var dwell = new CancellationTokenSource(Dwell, _time);
+        // ±25 % jitter: an analyzer that resends on a fixed period commensurate with the sweep would otherwise always
+        // land on the same wrong rate.
+        using var dwell = new CancellationTokenSource(Dwell * (0.75 + (Random.Shared.NextDouble() * 0.5)), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, dwell.Token);
         LineEvidence? convincing = null;
         var token = linked.Token;
@@ -125,6 +127,9 @@ public sealed class AutoBaudSerialTransport : IInstrumentTransport
                 convincing = evidence.IsConvincing ? evidence : null;
                 if (convincing is not null)
                 {
+                    // An ENQ bid waits for our answer and a complete MLLP block (FS CR) for our acknowledgement: nothing
+                    // more is coming, so answer now (the analyzer's reply timer runs, LIS01-A2 §6.5.2.1).
+                    if (heard[^1] == 0x05 || (heard.Count >= 2 && heard[^2] == 0x1C && heard[^1] == 0x0D)) break;
                     // Keep listening only until the line is quiet: the burst's remaining bytes come with it.
                     quiet?.Dispose();
                     quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -102,7 +102,7 @@ public sealed class ProfileMatcherTests
     }
 
     [Theory]
-    [InlineData("H5=ABX", "is not FIELD=VALUE")]
+    [InlineData("H.5 ABX", "is not FIELD=VALUE")]
     [InlineData("PID-3=x", "is not a sender field")]
     [InlineData("H.5=*", "a bare * would match every analyzer")]
     [InlineData("MSH-x=Mindray", "no valid field number")]
