@@ -26,4 +26,6 @@ public static class EventTypes
     public const string Error = "error";
     public const string ConfigApplied = "config-applied";
     public const string ConfigRejected = "config-rejected";
+    /// <summary>Auto-detection settled an instrument's line, protocol and model (data: baud, framing, protocol, sender, profile, matched, confidence, suggestion).</summary>
+    public const string InstrumentDetected = "instrument-detected";
 }

@@ -6,5 +6,6 @@ var root = new RootCommand("EdgeLab gateway: connects a lab's analyzers to the r
     RunCommand.Create(),
     EdgeLab.Gateway.Cli.DecodeCommand.Create(),
     EdgeLab.Gateway.Cli.ProfilesCommand.Create(),
+    EdgeLab.Gateway.Cli.DetectCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
