@@ -81,6 +81,7 @@ internal sealed record InstrumentConfig
     /// </summary>
     public required string Profile { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool DetectsProfile => Profile == AutoProfile;
     public bool Enabled { get; set; } = true;
     public required TransportConfig Transport { get; init; }
@@ -102,6 +103,7 @@ internal sealed record TransportConfig
     [System.Text.Json.Serialization.JsonConverter(typeof(BaudJsonConverter))]
     public int Baud { get; set; } = 9600;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool DetectsBaud => Type == Serial && Baud == AutoBaud;
     public int DataBits { get; set; } = 8;
     /// <summary><c>none</c>, <c>even</c> or <c>odd</c>.</summary>

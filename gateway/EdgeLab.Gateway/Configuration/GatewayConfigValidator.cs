@@ -167,9 +167,10 @@ internal static partial class GatewayConfigValidator
         }
         if (type is not null && type != TransportConfig.Serial)
             c.Add($"{path}.baud", $"\"auto\" is for a serial transport only (this one is {type})");
-        foreach (var framing in new[] { "dataBits", "parity", "stopBits" })
+        // The defaults (8, none, 1) are tolerated: a configuration written back by the gateway carries them.
+        foreach (var (framing, tolerated) in new[] { ("dataBits", "8"), ("parity", "none"), ("stopBits", "1") })
         {
-            if (transport.TryGetProperty(framing, out _))
+            if (transport.TryGetProperty(framing, out var v) && (v.ValueKind is JsonValueKind.String ? v.GetString() : v.GetRawText()) != tolerated)
                 c.Add($"{path}.{framing}", "is detected with \"baud\": \"auto\" (8N1, 7E1 or 7O1): leave it out, or set baud to a rate");
         }
     }
