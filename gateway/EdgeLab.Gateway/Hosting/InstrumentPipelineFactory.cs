@@ -1,9 +1,9 @@
 using System.Net;
 using EdgeLab.Gateway.Configuration;
 using EdgeLab.Gateway.Detection;
-using EdgeLab.Instruments.Detection;
 using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.Application.Hl7;
+using EdgeLab.Instruments.Detection;
 using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
