@@ -21,6 +21,8 @@ public static class CommandNames
     public const string FetchLogs = "fetch-logs";
     public const string Resend = "resend";
     public const string Update = "update";
+    /// <summary>Forget an auto-detected instrument's rate and profile (args.instrumentId) and restart, so it is detected again.</summary>
+    public const string Redetect = "redetect";
 }
 
 public sealed record CommandReplyMessage

@@ -28,4 +28,6 @@ public static class EventTypes
     public const string ConfigRejected = "config-rejected";
     /// <summary>Someone pressed the gateway box's button: the fleet console can show which box is in their hands.</summary>
     public const string Identify = "identify";
+    /// <summary>Auto-detection settled an instrument's line, protocol and model (data: baud, framing, protocol, sender, profile, matched, confidence, suggestion).</summary>
+    public const string InstrumentDetected = "instrument-detected";
 }

@@ -77,8 +77,17 @@ internal sealed record InstrumentConfig
 {
     /// <summary>The gateway's name for the instrument, unique per gateway, e.g. <c>xn-550-1</c>.</summary>
     public required string Id { get; init; }
-    /// <summary>Dialect profile (file name in the profiles directory without extension), e.g. <c>sysmex-xn</c>.</summary>
+    /// <summary>Auto-detection: the model is named by the first message's header (H.5 or MSH-3/4).</summary>
+    public const string AutoProfile = "auto";
+
+    /// <summary>
+    /// Dialect profile (file name in the profiles directory without extension), e.g. <c>sysmex-xn</c>, or
+    /// <c>auto</c> to pick it from the first message (gateway/ARCHITECTURE.md "Auto-detection").
+    /// </summary>
     public required string Profile { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool DetectsProfile => Profile == AutoProfile;
     public bool Enabled { get; set; } = true;
     public required TransportConfig Transport { get; init; }
 }
@@ -91,8 +100,16 @@ internal sealed record TransportConfig
 
     /// <summary><c>serial</c>, <c>tcp-client</c> or <c>tcp-server</c>.</summary>
     public required string Type { get; init; }
+    /// <summary><see cref="Baud"/> for <c>"baud": "auto"</c>: listen at the usual rates and framings, pick the one that makes sense.</summary>
+    public const int AutoBaud = 0;
+
     public string? Path { get; init; }
+    /// <summary>Rate, or <see cref="AutoBaud"/> (written <c>"auto"</c> in the file).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(BaudJsonConverter))]
     public int Baud { get; set; } = 9600;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool DetectsBaud => Type == Serial && Baud == AutoBaud;
     public int DataBits { get; set; } = 8;
     /// <summary><c>none</c>, <c>even</c> or <c>odd</c>.</summary>
     public string Parity { get; set; } = "none";

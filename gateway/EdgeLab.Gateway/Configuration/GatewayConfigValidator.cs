@@ -129,7 +129,10 @@ internal static partial class GatewayConfigValidator
             if (!c.Object(t, tp, TransportFields, TransportRequired)) continue;
             var type = c.String(t, tp, "type", oneOf: TransportTypes);
             c.String(t, tp, "path", minLength: 1);
-            Baud(c, t, tp);
+            if (t.TryGetProperty("baud", out var baud) && baud.ValueKind == JsonValueKind.String)
+                AutoBaud(c, t, baud, tp, type);
+            else
+                Baud(c, t, tp);
             var dataBits = c.Integer(t, tp, "dataBits", 7, 8);
             c.String(t, tp, "parity", oneOf: Parities);
             c.Integer(t, tp, "stopBits", 1, 2);
@@ -150,6 +153,24 @@ internal static partial class GatewayConfigValidator
                     c.Add($"{tp}.port", "is required for a tcp-server transport (the port the analyzer connects to)");
                     break;
             }
+        }
+    }
+
+    /// <summary><c>"baud": "auto"</c>: serial only, and the framing is detected too, so it must not be set beside it.</summary>
+    private static void AutoBaud(JsonFieldChecker c, JsonElement transport, JsonElement baud, string path, string? type)
+    {
+        if (baud.GetString() != "auto")
+        {
+            c.Add($"{path}.baud", $"must be a rate (one of {string.Join(", ", BaudRates)}) or \"auto\" (got \"{baud.GetString()}\")");
+            return;
+        }
+        if (type is not null && type != TransportConfig.Serial)
+            c.Add($"{path}.baud", $"\"auto\" is for a serial transport only (this one is {type})");
+        // The defaults (8, none, 1) are tolerated: a configuration written back by the gateway carries them.
+        foreach (var (framing, tolerated) in new[] { ("dataBits", "8"), ("parity", "none"), ("stopBits", "1") })
+        {
+            if (transport.TryGetProperty(framing, out var v) && (v.ValueKind is JsonValueKind.String ? v.GetString() : v.GetRawText()) != tolerated)
+                c.Add($"{path}.{framing}", "is detected with \"baud\": \"auto\" (8N1, 7E1 or 7O1): leave it out, or set baud to a rate");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeLab.Gateway.Box;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Gateway.Detection;
 using EdgeLab.Gateway.LocalStatus;
 using EdgeLab.Gateway.Management;
 using EdgeLab.Gateway.OrderCache;
@@ -88,7 +89,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         var orders = SqliteOrderCache.Open(dbPath);
         var sink = new InstrumentSinkObserver(outbox, runtime);
         var scans = new TubeScanEventSink(outbox, runtime, loggers.CreateLogger("EdgeLab.Gateway.Scanners"));
-        var factory = new InstrumentPipelineFactory(profiles, sink, orders, time, loggers, scans);
+        var detections = new InstrumentDetections(new DetectionStore(config.DataDirectory), runtime, outbox, loggers.CreateLogger("EdgeLab.Gateway.Detection"));
+        var factory = new InstrumentPipelineFactory(profiles, sink, orders, time, loggers, scans, detections);
         var errors = factory.Check(config);
         if (errors.Count > 0)
         {
@@ -100,6 +102,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         var pipelines = new InstrumentPipelines(factory, runtime, observer, time, loggers.CreateLogger("EdgeLab.Gateway.Instruments"));
         UplinkService? uplink = null;
         var commands = new CommandHandler(runtime, outbox, logs, options.RequestRestart ?? (() => { }), loggers.CreateLogger("EdgeLab.Gateway.Management"));
+        commands.Detections = detections.Store;
         var applier = new ConfigApplier(runtime, pipelines, outbox, () => _ = uplink?.PublishStatusAsync(online: true), loggers.CreateLogger("EdgeLab.Gateway.Management"));
         var mqttFactory = options.MqttClientFactory ?? ((o, l) => new MqttClient(o, l));
         uplink = new UplinkService(runtime, outbox, orders, commands, applier,

@@ -18,6 +18,7 @@ namespace EdgeLab.Gateway.Hosting;
 internal sealed class GatewayRuntime
 {
     private readonly ConcurrentDictionary<string, InstrumentLinkState> _links = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InstrumentDetectionStatus> _detections = new(StringComparer.Ordinal);
     private readonly long _startedAt;
     private GatewayConfig _config;
 
@@ -67,6 +68,7 @@ internal sealed class GatewayRuntime
     {
         var config = Config;
         return config.Instruments.Select(i => _links.TryGetValue(i.Id, out var s) ? s : Initial(i))
+            .Select(s => _detections.TryGetValue(s.InstrumentId, out var d) ? s with { Detection = d } : s)
             .Concat(config.Scanners.Select(sc => _links.TryGetValue(sc.Id, out var s) ? s : Initial(sc)))
             .ToList();
     }
@@ -86,6 +88,15 @@ internal sealed class GatewayRuntime
         LinksChanged?.Invoke();
     }
 
+    /// <summary>An auto-detecting instrument's detection result, shown in its status (Detection/InstrumentDetections).</summary>
+    public void SetDetection(string instrumentId, InstrumentDetectionStatus detection)
+    {
+        _detections[instrumentId] = detection;
+        LinksChanged?.Invoke();
+    }
+
+    public InstrumentDetectionStatus? Detection(string instrumentId) => _detections.GetValueOrDefault(instrumentId);
+
     public void MessageReceived(string instrumentId, DateTimeOffset at)
     {
         if (_links.TryGetValue(instrumentId, out var old)) _links[instrumentId] = old with { LastMessageAt = at };
@@ -94,6 +105,7 @@ internal sealed class GatewayRuntime
     private void ResetLinks(GatewayConfig config)
     {
         _links.Clear();
+        _detections.Clear();
         foreach (var i in config.Instruments) _links[i.Id] = Initial(i);
         foreach (var s in config.Scanners) _links[s.Id] = Initial(s);
     }

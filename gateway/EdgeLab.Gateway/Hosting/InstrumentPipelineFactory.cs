@@ -1,7 +1,9 @@
 using System.Net;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Gateway.Detection;
 using EdgeLab.Instruments.Application.Astm;
 using EdgeLab.Instruments.Application.Hl7;
+using EdgeLab.Instruments.Detection;
 using EdgeLab.Instruments.Dialect;
 using EdgeLab.Instruments.HostQuery;
 using EdgeLab.Instruments.Link.Astm;
@@ -19,8 +21,10 @@ namespace EdgeLab.Gateway.Hosting;
 /// barcode scanner's: serial or evdev transport → scanner session → tube-scan events in the outbox.
 /// </summary>
 internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstrumentMessageSink sink, IOrderCache orders, TimeProvider time, ILoggerFactory loggers,
-    ITubeScanSink? scans = null)
+    ITubeScanSink? scans = null, InstrumentDetections? detections = null)
 {
+    private readonly ProfileMatcher _matcher = new(profiles.Profiles);
+
     public ProfileCatalog Profiles => profiles;
 
     /// <summary>Errors naming the field for instruments whose profile is unknown or whose protocol is not supported.</summary>
@@ -30,13 +34,38 @@ internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstru
         for (var i = 0; i < config.Instruments.Count; i++)
         {
             var inst = config.Instruments[i];
-            if (!profiles.TryGet(inst.Profile, out var profile))
+            if (inst.DetectsProfile)
+            {
+                // Auto-detection falls back to the generic profiles when no model matches (ProfileMatcher).
+                foreach (var generic in new[] { ProfileMatcher.GenericAstm, ProfileMatcher.GenericHl7 }.Where(g => !profiles.TryGet(g, out _)))
+                    errors.Add($"instruments[{i}].profile: \"auto\" needs the {generic} profile, which is not in {profiles.Directory}");
+                if (detections is null)
+                    errors.Add($"instruments[{i}].profile: \"auto\" is not available here (no detection store): name the profile");
+            }
+            else if (!profiles.TryGet(inst.Profile, out var profile))
                 errors.Add($"instruments[{i}].profile: no profile \"{inst.Profile}\" in {profiles.Directory} (known: {string.Join(", ", profiles.Names)})");
-            else if (profile.Protocol is not ("astm" or "hl7"))
-                errors.Add($"instruments[{i}].profile: profile \"{inst.Profile}\" has protocol \"{profile.Protocol}\"; the gateway runs astm and hl7");
+            else if (profiles.Get(inst.Profile).Protocol is not ("astm" or "hl7"))
+                errors.Add($"instruments[{i}].profile: profile \"{inst.Profile}\" has protocol \"{profiles.Get(inst.Profile).Protocol}\"; the gateway runs astm and hl7");
         }
         return errors;
     }
+
+    /// <summary>
+    /// An instrument's transport; with <c>baud: auto</c> the auto-baud serial transport, starting at the kept setting
+    /// when one was detected before on this line.
+    /// </summary>
+    public IInstrumentTransport CreateTransport(InstrumentConfig instrument)
+    {
+        var t = instrument.Transport;
+        if (!t.DetectsBaud) return CreateTransport(t);
+        if (detections is null) throw new InvalidOperationException("baud \"auto\" is not available here (no detection store): set the rate");
+        var kept = detections.Restore(instrument);
+        return new AutoBaudSerialTransport(instrument.Id, t.Path!, Handshake(t), detections, time, InstrumentDetections.Line(kept),
+            logger: loggers.CreateLogger<AutoBaudSerialTransport>());
+    }
+
+    private static SerialHandshake Handshake(TransportConfig t) =>
+        t.FlowControl switch { "rts-cts" => SerialHandshake.RtsCts, "xon-xoff" => SerialHandshake.XonXoff, _ => SerialHandshake.None };
 
     public IInstrumentTransport CreateTransport(TransportConfig t) => t.Type switch
     {
@@ -71,18 +100,34 @@ internal sealed class InstrumentPipelineFactory(ProfileCatalog profiles, IInstru
         };
     }
 
-    public IInstrumentProtocolSession CreateSession(InstrumentConfig instrument, TimeZoneInfo siteZone)
+    /// <param name="index">The instrument's place in the configuration, for the suggestion (<c>instruments[n].profile</c>).</param>
+    public IInstrumentProtocolSession CreateSession(InstrumentConfig instrument, TimeZoneInfo siteZone, int index = 0)
     {
-        var profile = profiles.Get(instrument.Profile);
-        return profile.Protocol switch
+        if (instrument.DetectsProfile)
         {
-            "astm" => new AstmLinkSession(instrument.Id, profile,
-                new AstmMessageProcessor(instrument.Id, profile, sink, orders, siteZone, time, loggers.CreateLogger<AstmMessageProcessor>()),
-                time, loggers.CreateLogger<AstmLinkSession>()),
-            "hl7" => new MllpSession(instrument.Id,
-                new Hl7MessageProcessor(instrument.Id, profile, sink, orders, time, siteZone, loggers.CreateLogger<Hl7MessageProcessor>()),
-                time, loggers.CreateLogger<MllpSession>()),
-            _ => throw new ArgumentException($"profile {profile.Name}: protocol \"{profile.Protocol}\" is not astm or hl7"),
-        };
+            if (detections is null) throw new InvalidOperationException("profile \"auto\" is not available here (no detection store): name the profile");
+            var kept = instrument.Transport.DetectsBaud ? detections.Store.Get(instrument.Id, InstrumentDetections.LineOf(instrument.Transport)) : detections.Restore(instrument);
+            if (kept is { Stage: "detected", Profile: { } keptProfile } && profiles.TryGet(keptProfile, out _))
+            {
+                DetectionGatewayLog.Restored(loggers.CreateLogger("EdgeLab.Gateway.Detection"), instrument.Id, InstrumentDetections.LineOf(instrument.Transport), keptProfile);
+                return Session(instrument.Id, profiles.Get(keptProfile), siteZone);
+            }
+            var handlers = new DetectedHandlers(p => AstmProcessor(instrument.Id, p, siteZone), p => Hl7Processor(instrument.Id, p, siteZone));
+            return new AutoDetectSession(instrument.Id, $"instruments[{index}].profile", _matcher, handlers, sink, detections, time, loggers);
+        }
+        return Session(instrument.Id, profiles.Get(instrument.Profile), siteZone);
     }
+
+    private AstmMessageProcessor AstmProcessor(string id, InstrumentProfile profile, TimeZoneInfo siteZone) =>
+        new(id, profile, sink, orders, siteZone, time, loggers.CreateLogger<AstmMessageProcessor>());
+
+    private Hl7MessageProcessor Hl7Processor(string id, InstrumentProfile profile, TimeZoneInfo siteZone) =>
+        new(id, profile, sink, orders, time, siteZone, loggers.CreateLogger<Hl7MessageProcessor>());
+
+    private IInstrumentProtocolSession Session(string id, InstrumentProfile profile, TimeZoneInfo siteZone) => profile.Protocol switch
+    {
+        "astm" => new AstmLinkSession(id, profile, AstmProcessor(id, profile, siteZone), time, loggers.CreateLogger<AstmLinkSession>()),
+        "hl7" => new MllpSession(id, Hl7Processor(id, profile, siteZone), time, loggers.CreateLogger<MllpSession>()),
+        _ => throw new ArgumentException($"profile {profile.Name}: protocol \"{profile.Protocol}\" is not astm or hl7"),
+    };
 }

@@ -64,15 +64,16 @@ internal sealed class InstrumentPipelines(InstrumentPipelineFactory factory, Gat
     private void StartLocked(GatewayConfig config)
     {
         _stop = new CancellationTokenSource();
-        foreach (var instrument in config.Instruments)
+        for (var index = 0; index < config.Instruments.Count; index++)
         {
+            var instrument = config.Instruments[index];
             if (!instrument.Enabled) continue;
             IInstrumentTransport transport;
             IInstrumentProtocolSession session;
             try
             {
-                transport = factory.CreateTransport(instrument.Transport);
-                session = factory.CreateSession(instrument, runtime.SiteZone);
+                transport = factory.CreateTransport(instrument);
+                session = factory.CreateSession(instrument, runtime.SiteZone, index);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException or IOException or TimeZoneNotFoundException)
             {

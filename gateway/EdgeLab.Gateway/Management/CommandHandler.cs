@@ -17,6 +17,9 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
 {
     public const int DefaultLogLines = 200;
 
+    /// <summary>The kept auto-detection results (redetect); null where the gateway runs without them.</summary>
+    public Detection.DetectionStore? Detections { get; set; }
+
     /// <summary>Set once the dispatcher exists (resend).</summary>
     public OutboxDispatcher? Dispatcher { get; set; }
 
@@ -53,10 +56,11 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
             CommandNames.FetchLogs => FetchLogs(command),
             CommandNames.Resend => Resend(command),
             CommandNames.Restart => Ok(command, "restarting", null),
+            CommandNames.Redetect => Redetect(command),
             CommandNames.Update => Fail(command, "update is not supported by this build: install the new package and use restart"),
-            _ => Fail(command, $"unknown command \"{command.Name}\" (known: ping, restart, fetch-logs, resend)"),
+            _ => Fail(command, $"unknown command \"{command.Name}\" (known: ping, restart, fetch-logs, resend, redetect)"),
         };
-        var restart = command.Name == CommandNames.Restart;
+        var restart = command.Name == CommandNames.Restart || (command.Name == CommandNames.Redetect && reply.Ok);
         GatewayLog.CommandHandled(log, command.Name, reply.Ok ? "ok" : reply.Text ?? "failed");
         Reply(message, reply, client, cancellationToken);
         if (restart) requestRestart();
@@ -69,6 +73,16 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
             return Fail(command, $"args.lines: \"{l}\" is not 1..10000");
         var tail = logs.Tail(lines);
         return Ok(command, string.Join('\n', tail), new Dictionary<string, string> { ["lines"] = tail.Count.ToString(CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>Forgets what auto-detection kept for one instrument, then restarts: its pipeline listens again.</summary>
+    private CommandReplyMessage Redetect(CommandMessage command)
+    {
+        if (!command.Args.TryGetValue("instrumentId", out var id) || runtime.Config.Instruments.All(i => i.Id != id))
+            return Fail(command, $"args.instrumentId: required, one of the configured instruments ({string.Join(", ", runtime.Config.Instruments.Select(i => i.Id))})");
+        if (Detections is not { } store) return Fail(command, "auto-detection results are not kept by this gateway");
+        var had = store.Reset(id);
+        return Ok(command, had ? $"{id}: detection result forgotten; restarting to detect again" : $"{id}: nothing was detected yet; restarting", null);
     }
 
     private CommandReplyMessage Resend(CommandMessage command)

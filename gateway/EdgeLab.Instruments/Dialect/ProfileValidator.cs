@@ -60,6 +60,20 @@ internal static partial class ProfileValidator
         ValidateKindRule(p.Qc, "qc", Error);
         ValidateKindRule(p.Calibration, "calibration", Error);
 
+        for (var i = 0; i < p.Identify.Count; i++)
+        {
+            try
+            {
+                var pattern = Detection.IdentifyPattern.Parse(p.Identify[i]);
+                if (pattern.Conditions.Any(c => c.Field.Protocol != p.Protocol))
+                    Error($"identify[{i}]", $"'{p.Identify[i]}' names {(p.Protocol == "astm" ? "MSH fields" : "H record fields")}, but the profile's protocol is {p.Protocol}: use {(p.Protocol == "astm" ? "H.n" : "MSH-n")}");
+            }
+            catch (FormatException e)
+            {
+                Error($"identify[{i}]", e.Message);
+            }
+        }
+
         if (p.Protocol == "hl7")
         {
             if (p.Hl7 is null)

@@ -35,6 +35,7 @@ internal static class ProfileYaml
             "hostName" => p with { HostName = r.String(v, path, p.HostName) },
             "hl7" => p with { Hl7 = ProfileYamlNodes.IsNull(v) ? null : Hl7(v, path, r) },
             "quirks" => p with { Quirks = r.StringList(v, path, p.Quirks) },
+            "identify" => p with { Identify = r.StringList(v, path, p.Identify) },
             "hl7UnicodeCharset" => p with { Hl7UnicodeCharset = r.String(v, path, p.Hl7UnicodeCharset) },
             "hl7ResultTimeFallbackField" => p with { Hl7ResultTimeFallbackField = r.NullableString(v, path) },
             "hl7MaxMessageSize" => p with { Hl7MaxMessageSize = r.Int(v, path, p.Hl7MaxMessageSize) },
