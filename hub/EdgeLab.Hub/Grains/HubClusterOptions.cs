@@ -6,26 +6,23 @@ namespace EdgeLab.Hub.Grains;
 /// How this hub node joins the Orleans cluster. With SQLite the node is a cluster of one (localhost clustering, in
 /// memory reminders): nothing to configure, the silo listens on loopback ports the system picks unless given. With
 /// PostgreSQL the nodes find each other through the membership table in the hub's database, so every node of one
-/// cluster needs the same <see cref="ClusterId"/> and its own reachable <see cref="AdvertisedAddress"/>:<see cref="SiloPort"/>.
+/// cluster needs the same <see cref="ClusterId"/> and an <see cref="AdvertisedAddress"/> the others can reach.
 /// </summary>
 internal sealed record HubClusterOptions
 {
-    /// <summary>Orleans' default silo-to-silo port; a second node on one machine needs another.</summary>
-    public const int DefaultSiloPort = 11111;
-
-    /// <summary>Orleans' default client gateway port (0 = no gateway: the hub has no external Orleans clients).</summary>
-    public const int DefaultGatewayPort = 30000;
-
     /// <summary>Nodes with the same id on one database form one cluster.</summary>
     public string ClusterId { get; init; } = "edgelab";
 
     /// <summary>Stays the same across deployments (reminders are keyed by it).</summary>
     public string ServiceId { get; init; } = "edgelab-hub";
 
-    /// <summary>Silo-to-silo port; null = <see cref="DefaultSiloPort"/> on PostgreSQL, a free loopback port on SQLite.</summary>
+    /// <summary>
+    /// Silo-to-silo port; null = a free port (nodes read each other's from the membership table, so only a firewall
+    /// between machines needs a fixed one; Orleans' customary port is 11111).
+    /// </summary>
     public int? SiloPort { get; init; }
 
-    /// <summary>Client gateway port; null = <see cref="DefaultGatewayPort"/> on PostgreSQL, none on SQLite.</summary>
+    /// <summary>Orleans client gateway port; null or 0 = none (the hub has no external Orleans clients; customary 30000).</summary>
     public int? GatewayPort { get; init; }
 
     /// <summary>The address other nodes reach this one at (PostgreSQL clusters); loopback by default.</summary>

@@ -36,14 +36,17 @@ internal static class HubSilo
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = cs;
             });
-            silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort ?? HubClusterOptions.DefaultSiloPort,
-                cluster.GatewayPort ?? HubClusterOptions.DefaultGatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(cluster.AdvertisedAddress));
+            // Nodes find each other's silo port in the membership table, so any free port works; a fixed one
+            // (--silo-port) is for firewalls between machines.
+            var loopback = IPAddress.IsLoopback(cluster.AdvertisedAddress);
+            silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort ?? FreePort(loopback),
+                cluster.GatewayPort ?? 0, listenOnAnyHostAddress: !loopback);
         }
         else
         {
             // A cluster of one: no other node will ever dial in, so any free loopback port does and two hubs on one
             // machine (tests, a demo beside a service) never collide on Orleans' fixed defaults.
-            silo.UseLocalhostClustering(cluster.SiloPort ?? FreeLoopbackPort(), cluster.GatewayPort ?? 0, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            silo.UseLocalhostClustering(cluster.SiloPort ?? FreePort(loopback: true), cluster.GatewayPort ?? 0, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             silo.UseInMemoryReminderService();
         }
         silo.Configure<ClusterMembershipOptions>(o =>
@@ -60,11 +63,11 @@ internal static class HubSilo
         return silo;
     }
 
-    /// <summary>A port nobody listens on now (bound and released); good enough for a loopback-only silo.</summary>
-    internal static int FreeLoopbackPort()
+    /// <summary>A port nobody listens on now (bound and released); the silo binds it a moment later.</summary>
+    internal static int FreePort(bool loopback)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Bind(new IPEndPoint(loopback ? IPAddress.Loopback : IPAddress.Any, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

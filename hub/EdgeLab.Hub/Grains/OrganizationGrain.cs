@@ -11,7 +11,7 @@ namespace EdgeLab.Hub.Grains;
 /// anything is undelivered a reminder — Orleans' durable, at-least-once wake-up (persisted on PostgreSQL) — in case
 /// this activation's node dies with the timer.
 /// </summary>
-internal sealed partial class OrganizationGrain(NotificationDelivery delivery, TimeProvider time, ILogger<OrganizationGrain> logger)
+internal sealed partial class OrganizationGrain(NotificationDelivery delivery, ILogger<OrganizationGrain> logger)
     : Grain, IOrganizationGrain
 {
     /// <summary>Waits up to this long run on a timer; longer ones are left to the reminder and the sweep.</summary>
@@ -51,7 +51,7 @@ internal sealed partial class OrganizationGrain(NotificationDelivery delivery, T
             ReminderFailed(logger, OrganizationId, ex.Message);
         }
         if (due is null) return;
-        var wait = due.Value - time.GetUtcNow();
+        var wait = delivery.UntilDue(due.Value);
         if (wait > LongestTimerWait) return;
         _next = this.RegisterGrainTimer(static (grain, ct) => grain.DeliverAsync(ct), this,
             new GrainTimerCreationOptions(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan) { KeepAlive = true });

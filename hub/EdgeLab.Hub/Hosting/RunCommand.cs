@@ -37,12 +37,12 @@ internal static class RunCommand
 
     public static readonly Option<int?> SiloPort = new("--silo-port")
     {
-        Description = $"Orleans silo-to-silo port (default {HubClusterOptions.DefaultSiloPort} with PostgreSQL; a free loopback port with SQLite)",
+        Description = "Orleans silo-to-silo port (default: a free port, published in the membership table; fix one, e.g. 11111, for a firewall)",
     };
 
     public static readonly Option<int?> GatewayPort = new("--gateway-port")
     {
-        Description = $"Orleans client gateway port, 0 = none (default {HubClusterOptions.DefaultGatewayPort} with PostgreSQL; none with SQLite)",
+        Description = "Orleans client gateway port (default none: the hub has no external Orleans clients; customary 30000)",
     };
 
     public static readonly Option<string> SiloAddress = new("--silo-address")

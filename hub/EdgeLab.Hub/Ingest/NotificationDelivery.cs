@@ -99,6 +99,9 @@ internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFac
         return next is { } ms ? Time(ms) : null;
     }
 
+    /// <summary>How long until <paramref name="due"/> on the clock the backoff was recorded with.</summary>
+    public TimeSpan UntilDue(DateTimeOffset due) => due - time.GetUtcNow();
+
     /// <summary>The organizations that have a notification due now (the sweep wakes their grains).</summary>
     public async Task<IReadOnlyList<string>> OrganizationsDueAsync(CancellationToken ct)
     {
