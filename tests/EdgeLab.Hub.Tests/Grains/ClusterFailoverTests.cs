@@ -50,14 +50,17 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             specimens.Add(registered.Specimens.Single().Id);
             await hub.Store.CancelReferralAsync(AccessScope.Region, registered.Referral.Id);
         }
-        var expected = (await hub.Store.ListPendingOrdersAsync(TestHub.Gateway, 100)).Select(o => (o.SpecimenId, o.Action)).ToList();
         var clock = Stopwatch.StartNew();
         victim.Signal(PosixSignals.SIGKILL);
+        var pendingAtKill = (await hub.Store.ListPendingOrdersAsync(TestHub.Gateway, 100)).Count;
+        Assert.True(pendingAtKill > 0, "the owner sent everything before it was killed");
+        // Written in this order, so their sequence is upsert, cancel of each referral in turn.
+        var expected = specimens.SelectMany(s => new[] { (s, "upsert"), (s, "cancel") }).ToList();
 
         await Eventually.TrueAsync(() => Task.FromResult(specimens.All(s => gateway.Orders.Any(o => o.SpecimenId == s && o.Action == "cancel"))),
             "every pending order delivered by the surviving node", Timeout);
         var failover = clock.Elapsed;
-        output.WriteLine($"SIGKILL of the stream's owner → last pending order at the gateway: {failover.TotalMilliseconds:F0} ms ({expected.Count} orders)");
+        output.WriteLine($"SIGKILL of the stream's owner → last pending order at the gateway: {failover.TotalMilliseconds:F0} ms ({pendingAtKill} of {expected.Count} orders pending at the kill)");
         Assert.True(victim.HasExited);
         Assert.False(survivor.HasExited, survivor.Output);
 
