@@ -23,11 +23,13 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly IOrderOutboxStore _orders;
     private readonly NotificationDelivery _notifications;
     private readonly TimeProvider _time;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, HubMqttConnection mqtt, TimeProvider time, ILogger<GrainWakeup> logger)
+    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
+        _lifetime = lifetime;
         _grains = grains;
         _orders = orders;
         _notifications = notifications;
@@ -49,6 +51,11 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Hosted services start side by side (RunCommand): grains answer once the silo has started, i.e. when the
+        // host reports every service started.
+        var started = new TaskCompletionSource();
+        using (_lifetime.ApplicationStarted.Register(started.SetResult))
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

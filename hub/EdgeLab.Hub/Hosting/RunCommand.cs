@@ -99,8 +99,11 @@ internal static class RunCommand
         builder.Services.AddHubRuntime(
             mqtt,
             new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000), MaxFutureSkew = TimeSpan.FromHours(skewHours) });
-        // Every hub process is an Orleans silo beside the API and the ingest (issue 11).
+        // Every hub process is an Orleans silo beside the API and the ingest (issue 11). Orleans puts its silo first
+        // among the hosted services and its start (membership, directory) takes seconds on a loaded machine: start
+        // them side by side so ingest subscribes and acks without waiting for the silo. Stop stays in reverse order.
         builder.UseOrleans(silo => silo.ConfigureHubSilo(storage, cluster));
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         if (api) builder.Services.AddFhirApi(builder.Configuration);
 
