@@ -57,6 +57,10 @@ public sealed class OrganizationGrainTests
             var (next, delivered) = await c.QuerySingleAsync<(long, long?)>("SELECT next_attempt_at, delivered_at FROM critical_notification");
             Assert.Equal((hub.Time.GetUtcNow() + TimeSpan.FromSeconds(1)).ToUnixTimeMilliseconds(), next);
             Assert.Null(delivered);
+            // The safety net while undelivered: a reminder, on PostgreSQL a row in Orleans' reminder table (migration 0010).
+            if (provider == "postgres")
+                await Eventually.TrueAsync(async () => await c.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM OrleansRemindersTable WHERE ReminderName = @n", new { n = OrganizationGrain.SafetyNetReminder }) == 1, "reminder persisted", Timeout);
         }
 
         // When the clock reaches the retry time the grain's timer (or the sweep) delivers: 200.
@@ -69,6 +73,9 @@ public sealed class OrganizationGrainTests
             Assert.Equal(2, await c.ExecuteScalarAsync<long>("SELECT attempts FROM critical_notification"));
             // The receiver can dedupe: the same key on both attempts, naming the notification.
             Assert.Equal([NotificationDelivery.IdempotencyKey(id), NotificationDelivery.IdempotencyKey(id)], keys.Select(k => k ?? "(none)").ToArray());
+            // Nothing left undelivered: the reminder is gone again.
+            if (provider == "postgres")
+                await Eventually.TrueAsync(async () => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM OrleansRemindersTable") == 0, "reminder removed", Timeout);
         }
     }
 }

@@ -110,6 +110,11 @@ public sealed class OrderOutboxTests
 
         // The gateway's grain published them (one activation, on the test cluster's silo).
         Assert.True((await grains.Grains.GetGrain<IGatewayGrain>(TestHub.Gateway).GetStatusAsync()).PublishedOrders >= 2);
+
+        // Graceful shutdown deactivates the grain, which hands the stream over: no claim is left behind.
+        Assert.NotNull(await hub.Store.GetOrderStreamOwnerAsync(TestHub.Gateway));
+        await grains.Cluster.StopAllSilosAsync();
+        Assert.Null(await hub.Store.GetOrderStreamOwnerAsync(TestHub.Gateway));
     }
 
     [Theory]

@@ -79,6 +79,15 @@ internal sealed class GrainCluster : IAsyncDisposable
             silo.Services.AddSingleton(context.Mqtt);
             silo.Services.AddSingleton(sp => new HubMqttConnection(context.Mqtt, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System));
             silo.Services.AddHostedService(sp => sp.GetRequiredService<HubMqttConnection>());
+            // Reminders as a hub node has them: in the hub's PostgreSQL database (migration 0010's tables), else in memory.
+            if (hub.ConnectionString is { } cs)
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = HubSilo.PostgresInvariant;
+                    o.ConnectionString = cs;
+                });
+            else
+                silo.UseInMemoryReminderService();
             silo.Services.AddHubGrains();
             // The webhook backoff on the test's clock (registered after AddHubGrains: the last registration wins).
             silo.Services.AddSingleton(sp => new NotificationDelivery(hub.Database, sp.GetRequiredService<IHttpClientFactory>(), context.DeliveryTime,
