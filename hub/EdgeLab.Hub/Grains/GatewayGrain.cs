@@ -77,7 +77,7 @@ internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershi
         }
     }
 
-    /// <summary>The current claim holder when cluster membership says that silo is dead (or was never a member).</summary>
+    /// <summary>The current claim holder when it is known to be dead.</summary>
     private async Task<string?> DeadOwnerAsync(CancellationToken ct)
     {
         var owner = await orders.OwnerAsync(GatewayId, ct);
@@ -91,8 +91,13 @@ internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershi
         {
             return owner; // not a silo address: nobody alive can hold it
         }
+        // Dead: membership declared it (PostgreSQL clusters keep dead silos in the table). Unknown to membership is
+        // not proof — another process on the same SQLite file runs its own cluster of one — unless it is our own
+        // endpoint's earlier generation (this process took over its port, so it is gone). Anything else waits for
+        // the claim to expire (OrderStream.ClaimDuration, 30 s), e.g. a single SQLite node restarted after a crash.
         var status = membership.CurrentSnapshot.GetSiloStatus(address);
-        return status is SiloStatus.Dead or SiloStatus.None ? owner : null;
+        var ourEarlierSelf = address.Endpoint.Equals(silo.SiloAddress.Endpoint) && address.Generation < silo.SiloAddress.Generation;
+        return status == SiloStatus.Dead || (status == SiloStatus.None && ourEarlierSelf) ? owner : null;
     }
 
     private void Schedule(TimeSpan delay) =>

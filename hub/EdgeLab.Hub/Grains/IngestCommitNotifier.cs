@@ -13,9 +13,17 @@ internal sealed class IngestCommitNotifier(IGrainFactory grains, TimeProvider ti
     public void Committed(BatchOutcome outcome)
     {
         var at = time.GetUtcNow();
-        foreach (var gateway in outcome.AcksByGateway.Keys.Select(k => k.GatewayId).Distinct(StringComparer.Ordinal))
-            _ = grains.GetGrain<IGatewayGrain>(gateway).IngestCommittedAsync(at);
-        foreach (var organization in outcome.NotifiedOrganizations)
-            _ = grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync();
+        try
+        {
+            foreach (var gateway in outcome.AcksByGateway.Keys.Select(k => k.GatewayId).Distinct(StringComparer.Ordinal))
+                _ = grains.GetGrain<IGatewayGrain>(gateway).IngestCommittedAsync(at);
+            foreach (var organization in outcome.NotifiedOrganizations)
+                _ = grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OrleansException)
+        {
+            // The silo is still starting (hosted services start side by side) or stopping: the acks must go out
+            // regardless, and the sweep finds the notifications.
+        }
     }
 }
