@@ -42,7 +42,10 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         var (victim, survivor) = ownerPort == ports[0] ? (nodeA, nodeB) : (nodeB, nodeA);
         Assert.Contains(ownerPort, ports);
 
-        // Pending orders (an upsert and a cancel per referral), then the owner dies before its next sweep.
+        // Pending orders (an upsert and a cancel per referral) the owner cannot send: it is frozen (SIGSTOP) while they
+        // are written, then killed. The clock starts at the freeze, so the figure includes the writing.
+        var clock = Stopwatch.StartNew();
+        victim.Signal(PosixSignals.SIGSTOP);
         var specimens = new List<string>();
         for (var i = 0; i < Referrals; i++)
         {
@@ -50,17 +53,17 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             specimens.Add(registered.Specimens.Single().Id);
             await hub.Store.CancelReferralAsync(AccessScope.Region, registered.Referral.Id);
         }
-        var clock = Stopwatch.StartNew();
-        victim.Signal(PosixSignals.SIGKILL);
         var pendingAtKill = (await hub.Store.ListPendingOrdersAsync(TestHub.Gateway, 100)).Count;
-        Assert.True(pendingAtKill > 0, "the owner sent everything before it was killed");
+        victim.Signal(PosixSignals.SIGKILL);
+        var writing = clock.Elapsed;
         // Written in this order, so their sequence is upsert, cancel of each referral in turn.
         var expected = specimens.SelectMany(s => new[] { (s, "upsert"), (s, "cancel") }).ToList();
+        Assert.Equal(expected.Count, pendingAtKill);
 
         await Eventually.TrueAsync(() => Task.FromResult(specimens.All(s => gateway.Orders.Any(o => o.SpecimenId == s && o.Action == "cancel"))),
             "every pending order delivered by the surviving node", Timeout);
         var failover = clock.Elapsed;
-        output.WriteLine($"SIGKILL of the stream's owner → last pending order at the gateway: {failover.TotalMilliseconds:F0} ms ({pendingAtKill} of {expected.Count} orders pending at the kill)");
+        output.WriteLine($"owner frozen → {expected.Count} orders written ({writing.TotalMilliseconds:F0} ms) → SIGKILL → last order at the gateway: {failover.TotalMilliseconds:F0} ms after the freeze, {(failover - writing).TotalMilliseconds:F0} ms after the kill");
         Assert.True(victim.HasExited);
         Assert.False(survivor.HasExited, survivor.Output);
 
