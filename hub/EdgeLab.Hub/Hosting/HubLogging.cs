@@ -22,6 +22,10 @@ internal static class HubLogging
     {
         logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         logging.AddRequestLogFilters();
+        // Orleans logs every option and membership step at Information (~40 lines per start); warnings and the
+        // membership changes (a silo joining, suspected, declared dead) are what an operator needs.
+        logging.AddFilter("Orleans", LogLevel.Warning);
+        logging.AddFilter("Orleans.Runtime.MembershipService", LogLevel.Information);
         return logging;
     }
 

@@ -35,24 +35,22 @@ internal static class HubServices
         return services;
     }
 
-    /// <summary>The MQTT connection (orders, acks, and uplink when <paramref name="ingest"/>), order outbox publisher, referral service, ingest and notifications.</summary>
+    /// <summary>
+    /// The MQTT connection (orders, acks, and uplink when <paramref name="ingest"/>), referral service and ingest. The
+    /// order stream and webhooks are the grains' (<c>Grains/HubSilo.ConfigureHubSilo</c>, which the run command adds).
+    /// </summary>
     public static IServiceCollection AddHubRuntime(this IServiceCollection services, HubMqttOptions mqtt, IngestOptions ingest)
     {
         services.AddSingleton(mqtt);
         services.AddSingleton(ingest);
         services.AddSingleton<HubMqttConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<HubMqttConnection>());
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OrderOutboxPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
-        services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<OrderOutboxPublisher>());
-        services.AddHostedService(sp => sp.GetRequiredService<OrderOutboxPublisher>());
         services.AddSingleton<IReferralService, ReferralService>();
         if (mqtt.Ingest)
         {
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<IngestWriter>(sp, sp.GetRequiredService<IngestOptions>()));
             services.AddSingleton<IngestPipeline>();
             services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
-            services.AddHttpClient(NotificationDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-            services.AddHostedService<NotificationDelivery>();
         }
         return services;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Fhir;
+using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Store;
 
@@ -28,6 +29,40 @@ internal static class RunCommand
         DefaultValueFactory = _ => IngestOptions.DefaultMaxFutureSkew.TotalHours,
     };
 
+    public static readonly Option<string> ClusterId = new("--cluster-id")
+    {
+        Description = "Orleans cluster id: hub nodes on one PostgreSQL database with the same id form one cluster",
+        DefaultValueFactory = _ => "edgelab",
+    };
+
+    public static readonly Option<int?> SiloPort = new("--silo-port")
+    {
+        Description = "Orleans silo-to-silo port (default: a free port, published in the membership table; fix one, e.g. 11111, for a firewall)",
+    };
+
+    public static readonly Option<int?> GatewayPort = new("--gateway-port")
+    {
+        Description = "Orleans client gateway port (default none: the hub has no external Orleans clients; customary 30000)",
+    };
+
+    public static readonly Option<string> SiloAddress = new("--silo-address")
+    {
+        Description = "IP address other hub nodes reach this node's silo at (PostgreSQL clusters across machines)",
+        DefaultValueFactory = _ => "127.0.0.1",
+    };
+
+    public static readonly Option<double> ProbeTimeoutSeconds = new("--probe-timeout")
+    {
+        Description = "Seconds a membership probe may take before it counts as missed (issue 11: 1 s with 2 misses fails over in about 1 s without false deaths)",
+        DefaultValueFactory = _ => 1.0,
+    };
+
+    public static readonly Option<int> MissedProbesLimit = new("--missed-probes")
+    {
+        Description = "Missed probes before a node suspects another",
+        DefaultValueFactory = _ => 2,
+    };
+
     public static Command Create()
     {
         var run = new Command("run", "Run a hub node (the default command)");
@@ -38,7 +73,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit }) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -55,6 +90,8 @@ internal static class RunCommand
         if (!double.IsFinite(skewHours) || skewHours is < 0 or > 24 * 366)
             throw new ArgumentException($"--max-future-skew-hours {skewHours} is not valid; give 0 to 8784 hours (default 24)");
 
+        var cluster = ClusterOptions(result);
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(result.GetValue(Urls)!);
         builder.Logging.AddHubLogging();
@@ -62,6 +99,11 @@ internal static class RunCommand
         builder.Services.AddHubRuntime(
             mqtt,
             new IngestOptions { TraceFile = result.GetValue(TraceFile), MaxBatchMessages = Math.Clamp(result.GetValue(BatchSize), 1, 10_000), MaxFutureSkew = TimeSpan.FromHours(skewHours) });
+        // Every hub process is an Orleans silo beside the API and the ingest (issue 11). Orleans puts its silo first
+        // among the hosted services and its start (membership, directory) takes seconds on a loaded machine: start
+        // them side by side so ingest subscribes and acks without waiting for the silo. Stop stays in reverse order.
+        builder.UseOrleans(silo => silo.ConfigureHubSilo(storage, cluster));
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         if (api) builder.Services.AddFhirApi(builder.Configuration);
 
@@ -72,6 +114,34 @@ internal static class RunCommand
         if (api) app.MapFhirApi();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    private static HubClusterOptions ClusterOptions(ParseResult result)
+    {
+        static int? Port(ParseResult r, Option<int?> o, int min)
+        {
+            var p = r.GetValue(o);
+            if (p is { } v && (v < min || v > 65535)) throw new ArgumentException($"{o.Name} {v} is not a TCP port; give {min} to 65535");
+            return p;
+        }
+        var id = result.GetValue(ClusterId)!;
+        if (id.Length is 0 or > 150 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ArgumentException($"--cluster-id '{id}' is not valid; use 1 to 150 letters, digits, '-', '_' or '.'");
+        if (!System.Net.IPAddress.TryParse(result.GetValue(SiloAddress), out var address))
+            throw new ArgumentException($"--silo-address '{result.GetValue(SiloAddress)}' is not an IP address");
+        var probe = result.GetValue(ProbeTimeoutSeconds);
+        if (!double.IsFinite(probe) || probe is < 0.1 or > 60) throw new ArgumentException($"--probe-timeout {probe} is not valid; give 0.1 to 60 seconds");
+        var missed = result.GetValue(MissedProbesLimit);
+        if (missed is < 1 or > 10) throw new ArgumentException($"--missed-probes {missed} is not valid; give 1 to 10");
+        return new HubClusterOptions
+        {
+            ClusterId = id,
+            SiloPort = Port(result, SiloPort, 1),
+            GatewayPort = Port(result, GatewayPort, 0),
+            AdvertisedAddress = address,
+            ProbeTimeout = TimeSpan.FromSeconds(probe),
+            NumMissedProbesLimit = missed,
+        };
     }
 
     /// <summary>The broker options, with the credential and certificate files loaded once here so a bad path fails at start with the option's name.</summary>

@@ -24,13 +24,15 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
     private readonly IngestTrace _trace;
+    private readonly IIngestCommitObserver? _observer;
 
-    public IngestPipeline(HubMqttConnection connection, IngestWriter writer, IngestOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
-        : this(connection.Client, writer, options, time, logger) =>
+    public IngestPipeline(HubMqttConnection connection, IngestWriter writer, IngestOptions options, TimeProvider time, ILogger<IngestPipeline> logger, IIngestCommitObserver? observer = null)
+        : this(connection.Client, writer, options, time, logger, observer) =>
         connection.Handler = m => EnqueueAsync(m);
 
-    internal IngestPipeline(IMqttClient mqtt, IngestWriter writer, IngestOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
+    internal IngestPipeline(IMqttClient mqtt, IngestWriter writer, IngestOptions options, TimeProvider time, ILogger<IngestPipeline> logger, IIngestCommitObserver? observer = null)
     {
+        _observer = observer;
         _mqtt = mqtt;
         _writer = writer;
         _options = options;
@@ -155,6 +157,8 @@ internal sealed class IngestPipeline : BackgroundService
         var now = _time.GetUtcNow();
         _trace.Stored(batch.Where(e => e.Kind == EnvelopeKind.Result && e.MessageId is { } id && outcome.StoredMessageIds.Contains(id.ToString()))
             .Select(e => (e.MessageId!.Value.ToString(), e.Result?.SpecimenId, e.ReceivedAt)).ToList(), now);
+        // Grains hear of the commit by one-way tells that are not awaited (issue 11: no grain on the ack path).
+        _observer?.Committed(outcome);
         foreach (var ((gateway, epoch), sequences) in outcome.AcksByGateway)
             _ = PublishAckAsync(gateway, epoch, sequences, now);
     }

@@ -24,6 +24,9 @@ internal sealed record BatchOutcome(
     /// <summary>What an operator must look at (already written as gateway events); the pipeline logs them.</summary>
     public IReadOnlyList<IngestAlert> Alerts { get; init; } = [];
 
+    /// <summary>Organizations that got a critical-value notification in this batch (their grains deliver it).</summary>
+    public IReadOnlyList<string> NotifiedOrganizations { get; init; } = [];
+
     /// <summary>The messages quarantined by the writer itself (a reused id), besides those triage quarantined.</summary>
     public IReadOnlyList<IngestEnvelope> QuarantinedByWriter { get; init; } = [];
 }
@@ -167,6 +170,7 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
             Violations = plan.Violations.Count,
             Alerts = alerts,
             QuarantinedByWriter = reused,
+            NotifiedOrganizations = plan.Notifications.Count == 0 ? [] : plan.Notifications.Select(n => n.OrganizationId).Distinct(StringComparer.Ordinal).ToList(),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using Dapper;
 using EdgeLab.Hub.Store;
@@ -10,34 +11,32 @@ namespace EdgeLab.Hub.Ingest;
 internal sealed record CriticalValueWebhook(string Event, long NotificationId, string ObservationId, string PatientId, string ReferralId, string Code, string Interpretation, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Delivers critical-value notifications to the ordering organization's webhook, retrying with exponential backoff
-/// (1 s doubling to 5 min) until a 2xx. Rows are claimed by pushing their next attempt forward first, so several hub
-/// nodes can run this side by side without delivering the same row at the same moment.
+/// Delivers critical-value notifications to the ordering organization's webhook, one attempt per due row, with
+/// exponential backoff (1 s doubling to 5 min) recorded in the row until a 2xx. Who calls it and when is the
+/// organization's grain (<c>Grains/OrganizationGrain</c>): one activation per organization, so there is no row-claim
+/// lease any more. Two activations after a crash may both POST a row once: every request carries the notification's
+/// id in <see cref="IdempotencyHeader"/> (stable across retries), so the receiver can drop the repeat.
 /// </summary>
-internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFactory http, TimeProvider time, ILogger<NotificationDelivery> logger) : BackgroundService
+internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFactory http, TimeProvider time, ILogger<NotificationDelivery> logger)
 {
     public const string HttpClientName = "edgelab-webhooks";
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                IngestLog.NotificationFailed(logger, 0, "(poll)", 0, ex.Message);
-            }
-            await Task.Delay(Poll, time, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>
+    /// The header naming the notification (draft-ietf-httpapi-idempotency-key-header): the same value on every retry of
+    /// one notification, different for every notification.
+    /// </summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
 
-    /// <summary>One pass: every due notification gets one attempt. Returns how many were delivered.</summary>
-    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    private const int MaxPerPass = 50;
+
+    /// <summary>The id a receiver dedupes on: <c>critical-value-{notification id}</c>.</summary>
+    public static string IdempotencyKey(long notificationId) => "critical-value-" + notificationId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One pass over every organization's due notifications (tests; the grains use the per-organization one).</summary>
+    public Task<int> DeliverDueAsync(CancellationToken ct) => DeliverDueAsync(null, ct);
+
+    /// <summary>One pass: every due notification of <paramref name="organizationId"/> (all when null) gets one attempt. Returns how many were delivered.</summary>
+    public async Task<int> DeliverDueAsync(string? organizationId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         List<(long Id, string Org, long ResultId, string PatientId, string ReferralId, string Code, string Interp, long Created, long Attempts, string? Hook)> due;
@@ -45,49 +44,73 @@ internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFac
         {
             due = (await c.QueryAsync<(long, string, long, string, string, string, string, long, long, string?)>(new CommandDefinition(
                 "SELECT n.id, n.org_id, n.result_id, n.patient_id, n.referral_id, n.catalog_code, n.interpretation, n.created_at, n.attempts, o.webhook_url " +
-                "FROM critical_notification n LEFT JOIN organization o ON o.id = n.org_id WHERE n.delivered_at IS NULL AND n.next_attempt_at <= @now ORDER BY n.id LIMIT 50",
-                new { now = Ms(now) }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+                "FROM critical_notification n LEFT JOIN organization o ON o.id = n.org_id " +
+                "WHERE n.delivered_at IS NULL AND n.next_attempt_at <= @now AND (@org IS NULL OR n.org_id = @org) ORDER BY n.id LIMIT " + MaxPerPass,
+                new { now = Ms(now), org = organizationId }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         }
         var delivered = 0;
         foreach (var n in due)
         {
-            // Lease: claim by moving next_attempt_at; a node that loses the race skips the row.
-            await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
-            var claimed = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE critical_notification SET next_attempt_at = @lease WHERE id = @id AND delivered_at IS NULL AND next_attempt_at <= @now",
-                new { id = n.Id, now = Ms(now), lease = Ms(now + Lease) }, cancellationToken: ct)).ConfigureAwait(false);
-            if (claimed == 0) continue;
             string? error = null;
             if (n.Hook is null) error = "the organization has no webhook registered (edgelab-hub organizations add --webhook URL)";
             else
             {
                 try
                 {
-                    var body = new CriticalValueWebhook("critical-value", n.Id, n.ResultId.ToString(System.Globalization.CultureInfo.InvariantCulture), n.PatientId, n.ReferralId, n.Code, n.Interp, Time(n.Created));
-                    using var response = await http.CreateClient(HttpClientName).PostAsJsonAsync(n.Hook, body, ct).ConfigureAwait(false);
+                    var body = new CriticalValueWebhook("critical-value", n.Id, n.ResultId.ToString(CultureInfo.InvariantCulture), n.PatientId, n.ReferralId, n.Code, n.Interp, Time(n.Created));
+                    using var request = new HttpRequestMessage(HttpMethod.Post, n.Hook) { Content = JsonContent.Create(body) };
+                    request.Headers.Add(IdempotencyHeader, IdempotencyKey(n.Id));
+                    using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode) error = $"HTTP {(int)response.StatusCode}";
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
                     error = ex.Message;
                 }
             }
             var attempts = (int)n.Attempts + 1;
+            await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
             if (error is null)
             {
-                await c.ExecuteAsync(new CommandDefinition("UPDATE critical_notification SET delivered_at = @now, attempts = @a, last_error = NULL WHERE id = @id",
+                // delivered_at IS NULL: a second activation that also got a 2xx does not count it twice.
+                var marked = await c.ExecuteAsync(new CommandDefinition("UPDATE critical_notification SET delivered_at = @now, attempts = @a, last_error = NULL WHERE id = @id AND delivered_at IS NULL",
                     new { id = n.Id, now = Ms(time.GetUtcNow()), a = (long)attempts }, cancellationToken: ct)).ConfigureAwait(false);
+                if (marked == 0) continue;
                 IngestLog.NotificationDelivered(logger, n.Id, n.Org);
                 delivered++;
             }
             else
             {
-                var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts - 1, 9))));
-                await c.ExecuteAsync(new CommandDefinition("UPDATE critical_notification SET attempts = @a, next_attempt_at = @next, last_error = @err WHERE id = @id",
-                    new { id = n.Id, a = (long)attempts, next = Ms(time.GetUtcNow() + backoff), err = error }, cancellationToken: ct)).ConfigureAwait(false);
+                await c.ExecuteAsync(new CommandDefinition("UPDATE critical_notification SET attempts = @a, next_attempt_at = @next, last_error = @err WHERE id = @id AND delivered_at IS NULL",
+                    new { id = n.Id, a = (long)attempts, next = Ms(time.GetUtcNow() + Backoff(attempts)), err = error }, cancellationToken: ct)).ConfigureAwait(false);
                 IngestLog.NotificationFailed(logger, n.Id, n.Org, attempts, error);
             }
         }
         return delivered;
     }
+
+    /// <summary>When the organization's next undelivered notification falls due, or null when none is left.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(string organizationId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        var next = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(next_attempt_at) FROM critical_notification WHERE org_id = @org AND delivered_at IS NULL",
+            new { org = organizationId }, cancellationToken: ct)).ConfigureAwait(false);
+        return next is { } ms ? Time(ms) : null;
+    }
+
+    /// <summary>How long until <paramref name="due"/> on the clock the backoff was recorded with.</summary>
+    public TimeSpan UntilDue(DateTimeOffset due) => due - time.GetUtcNow();
+
+    /// <summary>The organizations that have a notification due now (the sweep wakes their grains).</summary>
+    public async Task<IReadOnlyList<string>> OrganizationsDueAsync(CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT org_id FROM critical_notification WHERE delivered_at IS NULL AND next_attempt_at <= @now",
+            new { now = Ms(time.GetUtcNow()) }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>1 s after the first failure, doubling to 5 min.</summary>
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts - 1, 9))));
 }

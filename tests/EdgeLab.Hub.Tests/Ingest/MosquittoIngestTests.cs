@@ -30,9 +30,8 @@ public sealed class MosquittoIngestTests
         await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
 
         // Referral registered through the real service: the order reaches the lab's gateway over the broker.
-        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
-        await publisher.StartAsync(CancellationToken.None);
-        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
+        await using var grains = await GrainCluster.StartAsync(hub, broker);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, grains.OrderSignal, hub.Time);
         var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
         {
             Patient = Patients.Sidorov,
@@ -67,7 +66,6 @@ public sealed class MosquittoIngestTests
         await gateway.PublishAsync(Topics.Status(TestHub.Gateway), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new StatusMessage { GatewayId = TestHub.Gateway, Online = true, At = Messages.At, OutboxDepth = 0 }, WireJson.Default.StatusMessage), null);
         await Eventually.TrueAsync(async () => (await hub.Store.GetGatewayAsync(TestHub.Gateway))!.Online == true, "gateway shown online", Timeout);
-        await publisher.StopAsync(CancellationToken.None);
         await pipeline.StopAsync(CancellationToken.None);
         await connection.StopAsync(CancellationToken.None);
     }

@@ -1,15 +1,17 @@
 using System.Text.Json;
 using EdgeLab.Contract;
-using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Referrals;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
 using EdgeLab.LocalServices;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeLab.Hub.Tests.Referrals;
 
-/// <summary>The durable order outbox: written with the referral change, drained over a real Mosquitto after PUBACK.</summary>
+/// <summary>
+/// The durable order outbox: written with the referral change, published by each gateway's grain (Orleans TestingHost)
+/// over a real Mosquitto, a row deleted after its PUBACK.
+/// </summary>
 public sealed class OrderOutboxTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -56,23 +58,37 @@ public sealed class OrderOutboxTests
         var pending = await hub.Store.ListPendingOrdersAsync(100);
         Assert.Equal([(stat.Referral.Id, "upsert"), (stat.Referral.Id, "cancel"), (routine.Referral.Id, "upsert")],
             pending.Select(o => (o.ReferralId, o.Action)));
+        // The gateway grain's stream reads its gateway's rows the same way.
+        var stream = await hub.Store.ListPendingOrdersAsync(TestHub.Gateway, 100);
+        Assert.Equal(pending.Where(o => o.GatewayId == TestHub.Gateway).Select(o => o.Seq), stream.Select(o => o.Seq));
+        Assert.Equal(stat.Referral.Id, stream[0].ReferralId);
     }
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task One_hub_node_at_a_time_holds_the_drain_lease_until_it_expires(string provider)
+    public async Task One_activation_at_a_time_holds_a_gateways_stream_until_it_expires_or_its_silo_is_dead(string provider)
     {
         await using var hub = await TestHub.CreateAsync(provider);
-        var lease = TimeSpan.FromSeconds(30);
-        Assert.True(await hub.Store.TryTakeOrderLeaseAsync("node-a", lease));
-        Assert.False(await hub.Store.TryTakeOrderLeaseAsync("node-b", lease));
+        var claim = TimeSpan.FromSeconds(30);
+        Assert.True(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-a", claim, null));
+        Assert.False(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-b", claim, null));
+        Assert.True(await hub.Store.TryClaimOrderStreamAsync("gw-2", "silo-b", claim, null)); // per gateway, not one lease
         hub.Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.True(await hub.Store.TryTakeOrderLeaseAsync("node-a", lease)); // renewed until t+50 s
+        Assert.True(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-a", claim, null)); // renewed until t+50 s
         hub.Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.False(await hub.Store.TryTakeOrderLeaseAsync("node-b", lease));
-        hub.Time.Advance(TimeSpan.FromSeconds(11));
-        Assert.True(await hub.Store.TryTakeOrderLeaseAsync("node-b", lease));
-        Assert.False(await hub.Store.TryTakeOrderLeaseAsync("node-a", lease));
+        Assert.False(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-b", claim, null));
+        Assert.False(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-b", claim, deadOwner: "silo-c")); // c holds nothing
+        Assert.Equal("silo-a", await hub.Store.GetOrderStreamOwnerAsync("gw-1"));
+        // Membership declared silo-a dead: taken over before the claim expires.
+        Assert.True(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-b", claim, deadOwner: "silo-a"));
+        Assert.False(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-a", claim, null));
+        hub.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Null(await hub.Store.GetOrderStreamOwnerAsync("gw-1"));
+        Assert.True(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-a", claim, null)); // expired
+        await hub.Store.ReleaseOrderStreamAsync("gw-1", "silo-b"); // not the holder: no effect
+        Assert.Equal("silo-a", await hub.Store.GetOrderStreamOwnerAsync("gw-1"));
+        await hub.Store.ReleaseOrderStreamAsync("gw-1", "silo-a");
+        Assert.True(await hub.Store.TryClaimOrderStreamAsync("gw-1", "silo-b", claim, null));
     }
 
     [Theory]
@@ -83,12 +99,8 @@ public sealed class OrderOutboxTests
         await using var hub = await TestHub.CreateAsync(provider);
         // The gateway's session outlives the broker restart, so it gets the orders whenever the hub sends them.
         await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker, persistentSession: true);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile, Ingest = false },
-            NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
-        await connection.StartAsync(CancellationToken.None);
-        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
-        await publisher.StartAsync(CancellationToken.None);
-        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
+        await using var grains = await GrainCluster.StartAsync(hub, broker);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, grains.OrderSignal, hub.Time);
 
         await broker.StopAsync();
         var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
@@ -114,8 +126,13 @@ public sealed class OrderOutboxTests
         Assert.Equal("cancel", actions[^1]);
         Assert.DoesNotContain("upsert", actions.SkipWhile(a => a == "upsert"));
 
-        await publisher.StopAsync(CancellationToken.None);
-        await connection.StopAsync(CancellationToken.None);
+        // The gateway's grain published them (one activation, on the test cluster's silo).
+        Assert.True((await grains.Grains.GetGrain<IGatewayGrain>(TestHub.Gateway).GetStatusAsync()).PublishedOrders >= 2);
+
+        // Graceful shutdown deactivates the grain, which hands the stream over: no claim is left behind.
+        Assert.NotNull(await hub.Store.GetOrderStreamOwnerAsync(TestHub.Gateway));
+        await grains.Cluster.StopAllSilosAsync();
+        Assert.Null(await hub.Store.GetOrderStreamOwnerAsync(TestHub.Gateway));
     }
 
     [Theory]
@@ -132,12 +149,8 @@ public sealed class OrderOutboxTests
         const string Refused = "lab-1-gw02";
         await hub.Store.UpsertGatewayAsync(Refused, TestHub.Lab);
         await using var gateway = await GatewayPeer.ConnectAsync(TestHub.Gateway, broker);
-        await using var connection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile, Ingest = false },
-            NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
-        await connection.StartAsync(CancellationToken.None);
-        using var publisher = new OrderOutboxPublisher(hub.Store, connection.Client, TimeProvider.System, NullLogger<OrderOutboxPublisher>.Instance);
-        await publisher.StartAsync(CancellationToken.None);
-        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, publisher, hub.Time);
+        await using var grains = await GrainCluster.StartAsync(hub, broker);
+        var service = new ReferralService(hub.Store, hub.Store, hub.Catalog, grains.OrderSignal, hub.Time);
 
         var registered = await service.RegisterAsync(TestHub.Clinic, new ReferralRequest
         {
@@ -154,9 +167,8 @@ public sealed class OrderOutboxTests
         await Eventually.TrueAsync(async () => (await hub.Store.ListPendingOrdersAsync(100)).All(o => o.GatewayId == Refused), "lab-1-gw01's rows deleted", Timeout);
         Assert.Equal(["upsert", "cancel"], (await hub.Store.ListPendingOrdersAsync(100)).Select(o => o.Action));
 
-        await publisher.StopAsync(CancellationToken.None);
-        await connection.StopAsync(CancellationToken.None);
+        // The gateway's grain published them (one activation, on the test cluster's silo).
+        Assert.True((await grains.Grains.GetGrain<IGatewayGrain>(TestHub.Gateway).GetStatusAsync()).PublishedOrders >= 2);
     }
 
-    /// <summary>Polls a state that real processes (broker, database) bring about; fails after the timeout.</summary>
 }

@@ -1,0 +1,84 @@
+using System.Threading.Channels;
+using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Referrals;
+using EdgeLab.Hub.Store;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLab.Hub.Grains;
+
+/// <summary>
+/// Finds work waiting in the hub's tables and wakes the grains that own it: gateways with order-outbox rows,
+/// organizations with a critical-value notification due. Runs on every node: when the node starts (pending work of
+/// a previous run — reminders on SQLite live in memory), when a referral change committed rows
+/// (<see cref="IOrderOutboxSignal"/>), when the broker connection is (re)established, and every
+/// <see cref="SweepInterval"/> — the safety net that re-activates, on a live node, the grains of a node that died
+/// with work pending. A wake-up of a grain that is already busy or has nothing to do costs one table read.
+/// </summary>
+internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSignal
+{
+    /// <summary>Bounds how long work of a dead node waits (plus membership's detection time, ≈ 1–2 s).</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IGrainFactory _grains;
+    private readonly IOrderOutboxStore _orders;
+    private readonly NotificationDelivery _notifications;
+    private readonly TimeProvider _time;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<GrainWakeup> _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
+    {
+        _lifetime = lifetime;
+        _grains = grains;
+        _orders = orders;
+        _notifications = notifications;
+        _time = time;
+        _logger = logger;
+        mqtt.Client.Connected += _ => Wake();
+    }
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>One sweep: every gateway with pending orders and every organization with a due notification is told.</summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        foreach (var gateway in await _orders.ListGatewaysWithPendingOrdersAsync(ct).ConfigureAwait(false))
+            await _grains.GetGrain<IGatewayGrain>(gateway).WakeOrdersAsync().ConfigureAwait(false);
+        foreach (var organization in await _notifications.OrganizationsDueAsync(ct).ConfigureAwait(false))
+            await _grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync().ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Hosted services start side by side (RunCommand): grains answer once the silo has started, i.e. when the
+        // host reports every service started.
+        var started = new TaskCompletionSource();
+        using (_lifetime.ApplicationStarted.Register(started.SetResult))
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                SweepFailed(_logger, ex.Message);
+            }
+            using var timer = new CancellationTokenSource(SweepInterval, _time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
+            try
+            {
+                await _wake.Reader.ReadAsync(either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The interval passed without a wake-up: sweep.
+            }
+        }
+    }
+
+    [LoggerMessage(30, LogLevel.Warning, "Grain wake-up sweep failed, will retry: {Reason}")]
+    private static partial void SweepFailed(ILogger logger, string reason);
+}
