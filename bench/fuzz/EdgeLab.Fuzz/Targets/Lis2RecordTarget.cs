@@ -1,6 +1,6 @@
 using EdgeLab.Instruments.Dialect;
-using EdgeLab.Instruments.Message.Lis2;
 using EdgeLab.Instruments.Link.Astm;
+using EdgeLab.Instruments.Message.Lis2;
 
 namespace EdgeLab.Fuzz.Targets;
 
