@@ -42,7 +42,7 @@ internal static class FhirJsonNullItems
             {
                 if (reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    property = reader.GetString();
+                    property = Raw(ref reader);
                     continue; // the value that follows belongs to this property
                 }
                 if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
@@ -59,7 +59,7 @@ internal static class FhirJsonNullItems
                 }
                 else if (levels.Count == 1 && property == "resourceType" && reader.TokenType == JsonTokenType.String)
                 {
-                    rootType = reader.GetString();
+                    rootType = Raw(ref reader);
                 }
                 else if (reader.TokenType == JsonTokenType.Null && inArray && !levels[^1].InExtension)
                 {
@@ -79,6 +79,12 @@ internal static class FhirJsonNullItems
             $"{at} is null: a FHIR JSON array holds elements, not null (R4 §2.6.2; null only stands in for a primitive with extensions, which this server does not read).",
             at);
     }
+
+    /// <summary>
+    /// A name or string as written (escapes kept; invalid UTF-8 replaced): GetString throws on invalid UTF-8, which the
+    /// deserializer lets through in names it ignores (bench/fuzz fhir-transaction finding). Only for the path and the checks.
+    /// </summary>
+    private static string Raw(ref Utf8JsonReader reader) => Encoding.UTF8.GetString(reader.ValueSpan);
 
     /// <summary>The path below the root object: <c>.entry[1].resource.name[0]</c> (an array's item count, less one, is the index).</summary>
     private static string PathOf(List<Level> levels)

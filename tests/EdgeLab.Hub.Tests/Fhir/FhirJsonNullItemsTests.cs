@@ -34,6 +34,17 @@ public sealed class FhirJsonNullItemsTests
     }
 
     [Fact]
+    public void An_unknown_element_whose_name_is_invalid_utf8_is_ignored_as_before_and_a_null_after_it_still_refused()
+    {
+        // bench/fuzz fhir-transaction finding: the null-item scan read the name as a string and threw (a 500).
+        byte[] ignored = [.. "{\"resourceType\":\"Patient\",\""u8, 0xC3, 0x28, .. "\":1}"u8];
+        Assert.IsType<Patient>(FhirJson.Deserialize(ignored));
+
+        byte[] withNull = [.. "{\"resourceType\":\"Patient\",\""u8, 0xC3, 0x28, .. "\":1,\"name\":[null]}"u8];
+        Assert.Equal("Patient.name[0]", Assert.Throws<FhirInputException>(() => FhirJson.Deserialize(withNull)).Expression);
+    }
+
+    [Fact]
     public void Malformed_json_keeps_the_deserializers_error()
     {
         var error = Assert.Throws<FhirInputException>(() => FhirJson.Deserialize("""{"resourceType":"Patient","name":[null"""u8));
