@@ -1,3 +1,4 @@
+using EdgeLab.Bench;
 using EdgeLab.Bench.Decode;
 using EdgeLab.Bench.EndToEnd;
 using EdgeLab.Bench.Footprint;
@@ -21,7 +22,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("link", "ASTM E1381 frame parsing with every checksum verified (MB/s), vs the 9600-baud line", o => { AstmFrameBenchmark.Run(o); return Task.CompletedTask; }),
     ("decode", "ASTM wire bytes to LIS02-A2 records and results (MB/s, messages/s)", o => { DecodeBenchmark.Run(o); return Task.CompletedTask; }),
     ("hl7", "HL7 v2 from MLLP bytes to segments and fields (MB/s, messages/s)", o => { Hl7DecodeBenchmark.Run(o); return Task.CompletedTask; }),
-    ("mqtt", "QoS 1 publish throughput of our MQTT 5 client vs MQTT.js against the same Mosquitto", o => MqttPublishBenchmark.RunAsync(o)),
+    ("mqtt", "QoS 1 publish throughput of our MQTT 5 client vs MQTT.js against the same Mosquitto", o => MqttPublishBenchmark.RunAsync(o, count: BenchSize.Pick(100_000, 2_000))),
     ("outbox", "outbox commit rate and a 100k-message backlog drained end-to-end acked, live latency meanwhile", o => OutboxDrainBenchmark.RunAsync(o)),
     ("stat", "STAT results' commit->hub latency p50/p99 beside routine ones while a 100k backlog drains (EDGELAB_STAT_BACKLOG=N for a smaller one)", o => OutboxDrainBenchmark.RunStatAsync(o)),
     ("ingest", "hub ingest results/s on SQLite and PostgreSQL, and failover time after a hub node is killed", o => IngestBenchmark.RunAsync(o)),

@@ -1,7 +1,8 @@
 // QoS 1 publish throughput of MQTT.js against a local broker: the same run as EdgeLab's own client
 // (pipelined, never more in flight than the server's Receive Maximum). Prints one JSON line.
-// Usage: node publish.js --port P --count N --size S [--host H]
+// Usage: node publish.js --port P --count N --size S [--host H] [--username U --password-file F]
 'use strict';
+const fs = require('fs');
 const mqtt = require('mqtt');
 
 function arg(name, fallback) {
@@ -14,8 +15,11 @@ const port = Number(arg('port', '1883'));
 const count = Number(arg('count', '100000'));
 const size = Number(arg('size', '200'));
 const payload = Buffer.alloc(size, 0x61);
+const username = arg('username', undefined);
+const passwordFile = arg('password-file', undefined);
+const password = passwordFile ? fs.readFileSync(passwordFile, 'utf8').trim() : undefined;
 
-const client = mqtt.connect({ host, port, protocolVersion: 5, clientId: 'mqttjs-bench-' + process.pid, clean: true, reconnectPeriod: 0 });
+const client = mqtt.connect({ host, port, protocolVersion: 5, clientId: 'mqttjs-bench-' + process.pid, clean: true, reconnectPeriod: 0, username, password });
 client.on('error', (err) => { console.error(err.message); process.exit(1); });
 client.on('connect', (connack) => {
   const window = (connack.properties && connack.properties.receiveMaximum) || 65535;

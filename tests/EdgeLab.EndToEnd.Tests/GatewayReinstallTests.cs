@@ -49,7 +49,8 @@ public sealed class GatewayReinstallTests(ITestOutputHelper log)
         var gateway = await StartGatewayAsync(configPath);
         await StreamAsync(cable.InstrumentEnd, run: 1, acked, gateway);
         await WaitAsync(() => StoredMessages(hubData).Count == MessagesPerStore, "the first store's messages at the hub", hub);
-        await Task.Delay(500); // the end-to-end acks reach the gateway
+        // The end-to-end acks reach the gateway: it deletes each acked row from its outbox.
+        await WaitAsync(() => UnackedRows(scratch.File("data")) == 0, "the hub's acks at the gateway (an empty outbox)", gateway);
 
         // The SD card is replaced: killed, data folder wiped, restarted with the same configuration and gateway id.
         gateway.Signal(PosixSignals.SIGKILL);
@@ -114,6 +115,17 @@ public sealed class GatewayReinstallTests(ITestOutputHelper log)
             (stored.TryGetValue(specimen, out var ids) ? ids : stored[specimen] = []).Add(r.GetString(1));
         }
         return stored;
+    }
+
+    /// <summary>Rows of the gateway's outbox (gateway/ARCHITECTURE.md: a row stays until the hub's ack for it arrives).</summary>
+    private static long UnackedRows(string gatewayData)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(gatewayData, "gateway.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        using var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM outbox";
+        return (long)cmd.ExecuteScalar()!;
     }
 
     private static string WriteConfig(ScratchDirectory scratch, string serialPath, int brokerPort, string passwordFile)

@@ -45,8 +45,8 @@ internal static class EndToEndLatencyBenchmark
         output.WriteLine(Burst
             ? "phase: burst (EDGELAB_E2E_PHASE=burst) — all analyzers of a gateway send in the same instant each period"
             : "phase: spread — analyzers' schedules spread evenly over the period (EDGELAB_E2E_PHASE=burst for the in-phase stress case)");
-        foreach (var level in Levels.Where(l => only is null || only.Contains(l.Analyzers)))
-            await RunLevelAsync(output, level.Analyzers, level.Rate, level.PerSecond, level.Count);
+        foreach (var level in Levels.Where(l => only is null || only.Contains(l.Analyzers)).Take(BenchSize.Pick(Levels.Length, 1)))
+            await RunLevelAsync(output, level.Analyzers, level.Rate, level.PerSecond, BenchSize.Pick(level.Count, 4));
     }
 
     private static async Task RunLevelAsync(TextWriter output, int analyzers, string rate, double perSecond, int count)
@@ -73,7 +73,7 @@ internal static class EndToEndLatencyBenchmark
         var httpPort = FreeTcpPort.Next();
         var trace = scratch.File("hub-trace.jsonl");
         await using var hub = EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", .. db, "--mqtt-host", "127.0.0.1", "--mqtt-port", Inv(broker.Port), "--urls", $"http://127.0.0.1:{httpPort}", "--trace-file", trace]);
+            ["run", .. db, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{httpPort}", "--trace-file", trace]);
         using var emr = new EmrClient(httpPort, token);
         await UntilAsync(emr.IsHealthyAsync, hub, "hub /health", TimeSpan.FromSeconds(60));
         Progress($"mosquitto, hub up; registering {total} referrals (one patient and one tube each)");
@@ -141,7 +141,8 @@ internal static class EndToEndLatencyBenchmark
                 simulators.Add(sim);
                 // Not a connect probe: the simulator would take the probe for the gateway.
                 await UntilAsync(() => Task.FromResult(Volatile.Read(ref listening) >= n), sim, $"{n} simulated analyzers listening", TimeSpan.FromSeconds(30));
-                var config = GatewayConfig(gatewayIds[g], broker.Port, scratch.File($"gw{g + 1}"), Path.Combine(repo, "firmware-config", "instruments"), basePort, n);
+                var passwordFile = broker.PasswordFileFor(await broker.AddUserAsync(gatewayIds[g]));
+                var config = GatewayConfig(gatewayIds[g], broker.Port, passwordFile, scratch.File($"gw{g + 1}"), Path.Combine(repo, "firmware-config", "instruments"), basePort, n);
                 var configPath = scratch.File($"gateway-{g + 1}.json");
                 await File.WriteAllTextAsync(configPath, config.ToJsonString());
                 gateways.Add(EdgeLabComponents.Start(EdgeLabComponents.Gateway, ["run", "--config", configPath], name: gatewayIds[g]));
@@ -177,7 +178,7 @@ internal static class EndToEndLatencyBenchmark
             output.WriteLine($"      last frame ACK → hub's MQTT handler (gateway uplink + broker): {toReceived}");
             output.WriteLine($"      hub's MQTT handler → committed (queue + batch transaction): {receivedToStored}");
             output.WriteLine($"  simulator's own send→ACK (frames + gateway commit): {simSummary?.Split(' ').Where(f => f.StartsWith("p", StringComparison.Ordinal) || f.StartsWith("max", StringComparison.Ordinal)).Aggregate("", (a, b) => a + " " + b).Trim() ?? "n/a"}");
-            var peer = await BrokerHopPeer.MeasureAsync(broker.Host, broker.Port, Math.Max(analyzers * perSecond, 1), TimeSpan.FromSeconds(10));
+            var peer = await BrokerHopPeer.MeasureAsync(broker, Math.Max(analyzers * perSecond, 1), TimeSpan.FromSeconds(10));
             output.WriteLine($"  peer, broker hop alone (QoS 1, 2 KB, {Math.Max(analyzers * perSecond, 1):0.#}/s, same Mosquitto): {peer}");
             output.WriteLine($"  end to end / broker hop: p50 {endToEnd.At(0.5) / peer.At(0.5):0.0}x, p99 {endToEnd.At(0.99) / peer.At(0.99):0.0}x");
         }
@@ -197,7 +198,7 @@ internal static class EndToEndLatencyBenchmark
         acked.TryAdd(f[5], DateTimeOffset.Parse(f[2], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
     }
 
-    private static JsonObject GatewayConfig(string gatewayId, int brokerPort, string dataDir, string profilesDir, int basePort, int instruments)
+    private static JsonObject GatewayConfig(string gatewayId, int brokerPort, string passwordFile, string dataDir, string profilesDir, int basePort, int instruments)
     {
         var list = new JsonArray();
         for (var i = 0; i < instruments; i++)
@@ -216,7 +217,7 @@ internal static class EndToEndLatencyBenchmark
             ["organizationId"] = Lab,
             ["dataDirectory"] = dataDir,
             ["profilesDirectory"] = profilesDir,
-            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = brokerPort },
+            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = brokerPort, ["username"] = gatewayId, ["passwordFile"] = passwordFile },
             ["instruments"] = list,
         };
     }

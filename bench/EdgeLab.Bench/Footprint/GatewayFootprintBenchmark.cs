@@ -29,7 +29,7 @@ internal static class GatewayFootprintBenchmark
         await EndToEndLatencyBenchmark.RunToEndAsync(EdgeLabComponents.Hub, ["organizations", "add", "--id", "bench-lab", "--name", "Bench laboratory", "--kind", "lab", .. hubData]);
         await EndToEndLatencyBenchmark.RunToEndAsync(EdgeLabComponents.Hub, ["gateways", "add", "--id", "bench-gw01", "--lab", "bench-lab", .. hubData]);
         await using var hub = EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", .. hubData, "--mqtt-host", "127.0.0.1", "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"]);
+            ["run", .. hubData, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"]);
         // The gateway must not publish before the hub's shared subscription exists: Mosquitto drops a message nobody
         // subscribes to, and the gateway resends only after its resend interval, which would time the bench, not the gateway.
         var hubReady = Stopwatch.StartNew();
@@ -49,6 +49,7 @@ internal static class GatewayFootprintBenchmark
                 ["transport"] = new JsonObject { ["type"] = "tcp-server", ["host"] = "127.0.0.1", ["port"] = ports[i] },
             });
         }
+        var passwordFile = broker.PasswordFileFor(await broker.AddUserAsync("bench-gw01")); // no anonymous clients (issue 9)
         var config = new JsonObject
         {
             ["configVersion"] = 1,
@@ -56,7 +57,7 @@ internal static class GatewayFootprintBenchmark
             ["organizationId"] = "bench-lab",
             ["dataDirectory"] = scratch.File("data"),
             ["profilesDirectory"] = Path.Combine(repo, "firmware-config", "instruments"),
-            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = broker.Port },
+            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = broker.Port, ["username"] = "bench-gw01", ["passwordFile"] = passwordFile },
             ["instruments"] = instruments,
         };
         var configPath = scratch.File("gateway.json");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Catalog;
@@ -36,6 +37,12 @@ internal static class IngestBenchmark
     {
         output.WriteLine("command: bench/run.sh ingest   (edgelab-bench ingest, Release)");
         output.WriteLine($"workload: {MessagesPerRun:N0} Sysmex XN CBC messages × {CbcCodes.Length} results, {Specimens} registered specimens, batches of ≤ {BatchSize} messages; every message re-reports a specimen, so each result also supersedes one (worst case)");
+        if (BenchSize.Smoke)
+        {
+            output.WriteLine("EDGELAB_BENCH_SMOKE=1: the failover part only (the one that reaches the broker and the hub)");
+            await FailoverAsync(output);
+            return;
+        }
         double sqlite, postgres;
         using (var dir = new ScratchDirectory("bench-sqlite"))
             sqlite = await MeasureAsync(new SqliteHubDatabase(Path.Combine(dir.Path, "hub.db")), "SQLite (WAL, synchronous=FULL)", output);
@@ -153,7 +160,7 @@ internal static class IngestBenchmark
         await store.UpsertOrganizationAsync(new Organization { Id = "bench-lab", Name = "Lab", Kind = OrganizationKind.Lab });
         await store.UpsertGatewayAsync("bench-gw01", "bench-lab");
         ChildProcess Node(string n) => EdgeLabComponents.Start(EdgeLabComponents.Hub,
-            ["run", "--roles", "ingest", "--data", dir.Path, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: n);
+            ["run", "--roles", "ingest", "--data", dir.Path, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: n);
         await using var a = Node("hub-a");
         await using var b = Node("hub-b");
         foreach (var node in new[] { a, b })
@@ -163,11 +170,14 @@ internal static class IngestBenchmark
         var acked = new Dictionary<long, long>();
         var gate = new object();
         var clock = Stopwatch.StartNew();
+        var credentials = await broker.AddUserAsync("bench-gw01"); // no anonymous clients (issue 9)
         await using var gw = new MqttClient(new MqttClientOptions
         {
             Host = broker.Host,
             Port = broker.Port,
             ClientId = "bench-gw01",
+            UserName = credentials.UserName,
+            Password = Encoding.UTF8.GetBytes(credentials.Password),
             OnMessage = m =>
             {
                 var ack = JsonSerializer.Deserialize(m.Payload.Span, WireJson.Default.AckMessage)!;

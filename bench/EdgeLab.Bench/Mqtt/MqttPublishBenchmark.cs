@@ -9,14 +9,16 @@ namespace EdgeLab.Bench.Mqtt;
 /// <summary>
 /// QoS 1 publish throughput to a local Mosquitto: EdgeLab's client, then MQTT.js (bench/mqttjs, the npm package
 /// <c>mqtt</c>) in the same run against the same broker, printed side by side with the ratio. Both pipeline up to the
-/// server's Receive Maximum (Mosquitto: 20). Figures are printed, never asserted.
+/// server's Receive Maximum (Mosquitto: 20). Figures are printed, never asserted. No anonymous clients even here (issue 9):
+/// both sign in as the broker's hub user (password file, no ACL: the topic is the bench's own).
 /// </summary>
 public static class MqttPublishBenchmark
 {
     private const string BrokerConfig = """
         user root
         listener {{PORT}} 127.0.0.1
-        allow_anonymous true
+        allow_anonymous false
+        password_file {{DATA}}/passwd
         persistence false
         log_dest stderr
         log_type error
@@ -30,9 +32,9 @@ public static class MqttPublishBenchmark
         output.WriteLine($"mqtt: QoS 1 publish, {count:N0} x {size} B, pipelined up to the server's Receive Maximum, Mosquitto on 127.0.0.1:{broker.Port}");
 
         // Warm-up (JIT, connection setup), not counted.
-        await RunOursAsync(broker.Port, Math.Min(count, 10_000), size, cancellationToken);
-        var ours = await RunOursAsync(broker.Port, count, size, cancellationToken);
-        var theirs = await RunMqttJsAsync(broker.Port, count, size, output, cancellationToken);
+        await RunOursAsync(broker, Math.Min(count, 10_000), size, cancellationToken);
+        var ours = await RunOursAsync(broker, count, size, cancellationToken);
+        var theirs = await RunMqttJsAsync(broker, count, size, output, cancellationToken);
 
         output.WriteLine($"  {"client",-22} {"messages/s",12} {"seconds",9}");
         output.WriteLine($"  {"EdgeLab.Mqtt",-22} {ours.Rate,12:N0} {ours.Seconds,9:F2}");
@@ -50,9 +52,16 @@ public static class MqttPublishBenchmark
     private sealed record Run(double Seconds, double Rate, string Version = "");
 
     /// <summary>Keeps a ring of outstanding publishes, like an application draining a queue; the client holds the window.</summary>
-    private static async Task<Run> RunOursAsync(int port, int count, int size, CancellationToken cancellationToken)
+    private static async Task<Run> RunOursAsync(MosquittoProcess broker, int count, int size, CancellationToken cancellationToken)
     {
-        await using var client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = port, ClientId = "edgelab-bench-" + Environment.ProcessId });
+        await using var client = new MqttClient(new MqttClientOptions
+        {
+            Host = broker.Host,
+            Port = broker.Port,
+            ClientId = "edgelab-bench-" + Environment.ProcessId,
+            UserName = broker.HubCredentials.UserName,
+            Password = System.Text.Encoding.UTF8.GetBytes(broker.HubCredentials.Password),
+        });
         await client.ConnectAsync(cancellationToken);
         var message = new MqttApplicationMessage { Topic = "bench/edgelab", Payload = new byte[size], QualityOfService = MqttQualityOfService.AtLeastOnce };
         const int Outstanding = 256;
@@ -73,7 +82,7 @@ public static class MqttPublishBenchmark
         return new Run(watch.Elapsed.TotalSeconds, count / watch.Elapsed.TotalSeconds);
     }
 
-    private static async Task<Run?> RunMqttJsAsync(int port, int count, int size, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<Run?> RunMqttJsAsync(MosquittoProcess broker, int count, int size, TextWriter output, CancellationToken cancellationToken)
     {
         var dir = Path.Combine(EdgeLabComponents.RepositoryRoot(), "bench", "mqttjs");
         try
@@ -90,7 +99,8 @@ public static class MqttPublishBenchmark
             }
             var inv = CultureInfo.InvariantCulture;
             await using var node = ChildProcess.Start("node",
-                ["publish.js", "--port", port.ToString(inv), "--count", count.ToString(inv), "--size", size.ToString(inv)], dir, name: "node");
+                ["publish.js", "--port", broker.Port.ToString(inv), "--count", count.ToString(inv), "--size", size.ToString(inv),
+                 "--username", broker.HubCredentials.UserName, "--password-file", broker.HubPasswordFile], dir, name: "node");
             if (!await node.WaitForExitAsync(TimeSpan.FromMinutes(5)) || node.ExitCode != 0)
             {
                 output.WriteLine("  MQTT.js run failed: " + node.Output);

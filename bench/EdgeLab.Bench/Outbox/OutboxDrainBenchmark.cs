@@ -9,6 +9,7 @@ using EdgeLab.Gateway.Hosting;
 using EdgeLab.Gateway.Outbox;
 using EdgeLab.Instruments.Message;
 using EdgeLab.Instruments.Outbound;
+using EdgeLab.LocalServices;
 using EdgeLab.Mqtt;
 using Microsoft.Data.Sqlite;
 
@@ -28,6 +29,16 @@ internal static class OutboxDrainBenchmark
     private const string GatewayId = "bench-gw01";
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
+    private const string BrokerConfig = """
+        user root
+        listener {{PORT}} 127.0.0.1
+        allow_anonymous false
+        password_file {{DATA}}/passwd
+        log_dest stderr
+        log_type error
+        max_queued_messages 200000
+        """;
+
     public static async Task RunAsync(TextWriter output)
     {
         output.WriteLine("== Outbox: durable commit (WAL, synchronous=FULL) and end-to-end acked drain ==");
@@ -36,12 +47,12 @@ internal static class OutboxDrainBenchmark
         output.WriteLine($"commit, 8 instruments at once, group commit:        {grouped,10:N0} msg/s");
         output.WriteLine($"commit, 8 instruments at once, one fsync per message: {single,8:N0} msg/s   (peer)");
         output.WriteLine($"ratio group/one-by-one: {grouped / single:0.0}x");
-        await DrainAsync(output, backlog: 100_000, stat: false);
+        await DrainAsync(output, backlog: BenchSize.Pick(100_000, 2_000), stat: false);
     }
 
     public static async Task RunStatAsync(TextWriter output)
     {
-        var backlog = int.TryParse(Environment.GetEnvironmentVariable("EDGELAB_STAT_BACKLOG"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 100_000;
+        var backlog = int.TryParse(Environment.GetEnvironmentVariable("EDGELAB_STAT_BACKLOG"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : BenchSize.Pick(100_000, 2_000);
         output.WriteLine($"== STAT priority: live results, every other one STAT, while a {backlog:N0}-message backlog drains ==");
         await DrainAsync(output, backlog, stat: true);
     }
@@ -69,13 +80,16 @@ internal static class OutboxDrainBenchmark
     private static async Task DrainAsync(TextWriter output, int backlog, bool stat)
     {
         var dir = TempDir();
-        using var broker = await BenchBroker.StartAsync();
+        // The drain's own broker (a queue deep enough for the backlog), signing clients in as the dev broker does: no
+        // anonymous clients (issue 9).
+        await using var broker = await MosquittoProcess.StartAsync(BrokerConfig);
+        var gatewayPasswordFile = broker.PasswordFileFor(await broker.AddUserAsync(GatewayId));
         var config = new GatewayConfig
         {
             GatewayId = GatewayId,
             DataDirectory = Path.Combine(dir, "data"),
             ProfilesDirectory = Directory.CreateDirectory(Path.Combine(dir, "profiles")).FullName,
-            Mqtt = new MqttConfig { Host = "127.0.0.1", Port = broker.Port },
+            Mqtt = new MqttConfig { Host = broker.Host, Port = broker.Port, Username = GatewayId, PasswordFile = gatewayPasswordFile },
             Outbox = new OutboxConfig { MaxRows = 10_000_000, AckTimeoutSeconds = 60, MaxInFlight = 2000 },
         };
         // Fill the backlog first (the uplink was down for hours), with the store the gateway will open.
@@ -91,7 +105,7 @@ internal static class OutboxDrainBenchmark
             lastBacklogSequence = store.LastCommittedSequence;
         }
 
-        await using var hub = await BenchHub.StartAsync(broker.Port);
+        await using var hub = await BenchHub.StartAsync(broker);
         var app = GatewayApp.Create(config, new GatewayAppOptions());
         await using (app)
         {
@@ -212,13 +226,15 @@ internal static class OutboxDrainBenchmark
         private readonly CancellationTokenSource _stop = new();
         private Task _acker = Task.CompletedTask;
 
-        private BenchHub(int port)
+        private BenchHub(MosquittoProcess broker)
         {
             _client = new MqttClient(new MqttClientOptions
             {
-                Host = "127.0.0.1",
-                Port = port,
+                Host = broker.Host,
+                Port = broker.Port,
                 ClientId = "bench-hub",
+                UserName = broker.HubCredentials.UserName,
+                Password = Encoding.UTF8.GetBytes(broker.HubCredentials.Password),
                 ReceiveMaximum = 1000,
                 OnMessage = m =>
                 {
@@ -251,9 +267,9 @@ internal static class OutboxDrainBenchmark
             return end > 0 && int.TryParse(digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
         }
 
-        public static async Task<BenchHub> StartAsync(int port)
+        public static async Task<BenchHub> StartAsync(MosquittoProcess broker)
         {
-            var hub = new BenchHub(port);
+            var hub = new BenchHub(broker);
             await hub._client.ConnectAsync();
             await hub._client.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Results(GatewayId) }, new MqttSubscription { TopicFilter = Topics.Events(GatewayId) }]);
             hub._acker = Task.Run(hub.AckLoopAsync);

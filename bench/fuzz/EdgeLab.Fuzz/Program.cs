@@ -8,11 +8,12 @@ using SharpFuzz;
 //   seeds <target> <dir>              writes the seed corpus
 //   afl <target>                      the afl-fuzz child: SharpFuzz's out-of-process fork server, persistent
 //   replay <target> <file|dir>...     runs saved inputs (afl's crashes/hangs) and prints what each does
-//   mutate <target> <inputs> [seed]   in-process mutation loop without afl (quick runs, the fallback)
+//   mutate <target> <inputs> [seed] [crash-dir]   in-process mutation loop without afl (quick runs, the fallback);
+//                                     the first crashing inputs are saved to crash-dir for replay
 var files = RepositoryFiles.Locate();
 if (args.Length == 0 || args[0] is "--help" or "-h")
 {
-    Console.WriteLine("usage: edgelab-fuzz list | seeds <target> <dir> | afl <target> | replay <target> <file|dir>... | mutate <target> <inputs> [seed]");
+    Console.WriteLine("usage: edgelab-fuzz list | seeds <target> <dir> | afl <target> | replay <target> <file|dir>... | mutate <target> <inputs> [seed] [crash-dir]");
     return args.Length == 0 ? 2 : 0;
 }
 if (args[0] == "list")
@@ -76,8 +77,14 @@ switch (args[0])
         var outcome = new MutationLoop(target, target.Seeds(files).Select(s => s.Bytes).ToList(), seed).Run(inputs, TimeSpan.FromSeconds(1));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{target.Name,-18} inputs {outcome.Inputs,10}  crashes {outcome.Crashes,4}  hangs {outcome.Hangs,4}  execs/s {outcome.ExecsPerSecond,8:F0}  ({outcome.Elapsed.TotalSeconds:F1} s, mutation loop, seed {seed})"));
+        var saved = 0;
         foreach (var (input, error) in outcome.FirstCrashes)
+        {
             Console.WriteLine($"  crash {error.GetType().Name}: {error.Message} on input {Convert.ToHexString(input.AsSpan(0, Math.Min(input.Length, 64)))}");
+            if (args.Length <= 4) continue;
+            Directory.CreateDirectory(args[4]);
+            File.WriteAllBytes(Path.Combine(args[4], $"{target.Name}-crash-{saved++}"), input);
+        }
         return outcome.Crashes + outcome.Hangs == 0 ? 0 : 1;
 
     default:

@@ -32,13 +32,19 @@ internal sealed partial class FhirJson : JsonSerializerContext
     public static byte[] Serialize(Resource resource) =>
         JsonSerializer.SerializeToUtf8Bytes(resource, Wire.Resource);
 
-    /// <summary>Reads one resource; a malformed or unknown-type body gives a <see cref="FhirInputException"/> (→ 400).</summary>
+    /// <summary>
+    /// Reads one resource; a malformed or unknown-type body, or a null array item (<see cref="FhirJsonNullItems"/>), gives a
+    /// <see cref="FhirInputException"/> (→ 400). No list of the result holds null.
+    /// </summary>
     public static Resource Deserialize(ReadOnlySpan<byte> utf8)
     {
         try
         {
-            return JsonSerializer.Deserialize(utf8, Default.Resource)
+            var resource = JsonSerializer.Deserialize(utf8, Default.Resource)
                 ?? throw new FhirInputException(IssueType.Structure, "The body is JSON null, not a FHIR resource.");
+            // Lists of the resource may now hold null items: refused here, once, for every reader of the resource.
+            FhirJsonNullItems.Refuse(utf8);
+            return resource;
         }
         catch (JsonException e) when (e.Message.Contains("discriminator", StringComparison.OrdinalIgnoreCase))
         {

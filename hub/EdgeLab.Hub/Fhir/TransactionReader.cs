@@ -22,8 +22,8 @@ internal static class TransactionReader
         for (var i = 0; i < entries.Count; i++)
         {
             var at = $"Bundle.entry[{i}]";
-            // JSON null inside entry[] (or any list below) is not an element: refused here, not dereferenced (was a 500).
-            var entry = entries[i] ?? throw new FhirInputException(IssueType.Required, $"{at} is null; every entry needs a resource and a request.", at);
+            // No null items: FhirJson refused them (FhirJsonNullItems).
+            var entry = entries[i];
             if (entry.Request is not { Method: "POST" })
                 throw new FhirInputException(IssueType.NotSupported, $"{at}.request.method must be POST (create).", $"{at}.request.method");
             switch (entry.Resource)
@@ -63,7 +63,7 @@ internal static class TransactionReader
             tests.Add(test);
             var slot = order.FindIndex(o => o.Kind == "ServiceRequest" && o.TestCode is null);
             order[slot] = ("ServiceRequest", test);
-            var performer = sr.Performer?.FirstOrDefault(r => r is not null);
+            var performer = sr.Performer?.FirstOrDefault();
             var thisLab = performer?.Identifier?.Value
                 ?? (performer?.ReferenceValue is { } r && r.StartsWith("Organization/", StringComparison.Ordinal) ? r["Organization/".Length..] : null)
                 ?? throw FhirInputException.Unprocessable($"{at}.performer must name the performing lab (identifier {FhirSystems.Organization}|<lab id>).", $"{at}.performer");
@@ -92,15 +92,15 @@ internal static class TransactionReader
 
     private static PatientInput ReadPatient(Patient patient)
     {
-        var name = patient.Name?.FirstOrDefault(n => n?.Use == "official") ?? patient.Name?.FirstOrDefault(n => n is not null);
+        var name = patient.Name?.FirstOrDefault(n => n.Use == "official") ?? patient.Name?.FirstOrDefault();
         if (string.IsNullOrWhiteSpace(name?.Family) || name.Given is not { Count: > 0 })
             throw FhirInputException.Unprocessable("Patient.name needs family and at least one given name.", "Patient.name");
         if (!FhirDates.TryParseDate(patient.BirthDate, out var birthDate))
             throw FhirInputException.Unprocessable($"Patient.birthDate must be a full date YYYY-MM-DD, not '{patient.BirthDate}'.", "Patient.birthDate");
         return new PatientInput
         {
-            Snils = patient.Identifier?.FirstOrDefault(i => i?.System == FhirSystems.Snils)?.Value,
-            OmsPolicy = patient.Identifier?.FirstOrDefault(i => i?.System == FhirSystems.OmsPolicy)?.Value,
+            Snils = patient.Identifier?.FirstOrDefault(i => i.System == FhirSystems.Snils)?.Value,
+            OmsPolicy = patient.Identifier?.FirstOrDefault(i => i.System == FhirSystems.OmsPolicy)?.Value,
             FamilyName = name.Family,
             GivenName = name.Given[0],
             MiddleName = name.Given.Count > 1 ? string.Join(' ', name.Given.Skip(1)) : null,
@@ -115,7 +115,7 @@ internal static class TransactionReader
         if (code?.Coding is not { } codings) return null;
         foreach (var c in codings)
         {
-            if (c?.Code is null) continue;
+            if (c.Code is null) continue;
             var test = c.System switch
             {
                 FhirSystems.CatalogCode => catalog.Find(c.Code),

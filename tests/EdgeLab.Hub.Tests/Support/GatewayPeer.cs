@@ -56,6 +56,13 @@ internal sealed class GatewayPeer : IAsyncDisposable
 
     public async Task PublishAsync(string topic, byte[] payload, string? messageId)
     {
+        var reason = await TryPublishAsync(topic, payload, messageId);
+        Assert.True((int)reason < 0x80, reason.ToString()); // reason codes below 0x80 are successes (MQTT 5 §2.4)
+    }
+
+    /// <summary>Publishes at QoS 1 and returns the broker's PUBACK reason, success or not.</summary>
+    public async Task<MqttPubAckReasonCode> TryPublishAsync(string topic, byte[] payload, string? messageId)
+    {
         var result = await _client.PublishAsync(new MqttApplicationMessage
         {
             Topic = topic,
@@ -63,7 +70,7 @@ internal sealed class GatewayPeer : IAsyncDisposable
             QualityOfService = MqttQualityOfService.AtLeastOnce,
             UserProperties = messageId is null ? [] : [new MqttUserProperty(MessageId.UserPropertyName, messageId)],
         });
-        Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+        return result.ReasonCode;
     }
 
     /// <summary>Completes when every sequence has been acked end to end (at least once).</summary>

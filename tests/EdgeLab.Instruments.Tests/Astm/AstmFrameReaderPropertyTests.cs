@@ -88,6 +88,22 @@ public class AstmFrameReaderPropertyTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Theory]
+    [InlineData(AstmControl.Eot)]
+    [InlineData(AstmControl.Stx)]
+    [InlineData(AstmControl.Enq)]
+    public void An_over_long_frame_cut_off_right_after_its_etx_is_a_typed_frame_too_long_error(byte next)
+    {
+        // bench/fuzz astm-frames finding: the over-long frame's error token was empty (its STX had gone by as noise)
+        // and the capture decoder read its first byte: IndexOutOfRangeException instead of the protocol error.
+        byte[] capture = [AstmControl.Stx, (byte)'1', .. Enumerable.Repeat((byte)'A', 30), AstmControl.Etx, next, (byte)'1'];
+
+        var error = Assert.Throws<AstmCaptureException>(() => AstmCaptureDecoder.Decode(capture, maxFrameSize: 16));
+
+        Assert.Equal(AstmFrameError.FrameTooLong, error.Error);
+        Assert.Equal(1, error.FrameIndex);
+    }
+
     [Fact]
     public void Reading_allocates_nothing_however_long_the_input()
     {

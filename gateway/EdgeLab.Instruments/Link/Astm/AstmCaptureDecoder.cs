@@ -38,7 +38,10 @@ public static class AstmCaptureDecoder
         var whole = capture;
         while (reader.TryRead(ref capture, out var token))
         {
-            if (token.Kind is AstmTokenKind.Frame or AstmTokenKind.Error && token.Raw.FirstSpan[0] == AstmControl.Stx) frameIndex++;
+            // An over-long frame is reported where it ends: its token holds only the tail (the STX went by as noise) and
+            // can be empty, so it counts by its error, not by its first byte (bench/fuzz astm-frames finding).
+            if (token.Kind is AstmTokenKind.Frame or AstmTokenKind.Error
+                && (token.Error == AstmFrameError.FrameTooLong || token.Raw.FirstSpan is [AstmControl.Stx, ..])) frameIndex++;
             switch (token.Kind)
             {
                 case AstmTokenKind.Error:

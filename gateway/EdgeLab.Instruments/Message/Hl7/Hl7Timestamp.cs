@@ -42,12 +42,15 @@ internal static class Hl7Timestamp
         var hour = Part(text, 8, 2, 0);
         var minute = Part(text, 10, 2, 0);
         var second = Part(text, 12, 2, 0);
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59 || year < 1)
+        // Year 0000 is checked before DaysInMonth, which throws for it (bench/fuzz hl7 finding).
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
             return false;
         var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(fraction);
         if (offset is { } o)
         {
             if (o.Duration() > TimeSpan.FromHours(14)) return false;
+            // 0001-01-01 east of UTC or 9999-12-31 west of it has no UTC instant: DateTimeOffset would throw.
+            if ((local - DateTime.MinValue).Ticks < o.Ticks || (DateTime.MaxValue - local).Ticks < -o.Ticks) return false;
             value = new DateTimeOffset(local, o);
         }
         else
