@@ -161,7 +161,7 @@ internal static partial class GatewayConfigValidator
     {
         if (baud.GetString() != "auto")
         {
-            c.Add($"{path}.baud", $"must be a rate (one of {string.Join(", ", BaudRates)}) or \"auto\" (got \"{baud.GetString()}\")");
+            c.Add($"{path}.baud", $"must be a rate ({KernelTermios2.MinimumBaud}..{KernelTermios2.MaximumBaud}, e.g. 9600) or \"auto\" (got \"{baud.GetString()}\")");
             return;
         }
         if (type is not null && type != TransportConfig.Serial)
