@@ -7,7 +7,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace EdgeLab.Hub.Catalog;
 
 /// <summary>Reads the catalog YAML (the embedded <c>regional-catalog.yaml</c> or a file) and validates it.</summary>
-internal static partial class CatalogLoader
+public static partial class CatalogLoader
 {
     public const string EmbeddedName = "EdgeLab.Hub.Catalog.regional-catalog.yaml";
 

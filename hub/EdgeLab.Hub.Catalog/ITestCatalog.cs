@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Catalog;
 
 /// <summary>The regional test catalog, loaded once from <c>Catalog/regional-catalog.yaml</c> (or a file given in configuration).</summary>
-internal interface ITestCatalog
+public interface ITestCatalog
 {
     IReadOnlyList<TestDefinition> Tests { get; }
 

@@ -5,7 +5,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Catalog;
 
 /// <summary>A result item converted into the catalog's terms.</summary>
-internal readonly record struct NormalizedValue(
+public readonly record struct NormalizedValue(
     decimal? Numeric,
     string? Comparator,
     string? Unit,
@@ -28,7 +28,7 @@ internal readonly record struct NormalizedValue(
 /// flag and range, and marked for review — never converted by guess, never interpreted by the hub, so never critical.
 /// A mapping without a unit states that the analyzer sends none (its factor then applies).
 /// </remarks>
-internal static class ResultNormalizer
+public static class ResultNormalizer
 {
     private static readonly string[] StandardFlags = [InterpretationCodes.CriticalLow, InterpretationCodes.CriticalHigh, InterpretationCodes.Low, InterpretationCodes.High, InterpretationCodes.Normal, InterpretationCodes.Abnormal];
 

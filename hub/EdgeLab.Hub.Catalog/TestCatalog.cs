@@ -4,7 +4,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Catalog;
 
 /// <summary>The loaded catalog with lookups by catalog code, LOINC, verified ФСЛИ and (profile, analyzer code).</summary>
-internal sealed class TestCatalog : ITestCatalog
+public sealed class TestCatalog : ITestCatalog
 {
     private readonly FrozenDictionary<string, TestDefinition> _byCode;
     private readonly FrozenDictionary<string, TestDefinition> _byLoinc;
@@ -66,4 +66,4 @@ internal sealed class TestCatalog : ITestCatalog
 }
 
 /// <summary>The catalog file is wrong; the message names the test and the field.</summary>
-internal sealed class CatalogException(string message) : Exception("Test catalog: " + message);
+public sealed class CatalogException(string message) : Exception("Test catalog: " + message);

@@ -4,7 +4,7 @@ namespace EdgeLab.Hub.Domain;
 /// A client system (an EMR) allowed to call the API on behalf of one organization. Only the SHA-256 of its bearer
 /// token is stored (hex, lower case).
 /// </summary>
-internal sealed record ApiClient
+public sealed record ApiClient
 {
     public required string Id { get; init; }
     public required string Name { get; init; }

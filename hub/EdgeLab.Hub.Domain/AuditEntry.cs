@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>One audited API call: who read or wrote what, when, with what outcome.</summary>
-internal sealed record AuditEntry
+public sealed record AuditEntry
 {
     public long Id { get; init; }
     public required DateTimeOffset At { get; init; }

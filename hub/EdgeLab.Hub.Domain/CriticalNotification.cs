@@ -4,7 +4,7 @@ namespace EdgeLab.Hub.Domain;
 /// A critical (panic) value to tell the ordering organization at once: a row written in the same transaction as the
 /// result, delivered to the organization's webhook by the delivery worker, retried with backoff until a 2xx.
 /// </summary>
-internal sealed record CriticalNotification
+public sealed record CriticalNotification
 {
     public required long Id { get; init; }
     public required string OrganizationId { get; init; }

@@ -1,6 +1,6 @@
 namespace EdgeLab.Hub.Domain;
 
-internal enum ReportStatus
+public enum ReportStatus
 {
     /// <summary>No result yet.</summary>
     Registered,
@@ -17,7 +17,7 @@ internal enum ReportStatus
 /// A DiagnosticReport: one per referral per performing lab. <see cref="Id"/> is <c>{referralId}-{labId}</c>.
 /// Final when all the referral's tests measured by that lab have current final results.
 /// </summary>
-internal sealed record DiagnosticReportSummary
+public sealed record DiagnosticReportSummary
 {
     public required string Id { get; init; }
     public required string ReferralId { get; init; }

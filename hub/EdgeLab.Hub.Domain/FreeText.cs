@@ -7,7 +7,7 @@ namespace EdgeLab.Hub.Domain;
 /// client cannot park megabytes in a column (SQLite took a 5 MB practitioner id). Every endpoint and the referral
 /// validator ask here, so the rule is the same on both databases and for every field.
 /// </summary>
-internal static class FreeText
+public static class FreeText
 {
     /// <summary>Default bound for a short free-text field (a name, an id, a code, a filter value).</summary>
     public const int MaxLength = 256;

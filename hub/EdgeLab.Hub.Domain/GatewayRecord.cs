@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>A registered gateway and the lab it serves; its last <c>…/status</c> is kept for the fleet view.</summary>
-internal sealed record GatewayRecord
+public sealed record GatewayRecord
 {
     public required string Id { get; init; }
     public required string LabId { get; init; }
@@ -13,7 +13,7 @@ internal sealed record GatewayRecord
 }
 
 /// <summary>An event a gateway reported (tube scan, link up/down, quarantined, error…), kept for the fleet view.</summary>
-internal sealed record GatewayEvent
+public sealed record GatewayEvent
 {
     public required long Id { get; init; }
     public required string GatewayId { get; init; }

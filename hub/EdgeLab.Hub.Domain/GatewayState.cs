@@ -5,7 +5,7 @@ namespace EdgeLab.Hub.Domain;
 /// <see cref="Enabled"/> gateway's results are stored; anything from a disabled, revoked or unknown
 /// gateway is held as a provenance violation (DESIGN.md, guarantee 7).
 /// </summary>
-internal enum GatewayState
+public enum GatewayState
 {
     /// <summary>Registered and allowed to send results for its lab's specimens.</summary>
     Enabled,

@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>Where a patient-identity queue item stands.</summary>
-internal enum IdentityConflictStatus
+public enum IdentityConflictStatus
 {
     /// <summary>Held: nothing of the referral exists yet (no patient, referral, barcode or order).</summary>
     Open,
@@ -14,13 +14,13 @@ internal enum IdentityConflictStatus
 }
 
 /// <summary>One specimen a held referral asks for: its type and the catalog codes measured from that tube.</summary>
-internal sealed record SpecimenRequest(string Type, IReadOnlyList<string> TestCodes);
+public sealed record SpecimenRequest(string Type, IReadOnlyList<string> TestCodes);
 
 /// <summary>
 /// A referral held for patient identity review (issue 9, "Patient identity"): its SNILS or OMS policy matched a
 /// registered patient whose demographics disagree, so it was neither merged onto that patient nor registered.
 /// </summary>
-internal sealed record IdentityConflict
+public sealed record IdentityConflict
 {
     public required long Id { get; init; }
     public required string OrderingOrganizationId { get; init; }

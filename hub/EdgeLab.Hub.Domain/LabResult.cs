@@ -1,6 +1,6 @@
 namespace EdgeLab.Hub.Domain;
 
-internal enum ResultStatus
+public enum ResultStatus
 {
     Preliminary,
     Final,
@@ -14,7 +14,7 @@ internal enum ResultStatus
 /// One stored result (FHIR Observation), linked specimen → referral → patient. History is kept: a newer result for
 /// the same specimen and test supersedes the older one (<see cref="SupersedesId"/>); only one is <see cref="IsCurrent"/>.
 /// </summary>
-internal sealed record LabResult
+public sealed record LabResult
 {
     public required long Id { get; init; }
     public required string SpecimenId { get; init; }
@@ -63,7 +63,7 @@ internal sealed record LabResult
 }
 
 /// <summary>HL7 v3 ObservationInterpretation codes the hub computes (FHIR R4 <c>Observation.interpretation</c>).</summary>
-internal static class InterpretationCodes
+public static class InterpretationCodes
 {
     public const string Normal = "N";
     public const string Low = "L";

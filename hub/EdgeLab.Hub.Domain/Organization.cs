@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>What an organization is to the region: a clinic orders tests, a lab performs them (a hospital can be both).</summary>
-internal enum OrganizationKind
+public enum OrganizationKind
 {
     Clinic,
     Lab,
@@ -11,7 +11,7 @@ internal enum OrganizationKind
 /// A facility of the region. Ids are <c>[a-z0-9-]{3,64}</c> (like gateway ids), e.g. <c>tomsk-okb</c>.
 /// <see cref="WebhookUrl"/> receives critical-value notifications for referrals this organization ordered.
 /// </summary>
-internal sealed record Organization
+public sealed record Organization
 {
     public required string Id { get; init; }
     public required string Name { get; init; }

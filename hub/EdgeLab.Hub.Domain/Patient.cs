@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>Administrative sex as FHIR R4 <c>AdministrativeGender</c> knows it.</summary>
-internal enum Sex
+public enum Sex
 {
     Unknown,
     Male,
@@ -12,7 +12,7 @@ internal enum Sex
 /// A patient of the region. Identified across organizations by SNILS (11 digits, checksum validated) and/or the
 /// OMS policy number (16 digits); <see cref="ManagingOrganizationId"/> is the organization that first registered them.
 /// </summary>
-internal sealed record Patient
+public sealed record Patient
 {
     /// <summary>Hub id (32 lower-case hex, time-ordered).</summary>
     public required string Id { get; init; }

@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>Why a result message was refused as not entitled (DESIGN.md guarantee 7).</summary>
-internal enum ProvenanceReason
+public enum ProvenanceReason
 {
     /// <summary>No gateway with that id is registered.</summary>
     UnregisteredGateway,
@@ -18,7 +18,7 @@ internal enum ProvenanceReason
 /// <c>GET /api/provenance-violations</c> (the region, and the lab that performs the specimen). Acked to the gateway:
 /// it is kept, and a resend would only be held again (hub/ARCHITECTURE.md, "Provenance").
 /// </summary>
-internal sealed record ProvenanceViolation
+public sealed record ProvenanceViolation
 {
     public required long Id { get; init; }
     public required string GatewayId { get; init; }

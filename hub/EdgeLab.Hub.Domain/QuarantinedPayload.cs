@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>Why an uplink payload could not be read.</summary>
-internal enum QuarantineReason
+public enum QuarantineReason
 {
     NotJson,
     UnknownSchema,
@@ -16,7 +16,7 @@ internal enum QuarantineReason
 }
 
 /// <summary>An uplink payload the hub could not read, kept with its raw bytes (DESIGN.md guarantee 5) and acked.</summary>
-internal sealed record QuarantinedPayload
+public sealed record QuarantinedPayload
 {
     public required long Id { get; init; }
     public required string Topic { get; init; }

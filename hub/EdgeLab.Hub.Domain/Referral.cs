@@ -1,6 +1,6 @@
 namespace EdgeLab.Hub.Domain;
 
-internal enum ReferralStatus
+public enum ReferralStatus
 {
     /// <summary>Registered; specimens issued; order sent to the performing lab.</summary>
     Active,
@@ -14,7 +14,7 @@ internal enum ReferralStatus
 /// A referral (направление; FHIR ServiceRequest): the ordering organization and practitioner ask the performing lab
 /// for tests from the regional catalog on one patient.
 /// </summary>
-internal sealed record Referral
+public sealed record Referral
 {
     public required string Id { get; init; }
     public required string PatientId { get; init; }

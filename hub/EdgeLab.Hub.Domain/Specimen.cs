@@ -1,6 +1,6 @@
 namespace EdgeLab.Hub.Domain;
 
-internal enum SpecimenStatus
+public enum SpecimenStatus
 {
     /// <summary>Barcode issued, tube not yet seen by a lab.</summary>
     Issued,
@@ -13,7 +13,7 @@ internal enum SpecimenStatus
 /// One tube. <see cref="Id"/> is the barcode the hub issued (numeric, Damm check digit,
 /// see <c>Referrals/SpecimenBarcode.cs</c>); one referral gets one specimen per container type its tests need.
 /// </summary>
-internal sealed record Specimen
+public sealed record Specimen
 {
     public required string Id { get; init; }
     public required string ReferralId { get; init; }

@@ -4,7 +4,7 @@ namespace EdgeLab.Hub.Domain;
 /// One test of the regional catalog (Catalog/regional-catalog.yaml): its codes in the standard systems, its UCUM unit,
 /// how each analyzer model names it, reference ranges and critical limits.
 /// </summary>
-internal sealed record TestDefinition
+public sealed record TestDefinition
 {
     /// <summary>Regional catalog code, e.g. <c>HGB</c>, <c>GLU</c>, <c>SARS2-RNA</c>.</summary>
     public required string Code { get; init; }
@@ -40,7 +40,7 @@ internal sealed record TestDefinition
 }
 
 /// <summary>A reference range valid for a sex (null = both) and an age band in years [from, to).</summary>
-internal sealed record ReferenceRangeRule
+public sealed record ReferenceRangeRule
 {
     public Sex? Sex { get; init; }
     public int AgeFromYears { get; init; }
@@ -54,7 +54,7 @@ internal sealed record ReferenceRangeRule
 }
 
 /// <summary>How one analyzer model (dialect profile) names a catalog test, and how to convert its unit.</summary>
-internal sealed record InstrumentTestCode
+public sealed record InstrumentTestCode
 {
     /// <summary>Dialect profile name, e.g. <c>sysmex-xn</c>.</summary>
     public required string Profile { get; init; }

@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Domain;
 
 /// <summary>Why a result is held instead of linked (DESIGN.md guarantee 6: never guessed).</summary>
-internal enum UnmatchedReason
+public enum UnmatchedReason
 {
     /// <summary>No specimen with that id was issued by the hub.</summary>
     UnknownSpecimen,
@@ -26,7 +26,7 @@ internal enum UnmatchedReason
 /// One analyzer result item the hub could not link, held for a person to resolve. Resolving names the right specimen
 /// and/or catalog code; the held item then becomes a <see cref="LabResult"/> (<see cref="ResolvedResultId"/>).
 /// </summary>
-internal sealed record UnmatchedResult
+public sealed record UnmatchedResult
 {
     public required long Id { get; init; }
     public required UnmatchedReason Reason { get; init; }
