@@ -1,9 +1,9 @@
 using EdgeLab.Hub.Domain;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Linking;
 
 /// <summary>Everything one batch transaction writes, built in memory by <see cref="ResultLinker"/> before the SQL runs.</summary>
-internal sealed class BatchPlan
+public sealed class BatchPlan
 {
     public List<LabResult> Results { get; } = [];
     /// <summary>Sequence of each result's message (for per-instrument ordering).</summary>

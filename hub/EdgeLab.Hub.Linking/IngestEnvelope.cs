@@ -1,10 +1,10 @@
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Linking;
 
 /// <summary>What a received uplink PUBLISH turned out to be, after triage.</summary>
-internal enum EnvelopeKind
+public enum EnvelopeKind
 {
     Result,
     Event,
@@ -16,7 +16,7 @@ internal enum EnvelopeKind
 /// One triaged uplink message on its way into a batch. <see cref="MessageId"/> is null only for status messages and
 /// for quarantined payloads whose id could not be recovered (those are stored but cannot be acked).
 /// </summary>
-internal sealed record IngestEnvelope
+public sealed record IngestEnvelope
 {
     public required EnvelopeKind Kind { get; init; }
     public required string Topic { get; init; }

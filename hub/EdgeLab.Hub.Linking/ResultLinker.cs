@@ -3,7 +3,7 @@ using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Referrals;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Linking;
 
 /// <summary>
 /// Links one result message: specimen id → specimen → referral → patient, analyzer code → catalog test. Whatever cannot
@@ -11,7 +11,7 @@ namespace EdgeLab.Hub.Ingest;
 /// for the same specimen and test supersedes the current one; an older one (arriving late) is kept as history only.
 /// Pure: reads only its arguments, writes only the plan.
 /// </summary>
-internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
+public sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
 {
     /// <summary>Decides why a message's specimen cannot be used, or null when <paramref name="specimen"/> is usable.</summary>
     public static UnmatchedReason? SpecimenProblem(string? specimenId, SpecimenLink? specimen)
@@ -69,7 +69,7 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
         // An identical retransmission of the current result (same value, unit, flags, status — e.g. an analyzer that
         // re-sends a finished sample, or a gateway repeat outside its window) is the same observation: no new row, no
         // correction, no second critical-value notification (issue 10, item 3).
-        var content = ResultContent.Of(item.Value, v.Unit, Store.StoreEncoding.List(item.Flags), Store.StoreEncoding.Enum(v.Status));
+        var content = ResultContent.Of(item.Value, v.Unit, CanonicalText.List(item.Flags), CanonicalText.Enum(v.Status));
         if (previous is not null && previous.Content == content)
         {
             resultId = previous.Id;
@@ -165,7 +165,7 @@ internal sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
 }
 
 /// <summary>What <see cref="ResultLinker.TryAdd"/> did with one result.</summary>
-internal enum LinkOutcome
+public enum LinkOutcome
 {
     /// <summary>Stored as a new result (current, or history when older than the current one).</summary>
     Added,

@@ -1,9 +1,9 @@
 using EdgeLab.Hub.Domain;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Linking;
 
 /// <summary>What linking needs to know about a specimen: its referral, patient (sex and age for ranges) and ordering organization.</summary>
-internal sealed record SpecimenLink(
+public sealed record SpecimenLink(
     string SpecimenId,
     string ReferralId,
     string PatientId,
@@ -17,13 +17,13 @@ internal sealed record SpecimenLink(
 /// The current result for one (specimen, catalog code): what a newer one supersedes. <paramref name="Content"/> is its
 /// <see cref="ResultContent"/>: an incoming result with the same content is a retransmission, not a correction.
 /// </summary>
-internal sealed record CurrentResult(long Id, DateTimeOffset EffectiveAt, long Sequence, int? PlanIndex, string Content);
+public sealed record CurrentResult(long Id, DateTimeOffset EffectiveAt, long Sequence, int? PlanIndex, string Content);
 
 /// <summary>
 /// What makes two results "the same" for retransmission (issue 10, item 3): the value as sent, the stored unit, the
-/// analyzer's flags and the status, in the stored encodings so a row read back compares equal to one about to be written.
+/// analyzer's flags and the status, in the canonical text forms (<see cref="CanonicalText"/>) the database stores, so a row read back compares equal to one about to be written.
 /// </summary>
-internal static class ResultContent
+public static class ResultContent
 {
     public static string Of(string value, string? unit, string? encodedFlags, string encodedStatus) =>
         string.Join('\u001f', value, unit ?? "", encodedFlags ?? "", encodedStatus);

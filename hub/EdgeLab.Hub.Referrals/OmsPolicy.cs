@@ -5,7 +5,7 @@ namespace EdgeLab.Hub.Referrals;
 /// digit rule of the unified policy number is not applied here (its published description varies); the length and
 /// digit rule is.
 /// </summary>
-internal static class OmsPolicy
+public static class OmsPolicy
 {
     public static string? Normalize(string? text)
     {

@@ -8,7 +8,7 @@ namespace EdgeLab.Hub.Referrals;
 /// The <c>…/orders</c> messages for one referral change: one <see cref="OrderMessage"/> per specimen, with each test's
 /// instrument codes per dialect profile so a gateway answers its analyzers' host queries without asking the hub.
 /// </summary>
-internal static class OrderMessageFactory
+public static class OrderMessageFactory
 {
     public const string Upsert = "upsert";
     public const string Cancel = "cancel";

@@ -9,7 +9,7 @@ namespace EdgeLab.Hub.Referrals;
 /// and OMS policies are re-issued, so a match needs the identifier AND agreeing demographics — family name and birth
 /// date always, the given name too (both sides always have one) — and no identifier that both records carry may differ.
 /// </summary>
-internal static class PatientIdentity
+public static class PatientIdentity
 {
     public const string FamilyName = "familyName";
     public const string GivenName = "givenName";

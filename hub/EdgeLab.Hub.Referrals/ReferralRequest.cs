@@ -4,7 +4,7 @@ namespace EdgeLab.Hub.Referrals;
 /// A referral as an EMR sends it (plain data; the FHIR and JSON endpoints translate into this). The ordering
 /// organization comes from the authenticated client, not from the body.
 /// </summary>
-internal sealed record ReferralRequest
+public sealed record ReferralRequest
 {
     public required PatientInput Patient { get; init; }
     public required string PractitionerName { get; init; }
@@ -20,7 +20,7 @@ internal sealed record ReferralRequest
     public DateTimeOffset? CollectedAt { get; init; }
 }
 
-internal sealed record PatientInput
+public sealed record PatientInput
 {
     /// <summary>11 digits; separators (<c>123-456-789 64</c>) are accepted and removed.</summary>
     public string? Snils { get; init; }
@@ -35,4 +35,4 @@ internal sealed record PatientInput
 }
 
 /// <summary>A field-level problem with a request: <see cref="Field"/> is a JSON-path-like name, <see cref="Message"/> says cause and fix.</summary>
-internal sealed record ValidationError(string Field, string Message);
+public sealed record ValidationError(string Field, string Message);

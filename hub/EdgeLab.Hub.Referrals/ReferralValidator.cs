@@ -5,7 +5,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Referrals;
 
 /// <summary>Checks a <see cref="ReferralRequest"/> field by field; every error names the field, the cause and the fix.</summary>
-internal static class ReferralValidator
+public static class ReferralValidator
 {
     public const int MaxNameLength = 100;
 
@@ -62,7 +62,7 @@ internal static class ReferralValidator
         if (errors.Count > 0) return (null, tests, errors);
         var patient = new Patient
         {
-            Id = Store.StoreEncoding.NewId(),
+            Id = HubId.New(),
             ManagingOrganizationId = orderingOrganizationId,
             Snils = snils,
             OmsPolicy = oms,

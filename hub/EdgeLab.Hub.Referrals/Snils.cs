@@ -6,7 +6,7 @@ namespace EdgeLab.Hub.Referrals;
 /// each of the first nine digits times its weight 9…1 (weight = position counted from the right); sum &lt; 100 → the sum;
 /// 100 or 101 → 00; above 101 → sum mod 101, with 100 → 00. The rule is defined only for numbers above 001-001-998.
 /// </summary>
-internal static class Snils
+public static class Snils
 {
     /// <summary>Strips spaces and dashes; null when what remains is not 11 digits.</summary>
     public static string? Normalize(string? text)

@@ -10,7 +10,7 @@ namespace EdgeLab.Hub.Referrals;
 /// not, and it needs no non-digit check character (unlike MOD 11-2's 'X'), so ids stay pure digits for Code 128 set C
 /// and hand entry. The property is tested exhaustively in SpecimenBarcodeTests.
 /// </summary>
-internal static class SpecimenBarcode
+public static class SpecimenBarcode
 {
     public const int SequenceDigits = 10;
     public const int Length = SequenceDigits + 1;

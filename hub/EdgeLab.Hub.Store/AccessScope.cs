@@ -5,7 +5,7 @@ namespace EdgeLab.Hub.Store;
 /// referral for them, or is the performing lab of one of their referrals. <see cref="Region"/> (regional IT, CLI,
 /// ingest) sees everything.
 /// </summary>
-internal sealed record AccessScope
+public sealed record AccessScope
 {
     private AccessScope(string? organizationId) => OrganizationId = organizationId;
 

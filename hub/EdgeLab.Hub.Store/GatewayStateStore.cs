@@ -5,7 +5,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>The SQL of <see cref="IGatewayStateStore"/> (columns <c>gateway.state</c>, <c>state_changed</c>, <c>state_reason</c>).</summary>
-internal sealed class GatewayStateStore(IHubDatabase database, TimeProvider time) : IGatewayStateStore
+public sealed class GatewayStateStore(IHubDatabase database, TimeProvider time) : IGatewayStateStore
 {
     /// <summary>A reason is free text typed by an operator: one line, bounded, no control characters (both databases alike).</summary>
     public const int MaxReasonLength = 500;

@@ -1,7 +1,7 @@
 namespace EdgeLab.Hub.Store;
 
 /// <summary>Where the hub keeps its data: a SQLite file in <see cref="DataDirectory"/> (default) or PostgreSQL.</summary>
-internal sealed record HubStorageOptions
+public sealed record HubStorageOptions
 {
     public DatabaseDialect Provider { get; init; } = DatabaseDialect.Sqlite;
     /// <summary>SQLite: the folder holding <c>hub.db</c>.</summary>

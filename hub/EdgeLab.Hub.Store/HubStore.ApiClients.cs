@@ -4,7 +4,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     private const string ApiClientColumns = "id, name, org_id, token_sha256, scopes, created, revoked_at, expires_at";
 

@@ -5,7 +5,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     private const string AuditColumns = "at, client_id, org_id, action, resource_type, resource_id, patient_id, query, status_code, remote_address";
 

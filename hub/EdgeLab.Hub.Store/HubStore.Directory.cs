@@ -5,7 +5,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     public async Task UpsertOrganizationAsync(Organization organization, CancellationToken cancellationToken = default)
     {

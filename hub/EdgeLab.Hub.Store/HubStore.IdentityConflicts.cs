@@ -13,7 +13,7 @@ namespace EdgeLab.Hub.Store;
 /// other demographics, held whole until a person decides. Nothing of a held referral exists elsewhere — no patient
 /// row, referral, barcode or order — so the lab is not asked to do anything for it and no one sees the other patient.
 /// </summary>
-internal sealed partial class HubStore : IIdentityConflictStore
+public sealed partial class HubStore : IIdentityConflictStore
 {
     private const string ConflictColumns =
         "id, ordering_org_id, performing_lab_id, external_id, identifier_kind, candidate_patient_id, disagreeing, submitted_json, status, created, resolved_at, resolved_by, resolution_note, patient_id, referral_id";
@@ -79,7 +79,7 @@ internal sealed partial class HubStore : IIdentityConflictStore
             {
                 // A new record that shares the identifier (ix_patient_snils is not unique since 0005); later referrals
                 // are matched to whichever of the two their demographics agree with.
-                patient = await InsertPatientAsync(c, tx, conflict.SubmittedPatient with { Id = NewId() }, now, cancellationToken).ConfigureAwait(false);
+                patient = await InsertPatientAsync(c, tx, conflict.SubmittedPatient with { Id = HubId.New() }, now, cancellationToken).ConfigureAwait(false);
                 status = IdentityConflictStatus.DifferentPerson;
             }
             var specimens = conflict.SubmittedSpecimens.Select(s => (s.Type, s.TestCodes)).ToList();
@@ -161,14 +161,14 @@ internal sealed partial class HubStore : IIdentityConflictStore
 }
 
 /// <summary>A held referral as stored in <c>identity_conflict.submitted_json</c>.</summary>
-internal sealed record HeldReferral(Patient Patient, Referral Referral, IReadOnlyList<SpecimenRequest> Specimens);
+public sealed record HeldReferral(Patient Patient, Referral Referral, IReadOnlyList<SpecimenRequest> Specimens);
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(HeldReferral))]
-internal sealed partial class HeldReferralJson : JsonSerializerContext;
+public sealed partial class HeldReferralJson : JsonSerializerContext;
 
 #pragma warning disable CA1812 // instantiated by Dapper
-internal sealed class IdentityConflictRow
+public sealed class IdentityConflictRow
 {
     public long id { get; set; }
     public string ordering_org_id { get; set; } = "";

@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     private const string PatientColumns = "id, managing_org_id, snils, oms_policy, family_name, given_name, middle_name, sex, birth_date, created, last_updated";
 

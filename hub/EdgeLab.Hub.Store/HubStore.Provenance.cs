@@ -5,7 +5,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore : IProvenanceStore
+public sealed partial class HubStore : IProvenanceStore
 {
     public async Task<Page<ProvenanceViolation>> ListProvenanceViolationsAsync(AccessScope scope, int count = 100, string? cursor = null, CancellationToken cancellationToken = default)
     {
@@ -33,7 +33,7 @@ internal sealed partial class HubStore : IProvenanceStore
 }
 
 #pragma warning disable CA1812 // instantiated by Dapper
-internal sealed class ProvenanceViolationRow
+public sealed class ProvenanceViolationRow
 {
     public long id { get; set; }
     public string gateway_id { get; set; } = "";

@@ -6,7 +6,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     private const string ReferralColumns = "id, patient_id, ordering_org_id, practitioner_name, practitioner_id, performing_lab_id, test_codes, priority, status, external_id, created, last_updated";
     private const string SpecimenColumns = "id, referral_id, patient_id, type, test_codes, status, collected_at, created, last_updated";

@@ -5,7 +5,7 @@ using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     /// <summary>
     /// lab_result is read as <c>r</c>. Whether a row is current is not stored on it (history is insert-only) but in

@@ -3,12 +3,12 @@ using System.Globalization;
 using Dapper;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
-using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Linking;
 using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 
-internal sealed partial class HubStore
+public sealed partial class HubStore
 {
     private const string UnmatchedColumns =
         "id, reason, message_id, gateway_id, lab_id, instrument_id, profile, sequence, specimen_id, analyzer_code, value, units, flags, reference_range, status, completed_at, received_at, resolved_at, resolved_by, resolved_result_id";

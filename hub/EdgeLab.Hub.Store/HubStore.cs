@@ -8,7 +8,7 @@ namespace EdgeLab.Hub.Store;
 /// The SQL implementation of every store interface, one partial file per concern. SQL is portable between SQLite and
 /// PostgreSQL (parameters, <c>ON CONFLICT</c>, <c>LIMIT</c>); the few dialect differences are spelled out where they occur.
 /// </summary>
-internal sealed partial class HubStore(IHubDatabase database, ITestCatalog catalog, TimeProvider time)
+public sealed partial class HubStore(IHubDatabase database, ITestCatalog catalog, TimeProvider time)
     : IClinicalStore, IReferralStore, IDirectoryStore, IApiClientStore, IAuditStore, IOrderOutboxStore
 {
     public const int MaxPageSize = 1000;

@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>Persistence of API client systems; token generation and hashing belong to the auth layer.</summary>
-internal interface IApiClientStore
+public interface IApiClientStore
 {
     /// <summary>Adds a client; throws <see cref="StoreValidationException"/> if the id exists or the organization does not.</summary>
     Task AddApiClientAsync(ApiClient client, CancellationToken cancellationToken = default);

@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>The audit log of API reads and writes (append-only).</summary>
-internal interface IAuditStore
+public interface IAuditStore
 {
     Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
@@ -22,7 +22,7 @@ internal interface IAuditStore
 }
 
 /// <summary>A place in the audit trail's (time, id) order; <see cref="Start"/> = just before <c>since</c>.</summary>
-internal readonly record struct AuditPosition(DateTimeOffset At, long Id)
+public readonly record struct AuditPosition(DateTimeOffset At, long Id)
 {
     public static AuditPosition Start(DateTimeOffset since) => new(since, long.MinValue);
 }

@@ -6,7 +6,7 @@ namespace EdgeLab.Hub.Store;
 /// Clinical reads for the API layer (FHIR and plain JSON). Every read takes an <see cref="AccessScope"/>: a resource
 /// outside the scope is reported as not found (null / absent), never as forbidden, so ids do not leak.
 /// </summary>
-internal interface IClinicalStore
+public interface IClinicalStore
 {
     Task<Patient?> GetPatientAsync(AccessScope scope, string patientId, CancellationToken cancellationToken = default);
 

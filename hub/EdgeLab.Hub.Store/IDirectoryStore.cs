@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>Organizations (with their webhook) and gateways (with the lab they serve and their last status).</summary>
-internal interface IDirectoryStore
+public interface IDirectoryStore
 {
     /// <summary>Adds or updates (name, kind, webhook) an organization.</summary>
     Task UpsertOrganizationAsync(Organization organization, CancellationToken cancellationToken = default);

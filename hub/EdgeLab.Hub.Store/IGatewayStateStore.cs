@@ -6,7 +6,7 @@ namespace EdgeLab.Hub.Store;
 /// A gateway's standing in the registry (<see cref="GatewayState"/>, migration 0004): who may publish at the broker
 /// (hub/ARCHITECTURE.md "Device trust") and whose results ingest stores.
 /// </summary>
-internal interface IGatewayStateStore
+public interface IGatewayStateStore
 {
     /// <summary>
     /// Sets a registered gateway's state and writes an audit entry in the same transaction. Revoked is final: enabling
@@ -20,6 +20,6 @@ internal interface IGatewayStateStore
 }
 
 /// <param name="Actor">Who asked, for the audit trail (e.g. <c>cli:root</c>).</param>
-internal sealed record GatewayStateChange(string GatewayId, GatewayState State, string? Reason, string Actor);
+public sealed record GatewayStateChange(string GatewayId, GatewayState State, string? Reason, string Actor);
 
-internal sealed record GatewayStanding(string GatewayId, string LabId, GatewayState State, DateTimeOffset? StateChanged, string? StateReason);
+public sealed record GatewayStanding(string GatewayId, string LabId, GatewayState State, DateTimeOffset? StateChanged, string? StateReason);

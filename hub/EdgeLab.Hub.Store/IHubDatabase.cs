@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace EdgeLab.Hub.Store;
 
-internal enum DatabaseDialect
+public enum DatabaseDialect
 {
     Sqlite,
     Postgres,
@@ -12,7 +12,7 @@ internal enum DatabaseDialect
 /// The one data layer's connection source. SQLite connections come with WAL and <c>synchronous=FULL</c> set on every
 /// open; PostgreSQL connections from Npgsql's pool. Callers dispose what they open.
 /// </summary>
-internal interface IHubDatabase
+public interface IHubDatabase
 {
     DatabaseDialect Dialect { get; }
 

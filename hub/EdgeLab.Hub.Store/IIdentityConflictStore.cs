@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>What a person decided about a held referral.</summary>
-internal enum IdentityDecision
+public enum IdentityDecision
 {
     /// <summary>The referral's patient is the registered one: attach it (optionally correcting the registered demographics).</summary>
     SamePerson,
@@ -14,7 +14,7 @@ internal enum IdentityDecision
 }
 
 /// <summary>Corrected demographics of the registered patient, given with <see cref="IdentityDecision.SamePerson"/>.</summary>
-internal sealed record DemographicsCorrection
+public sealed record DemographicsCorrection
 {
     public string? FamilyName { get; init; }
     public string? GivenName { get; init; }
@@ -22,7 +22,7 @@ internal sealed record DemographicsCorrection
     public DateOnly? BirthDate { get; init; }
 }
 
-internal sealed record IdentityResolution
+public sealed record IdentityResolution
 {
     public required long ConflictId { get; init; }
     public required IdentityDecision Decision { get; init; }
@@ -34,13 +34,13 @@ internal sealed record IdentityResolution
 }
 
 /// <summary>The resolved queue item and, unless rejected, the referral it registered.</summary>
-internal sealed record ResolvedIdentityConflict(IdentityConflict Conflict, RegisteredReferral? Registered);
+public sealed record ResolvedIdentityConflict(IdentityConflict Conflict, RegisteredReferral? Registered);
 
 /// <summary>
 /// The patient-identity queue. An organization sees and resolves the items of the referrals it sent; the region sees all.
 /// Out of scope = not found.
 /// </summary>
-internal interface IIdentityConflictStore
+public interface IIdentityConflictStore
 {
     Task<Page<IdentityConflict>> ListIdentityConflictsAsync(AccessScope scope, bool includeResolved, int count = 100, string? cursor = null, CancellationToken cancellationToken = default);
 

@@ -1,13 +1,13 @@
 namespace EdgeLab.Hub.Store;
 
 /// <summary>One order message waiting for the broker's PUBACK: the JSON payload for <c>…/gw/{GatewayId}/orders</c>.</summary>
-internal sealed record PendingOrder(long Seq, string GatewayId, string ReferralId, string SpecimenId, string Action, byte[] Payload, DateTimeOffset Created);
+public sealed record PendingOrder(long Seq, string GatewayId, string ReferralId, string SpecimenId, string Action, byte[] Payload, DateTimeOffset Created);
 
 /// <summary>
 /// The durable order outbox. Rows are written by <see cref="IReferralStore"/> in the same transaction as the referral
 /// change (so an order exists exactly when the change does); each gateway's grain (<c>Grains/GatewayGrain</c>) publishes its own rows.
 /// </summary>
-internal interface IOrderOutboxStore
+public interface IOrderOutboxStore
 {
     /// <summary>The oldest pending orders, by <see cref="PendingOrder.Seq"/> (the order they must reach each gateway in).</summary>
     Task<IReadOnlyList<PendingOrder>> ListPendingOrdersAsync(int max, CancellationToken cancellationToken = default);

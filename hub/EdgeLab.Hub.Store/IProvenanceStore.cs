@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>Results held because their sender was not entitled to write them (written by ingest, migration 0006).</summary>
-internal interface IProvenanceStore
+public interface IProvenanceStore
 {
     /// <summary>
     /// Newest first. The region sees all; an organization sees those naming a specimen it performs (the lab whose

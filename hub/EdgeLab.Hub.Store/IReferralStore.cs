@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>A validated referral ready to persist (built by <c>Referrals/ReferralService</c>, which validates).</summary>
-internal sealed record NewReferral
+public sealed record NewReferral
 {
     /// <summary>
     /// The patient as sent; matched to a registered one by SNILS or OMS policy only when the demographics agree too
@@ -16,13 +16,13 @@ internal sealed record NewReferral
 }
 
 /// <summary>What registration produced: the ids and the issued barcodes, in <see cref="NewReferral.Specimens"/> order.</summary>
-internal sealed record RegisteredReferral(Patient Patient, Referral Referral, IReadOnlyList<Specimen> Specimens, bool AlreadyExisted);
+public sealed record RegisteredReferral(Patient Patient, Referral Referral, IReadOnlyList<Specimen> Specimens, bool AlreadyExisted);
 
 /// <summary>A registration held in the patient-identity queue: nothing was registered. <paramref name="AlreadyHeld"/>: a retry of an open hold (same external id).</summary>
-internal sealed record IdentityHold(long ConflictId, bool AlreadyHeld);
+public sealed record IdentityHold(long ConflictId, bool AlreadyHeld);
 
 /// <summary>Either the referral was registered or it was held for identity review (never both).</summary>
-internal sealed record RegistrationOutcome(RegisteredReferral? Registered, IdentityHold? Held)
+public sealed record RegistrationOutcome(RegisteredReferral? Registered, IdentityHold? Held)
 {
     public static implicit operator RegistrationOutcome(RegisteredReferral registered) => new(registered, null);
 
@@ -30,7 +30,7 @@ internal sealed record RegistrationOutcome(RegisteredReferral? Registered, Ident
 }
 
 /// <summary>Writes of referrals and specimens. Use <c>Referrals/ReferralService</c> from the API: it validates and wakes the order publisher.</summary>
-internal interface IReferralStore
+public interface IReferralStore
 {
     /// <summary>
     /// Persists patient (matched or created), referral and specimens in one transaction, issuing unique barcodes.

@@ -10,7 +10,7 @@ namespace EdgeLab.Hub.Store;
 /// transaction together with its row in <c>schema_version</c>. Concurrent hub processes serialize on a write lock
 /// (SQLite <c>BEGIN IMMEDIATE</c>, PostgreSQL advisory transaction lock), so exactly one applies each version.
 /// </summary>
-internal static class Migrator
+public static class Migrator
 {
     private const long AdvisoryLockKey = 0x4564_6765_4C61_62; // "EdgeLab"
 

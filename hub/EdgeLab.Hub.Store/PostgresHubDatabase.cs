@@ -4,7 +4,7 @@ using Npgsql;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>PostgreSQL through one pooled <see cref="NpgsqlDataSource"/>.</summary>
-internal sealed class PostgresHubDatabase : IHubDatabase, IAsyncDisposable
+public sealed class PostgresHubDatabase : IHubDatabase, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _display;
@@ -48,7 +48,7 @@ internal sealed class PostgresHubDatabase : IHubDatabase, IAsyncDisposable
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
 
-internal sealed class NoTurn : IDisposable
+public sealed class NoTurn : IDisposable
 {
     public static readonly NoTurn Instance = new();
 

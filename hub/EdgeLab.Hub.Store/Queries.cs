@@ -3,7 +3,7 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>Patient search; every given criterion must match. Names match case-insensitively by prefix.</summary>
-internal sealed record PatientQuery
+public sealed record PatientQuery
 {
     public string? Snils { get; init; }
     public string? OmsPolicy { get; init; }
@@ -14,7 +14,7 @@ internal sealed record PatientQuery
     public string? Cursor { get; init; }
 }
 
-internal sealed record ReferralQuery
+public sealed record ReferralQuery
 {
     public string? PatientId { get; init; }
     public ReferralStatus? Status { get; init; }
@@ -22,7 +22,7 @@ internal sealed record ReferralQuery
     public string? Cursor { get; init; }
 }
 
-internal sealed record SpecimenQuery
+public sealed record SpecimenQuery
 {
     public string? PatientId { get; init; }
     public string? ReferralId { get; init; }
@@ -37,7 +37,7 @@ internal sealed record SpecimenQuery
 /// Codes match the catalog code or the LOINC code. Only current results unless <see cref="IncludeSuperseded"/>.
 /// Ordered by effective time descending, then id.
 /// </summary>
-internal sealed record ObservationQuery
+public sealed record ObservationQuery
 {
     public string? PatientId { get; init; }
     public string? ReferralId { get; init; }
@@ -56,14 +56,14 @@ internal sealed record ObservationQuery
     public string? Cursor { get; init; }
 }
 
-internal sealed record ReportQuery
+public sealed record ReportQuery
 {
     public string? PatientId { get; init; }
     public string? ReferralId { get; init; }
     public ReportStatus? Status { get; init; }
 }
 
-internal sealed record UnmatchedQuery
+public sealed record UnmatchedQuery
 {
     public bool IncludeResolved { get; init; }
     public string? GatewayId { get; init; }
@@ -72,7 +72,7 @@ internal sealed record UnmatchedQuery
 }
 
 /// <summary>How a person resolves a held result: the right specimen (barcode) and/or the right catalog code.</summary>
-internal sealed record UnmatchedResolution
+public sealed record UnmatchedResolution
 {
     public required long UnmatchedId { get; init; }
     /// <summary>The specimen the result belongs to; null keeps the one it came with (when that one is known).</summary>
@@ -89,12 +89,12 @@ internal sealed record UnmatchedResolution
 /// What resolving did: the results it linked, and each sibling it left held with the reason (issue 10, item 8: it
 /// used to skip them without saying why).
 /// </summary>
-internal sealed record UnmatchedResolutionOutcome(IReadOnlyList<long> ResultIds, IReadOnlyList<SkippedHeldResult> Skipped);
+public sealed record UnmatchedResolutionOutcome(IReadOnlyList<long> ResultIds, IReadOnlyList<SkippedHeldResult> Skipped);
 
 /// <summary>A held result that stays held after a resolution, and why (what a person must do about it).</summary>
-internal sealed record SkippedHeldResult(long UnmatchedId, string AnalyzerCode, string Reason);
+public sealed record SkippedHeldResult(long UnmatchedId, string AnalyzerCode, string Reason);
 
-internal sealed record AuditQuery
+public sealed record AuditQuery
 {
     public string? ClientId { get; init; }
     public string? OrganizationId { get; init; }

@@ -6,7 +6,7 @@ namespace EdgeLab.Hub.Store;
 /// Derives DiagnosticReports from a referral and its current results: one per lab that produced results (a specimen
 /// can be sent on to another lab), plus one for the performing lab while it has tests without results.
 /// </summary>
-internal static class ReportBuilder
+public static class ReportBuilder
 {
     /// <summary>Referral ids are 32 hex digits, so <c>{referralId}-{labId}</c> splits unambiguously.</summary>
     public static string Id(string referralId, string labId) => referralId + "-" + labId;

@@ -5,7 +5,7 @@ namespace EdgeLab.Hub.Store;
 
 // Dapper row shapes: column names as properties, only long/double/string/byte[] so both providers map them alike.
 #pragma warning disable CA1812 // instantiated by Dapper
-internal sealed class PatientRow
+public sealed class PatientRow
 {
     public string id { get; set; } = "";
     public string managing_org_id { get; set; } = "";
@@ -35,7 +35,7 @@ internal sealed class PatientRow
     };
 }
 
-internal sealed class ReferralRow
+public sealed class ReferralRow
 {
     public string id { get; set; } = "";
     public string patient_id { get; set; } = "";
@@ -67,7 +67,7 @@ internal sealed class ReferralRow
     };
 }
 
-internal sealed class SpecimenRow
+public sealed class SpecimenRow
 {
     public string id { get; set; } = "";
     public string referral_id { get; set; } = "";
@@ -93,7 +93,7 @@ internal sealed class SpecimenRow
     };
 }
 
-internal sealed class ResultRow
+public sealed class ResultRow
 {
     public long id { get; set; }
     public string specimen_id { get; set; } = "";
@@ -153,7 +153,7 @@ internal sealed class ResultRow
     };
 }
 
-internal sealed class UnmatchedRow
+public sealed class UnmatchedRow
 {
     public long id { get; set; }
     public string reason { get; set; } = "";
@@ -200,7 +200,7 @@ internal sealed class UnmatchedRow
     };
 }
 
-internal sealed class QuarantineRow
+public sealed class QuarantineRow
 {
     public long id { get; set; }
     public string topic { get; set; } = "";
@@ -226,7 +226,7 @@ internal sealed class QuarantineRow
     };
 }
 
-internal sealed class OrganizationRow
+public sealed class OrganizationRow
 {
     public string id { get; set; } = "";
     public string name { get; set; } = "";
@@ -237,7 +237,7 @@ internal sealed class OrganizationRow
     public Organization ToDomain() => new() { Id = id, Name = name, Kind = Enum<OrganizationKind>(kind), WebhookUrl = webhook_url, Created = Time(created) };
 }
 
-internal sealed class GatewayRow
+public sealed class GatewayRow
 {
     public string id { get; set; } = "";
     public string lab_id { get; set; } = "";
@@ -257,7 +257,7 @@ internal sealed class GatewayRow
     };
 }
 
-internal sealed class GatewayEventRow
+public sealed class GatewayEventRow
 {
     public long id { get; set; }
     public string gateway_id { get; set; } = "";
@@ -281,7 +281,7 @@ internal sealed class GatewayEventRow
     };
 }
 
-internal sealed class ApiClientRow
+public sealed class ApiClientRow
 {
     public string id { get; set; } = "";
     public string name { get; set; } = "";
@@ -305,7 +305,7 @@ internal sealed class ApiClientRow
     };
 }
 
-internal sealed class AuditRow
+public sealed class AuditRow
 {
     public long id { get; set; }
     public long at { get; set; }
@@ -337,7 +337,7 @@ internal sealed class AuditRow
 #pragma warning restore CA1812
 
 #pragma warning disable CA1812 // instantiated by Dapper
-internal sealed class OrderOutboxRow
+public sealed class OrderOutboxRow
 {
     public long seq { get; set; }
     public string gateway_id { get; set; } = "";

@@ -7,7 +7,7 @@ namespace EdgeLab.Hub.Store;
 /// SQLite: one file in the data folder, opened in WAL mode with <c>synchronous=FULL</c> on every connection (a commit
 /// survives power loss), and a busy timeout so several hub processes can share the file.
 /// </summary>
-internal sealed class SqliteHubDatabase : IHubDatabase
+public sealed class SqliteHubDatabase : IHubDatabase
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeTurn = new(1, 1);
@@ -60,7 +60,7 @@ internal sealed class SqliteHubDatabase : IHubDatabase
 }
 
 /// <summary>Hands the write turn on when disposed (once).</summary>
-internal sealed class WriteTurn(SemaphoreSlim turn) : IDisposable
+public sealed class WriteTurn(SemaphoreSlim turn) : IDisposable
 {
     private SemaphoreSlim? _turn = turn;
 

@@ -4,10 +4,10 @@ using EdgeLab.Hub.Domain;
 namespace EdgeLab.Hub.Store;
 
 /// <summary>How domain values are kept in columns portable across SQLite and PostgreSQL: times as Unix ms, lists as separated text.</summary>
-internal static class StoreEncoding
+public static class StoreEncoding
 {
-    /// <summary>Unit separator (U+001F) between list items that may contain spaces (analyzer flags).</summary>
-    public const char ListSeparator = '\u001f';
+    /// <summary>Unit separator (U+001F) between list items (see <see cref="CanonicalText"/>).</summary>
+    public const char ListSeparator = CanonicalText.ListSeparator;
 
     public static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 
@@ -22,10 +22,9 @@ internal static class StoreEncoding
     public static IReadOnlyList<string> Codes(string? text) =>
         string.IsNullOrEmpty(text) ? [] : text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    public static string? List(IReadOnlyList<string> items) => items.Count == 0 ? null : string.Join(ListSeparator, items);
+    public static string? List(IReadOnlyList<string> items) => CanonicalText.List(items);
 
-    public static IReadOnlyList<string> List(string? text) =>
-        string.IsNullOrEmpty(text) ? [] : text.Split(ListSeparator);
+    public static IReadOnlyList<string> List(string? text) => CanonicalText.List(text);
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -35,17 +34,9 @@ internal static class StoreEncoding
 
     public static Sex Sex(string text) => text switch { "male" => Domain.Sex.Male, "female" => Domain.Sex.Female, _ => Domain.Sex.Unknown };
 
-    public static string Enum<T>(T value) where T : struct, Enum => EnumText<T>.Of(value);
+    public static string Enum<T>(T value) where T : struct, Enum => CanonicalText.Enum(value);
 
-    /// <summary>Each enum value's stored text, made once (ingest writes one per result row).</summary>
-    private static class EnumText<T> where T : struct, Enum
-    {
-        private static readonly Dictionary<T, string> Texts = System.Enum.GetValues<T>().Distinct().ToDictionary(v => v, v => v.ToString().ToLowerInvariant());
-
-        public static string Of(T value) => Texts.TryGetValue(value, out var text) ? text : value.ToString().ToLowerInvariant();
-    }
-
-    public static T Enum<T>(string text) where T : struct, Enum => System.Enum.Parse<T>(text, ignoreCase: true);
+    public static T Enum<T>(string text) where T : struct, Enum => CanonicalText.Enum<T>(text);
 
     public static double? Real(decimal? value) => value is { } v ? (double)v : null;
 
@@ -60,7 +51,4 @@ internal static class StoreEncoding
     /// </summary>
     public static string LikePrefix(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-
-    /// <summary>A new id: 32 hex digits, time-ordered (UUID v7), so keyset paging by id follows creation order.</summary>
-    public static string NewId() => Guid.CreateVersion7().ToString("N");
 }

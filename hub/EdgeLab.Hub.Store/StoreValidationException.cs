@@ -1,4 +1,4 @@
 namespace EdgeLab.Hub.Store;
 
 /// <summary>A write the store refused because of the caller's input (maps to HTTP 4xx); the message names cause and fix.</summary>
-internal sealed class StoreValidationException(string message) : Exception(message);
+public sealed class StoreValidationException(string message) : Exception(message);

@@ -15,7 +15,7 @@ namespace EdgeLab.Hub.Store;
 /// no index guards, writes a duplicate (two current results, a held result attached twice). A transaction-scoped
 /// advisory lock per key serializes exactly the transactions that touch the same thing.
 /// </summary>
-internal static class WriteLocks
+public static class WriteLocks
 {
     public static async Task TakeAsync(DbConnection c, DbTransaction tx, DatabaseDialect dialect, IEnumerable<string> keys, CancellationToken ct)
     {

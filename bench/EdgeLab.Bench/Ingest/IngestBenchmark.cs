@@ -9,6 +9,7 @@ using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Store;
 using EdgeLab.LocalServices;
 using EdgeLab.Mqtt;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Bench.Ingest;
 
@@ -70,7 +71,7 @@ internal static class IngestBenchmark
             {
                 Patient = new Patient
                 {
-                    Id = StoreEncoding.NewId(),
+                    Id = HubId.New(),
                     ManagingOrganizationId = "bench-clinic",
                     Snils = Hub.Referrals.Snils.Complete((200_000_000 + i).ToString(CultureInfo.InvariantCulture)),
                     FamilyName = "Тестов",
@@ -80,7 +81,7 @@ internal static class IngestBenchmark
                 },
                 Referral = new Referral
                 {
-                    Id = StoreEncoding.NewId(),
+                    Id = HubId.New(),
                     PatientId = "",
                     OrderingOrganizationId = "bench-clinic",
                     PractitionerName = "Врач",

@@ -1,9 +1,10 @@
 using System.Data.Common;
+using EdgeLab.Hub.Linking;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Store;
 
 /// <summary>The dialect-specific hot path of a batch: claiming message ids, reserving result ids, inserting result rows.</summary>
-internal interface IResultBulkWriter
+public interface IResultBulkWriter
 {
     /// <summary>Inserts the ids (with their payload's SHA-256) into <c>processed_message</c>; returns those that were not there before.</summary>
     Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(string Id, string? Sha256)> messages, long nowMs, CancellationToken ct);
@@ -27,7 +28,7 @@ internal interface IResultBulkWriter
 }
 
 /// <summary>The specimen lookup shared by both dialects (the WHERE clause differs).</summary>
-internal static class SpecimenLookup
+public static class SpecimenLookup
 {
     public const string Select =
         "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +

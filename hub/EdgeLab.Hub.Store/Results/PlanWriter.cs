@@ -4,11 +4,12 @@ using Dapper;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
 using static EdgeLab.Hub.Store.StoreEncoding;
+using EdgeLab.Hub.Linking;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Store;
 
 /// <summary>The rarer parts of a batch plan, in portable SQL: specimen status, held items, quarantine, provenance violations, events, status, notifications.</summary>
-internal static class PlanWriter
+public static class PlanWriter
 {
     public static async Task WriteRestAsync(DbConnection c, DbTransaction tx, Store.DatabaseDialect dialect, BatchPlan plan, DateTimeOffset now, CancellationToken ct)
     {

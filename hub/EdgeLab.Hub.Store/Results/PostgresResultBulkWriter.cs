@@ -1,16 +1,17 @@
 using System.Data.Common;
-using EdgeLab.Hub.Store;
+
 using Npgsql;
 using NpgsqlTypes;
+using EdgeLab.Hub.Linking;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Store;
 
 /// <summary>
 /// PostgreSQL: every step is one round trip whatever the batch size — claims by <c>unnest … ON CONFLICT DO NOTHING
 /// RETURNING</c> (a concurrent claim of the same id by another hub node waits for that node's commit and then claims
 /// nothing), result ids from the sequence, rows by binary COPY.
 /// </summary>
-internal sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
+public sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
     public async Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(string Id, string? Sha256)> messages, long nowMs, CancellationToken ct)
     {

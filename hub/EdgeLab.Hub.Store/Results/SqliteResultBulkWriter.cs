@@ -2,15 +2,16 @@ using System.Data.Common;
 using EdgeLab.Hub.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 using static EdgeLab.Hub.Store.StoreEncoding;
+using EdgeLab.Hub.Linking;
 
-namespace EdgeLab.Hub.Ingest;
+namespace EdgeLab.Hub.Store;
 
 /// <summary>
 /// SQLite: the transaction is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so this process holds the
 /// database's single write lock for the whole batch; result ids can then be taken from <c>MAX(id)</c> without a race,
 /// and prepared single-row inserts run at in-process speed.
 /// </summary>
-internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
+public sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalog) : IResultBulkWriter
 {
     public Task<HashSet<string>> ClaimAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(string Id, string? Sha256)> messages, long nowMs, CancellationToken ct)
     {
@@ -50,7 +51,7 @@ internal sealed partial class SqliteResultBulkWriter(Catalog.ITestCatalog catalo
     }
 }
 
-internal sealed partial class SqliteResultBulkWriter
+public sealed partial class SqliteResultBulkWriter
 {
     // Prepared single-row statements in a loop: SQLite binds parameters by name in O(n), so one statement with an
     // expanded IN list of thousands of parameters is quadratic; a prepared lookup per id is linear and in-process.

@@ -1,4 +1,5 @@
 using EdgeLab.Contract;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -4,6 +4,7 @@ using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Mqtt;
 using Microsoft.Extensions.Logging;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -5,6 +5,7 @@ using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Store;
 using static EdgeLab.Hub.Store.StoreEncoding;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using EdgeLab.Hub.Store;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -1,4 +1,5 @@
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

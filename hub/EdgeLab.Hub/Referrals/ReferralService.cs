@@ -29,7 +29,7 @@ internal sealed class ReferralService(IReferralStore referrals, IDirectoryStore 
 
         var referral = new Referral
         {
-            Id = StoreEncoding.NewId(),
+            Id = HubId.New(),
             PatientId = patient!.Id,
             OrderingOrganizationId = orderingOrganizationId,
             PractitionerName = request.PractitionerName.Trim(),

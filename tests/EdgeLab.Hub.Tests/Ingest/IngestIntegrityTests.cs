@@ -5,6 +5,7 @@ using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Tests.Ingest;
 

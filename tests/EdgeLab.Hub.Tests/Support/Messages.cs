@@ -1,5 +1,6 @@
 using EdgeLab.Contract;
 using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Tests.Support;
 

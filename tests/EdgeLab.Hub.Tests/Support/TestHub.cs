@@ -91,7 +91,7 @@ internal sealed class TestHub : IAsyncDisposable
         Assert.Empty(errors);
         var referral = new Referral
         {
-            Id = StoreEncoding.NewId(),
+            Id = HubId.New(),
             PatientId = p!.Id,
             OrderingOrganizationId = orderingOrganization,
             PractitionerName = request.PractitionerName,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Fuzz.Targets;
 
