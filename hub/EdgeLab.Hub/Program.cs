@@ -11,7 +11,7 @@ root.Subcommands.Add(AdminCommands.Migrate());
 root.Subcommands.Add(AdminCommands.Organizations());
 root.Subcommands.Add(GatewayCommands.Create());
 root.Subcommands.Add(ClientsCommand.Create());
-root.Subcommands.Add(EdgeLab.Hub.Audit.AuditExportCommand.Create());
+root.Subcommands.Add(AuditExportCommand.Create());
 
 var parsed = root.Parse(args);
 try

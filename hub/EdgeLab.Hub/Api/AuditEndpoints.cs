@@ -1,12 +1,12 @@
 using System.Globalization;
-using EdgeLab.Hub.Api;
+using EdgeLab.Hub.Audit;
 using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Fhir.Resources;
 using EdgeLab.Hub.Store;
 
-namespace EdgeLab.Hub.Audit;
+namespace EdgeLab.Hub.Api;
 
 /// <summary>
 /// <c>GET /api/audit?client=&amp;patient=&amp;from=&amp;to=&amp;count=&amp;cursor=[&amp;organization=]</c>: the audit log, newest first.

@@ -7,7 +7,7 @@ namespace EdgeLab.Hub.Audit;
 /// <summary>
 /// Whose data a call was about when the caller did not get it (404 outside its organization, 403 without the scope):
 /// looked up region-wide for the audit entry only — never returned to the caller, and the organization's own view of
-/// its trail leaves it out of refusals (<see cref="AuditEndpoints"/>). Only the regional security officer sees it,
+/// its trail leaves it out of refusals (<c>Api/AuditEndpoints</c>). Only the regional security officer sees it,
 /// which is what lets them spot a clinic probing other organizations' patients.
 /// </summary>
 internal static class AuditSubject

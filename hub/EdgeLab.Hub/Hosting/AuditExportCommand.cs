@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeLab.Hub.Hosting;
+using EdgeLab.Hub.Audit;
 using EdgeLab.Hub.Store;
 
-namespace EdgeLab.Hub.Audit;
+namespace EdgeLab.Hub.Hosting;
 
 /// <summary>
 /// <c>edgelab-hub audit export --since … [--until …] [--format csv|ndjson] [--out FILE]</c>: the whole region's audit

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Text;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
-using EdgeLab.Hub.Hosting;
+using EdgeLab.Hub.Auth;
 
-namespace EdgeLab.Hub.Auth;
+namespace EdgeLab.Hub.Hosting;
 
 /// <summary>
 /// <c>edgelab-hub clients …</c>: register API client systems (EMRs) and issue their bearer tokens. Uses the same

@@ -1,20 +1,21 @@
 using EdgeLab.Hub.Api;
 using EdgeLab.Hub.Audit;
 using EdgeLab.Hub.Auth;
+using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Fhir.Resources;
 using EdgeLab.Hub.Labels;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace EdgeLab.Hub.Fhir;
+namespace EdgeLab.Hub.Hosting;
 
 /// <summary>Registers and maps the FHIR R4 API at <c>/fhir</c> (and the plain JSON API beside it). Called from Program.cs.</summary>
-internal static class FhirApi
+internal static class HttpApi
 {
     /// <summary>The authorization policy every /fhir and /api endpoint of this area requires: an API client's bearer token.</summary>
     public const string ClientPolicy = "EdgeLabApiClient";
 
-    public static IServiceCollection AddFhirApi(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddHttpApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, _ => { });
@@ -32,7 +33,7 @@ internal static class FhirApi
         return services;
     }
 
-    public static WebApplication MapFhirApi(this WebApplication app)
+    public static WebApplication MapHttpApi(this WebApplication app)
     {
         // Refusals are audited, the 401 of a refused token included, so the audit middleware runs before
         // authentication; calling UseAuthentication/UseAuthorization here keeps WebApplication from adding them first.

@@ -105,13 +105,13 @@ internal static class RunCommand
         builder.UseOrleans(silo => silo.ConfigureHubSilo(storage, cluster));
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        if (api) builder.Services.AddFhirApi(builder.Configuration);
+        if (api) builder.Services.AddHttpApi(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestLog>();
         await app.Services.GetRequiredService<IHubDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         app.MapHealthChecks("/health");
-        if (api) app.MapFhirApi();
+        if (api) app.MapHttpApi();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

@@ -7,6 +7,7 @@ using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Tests.Support;
 using EdgeLab.LocalServices;
 using EdgeLab.Testing;
+using EdgeLab.Hub.Hosting;
 
 namespace EdgeLab.Hub.Tests.Audit;
 

@@ -14,11 +14,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EdgeLab.Hub.Hosting;
 
 namespace EdgeLab.Hub.Tests.Fhir;
 
 /// <summary>
-/// The API area (FhirApi.AddFhirApi + MapFhirApi, as RunCommand wires it) on an in-memory TestServer over a real hub
+/// The API area (Hosting/HttpApi.AddHttpApi + MapHttpApi, as RunCommand wires it) on an in-memory TestServer over a real hub
 /// database from <see cref="TestHub"/> (SQLite file or PostgreSQL), with the real <see cref="ReferralService"/>
 /// (orders go to a recording publisher instead of MQTT) and three client systems:
 /// <see cref="ClinicToken"/> (clinic-1, read/write + audit.read), <see cref="OtherClinicToken"/> (clinic-2),
@@ -69,9 +70,9 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();
-        builder.Services.AddFhirApi(builder.Configuration);
+        builder.Services.AddHttpApi(builder.Configuration);
         var app = builder.Build();
-        app.MapFhirApi();
+        app.MapHttpApi();
         await app.StartAsync();
         await hub.Store.UpsertOrganizationAsync(new Organization { Id = RegionOffice, Name = "Regional health office", Kind = OrganizationKind.Clinic });
         var host = new ApiTestHost(hub, app, orders)
