@@ -76,37 +76,14 @@ public sealed partial class HubStore
         var nextId = await bulk.ReserveResultIdsAsync(c, tx, items.Count, cancellationToken).ConfigureAwait(false);
         var resolved = new List<(long UnmatchedId, long ResultId)>();
         var skipped = new List<SkippedHeldResult>();
+        var resolvedTest = resolution.CatalogCode is { } code
+            ? catalog.Find(code) ?? throw new StoreValidationException($"catalog code '{code}' is not in the regional catalog")
+            : null;
         foreach (var u in items)
         {
-            TestDefinition? test;
-            InstrumentTestCode? mapping;
-            if (resolution.CatalogCode is { } code)
+            var why = HeldResultLinking.TryLink(plan, u.ToDomain(), u.sequence, specimen, resolvedTest, catalog, nextId, now, out var resultId);
+            if (why is not null)
             {
-                test = catalog.Find(code) ?? throw new StoreValidationException($"catalog code '{code}' is not in the regional catalog");
-                mapping = test.InstrumentCodes.FirstOrDefault(m => string.Equals(m.Profile, u.profile, StringComparison.OrdinalIgnoreCase))
-                    ?? new InstrumentTestCode { Profile = u.profile, Code = u.analyzer_code };
-            }
-            else if (!catalog.TryMapAnalyzerCode(u.profile, u.analyzer_code, out test, out mapping))
-            {
-                var why = $"analyzer code '{u.analyzer_code}' of '{u.profile}' is not in the catalog; give the catalog code it stands for";
-                if (items.Count == 1) throw new StoreValidationException(why);
-                skipped.Add(new SkippedHeldResult(u.id, u.analyzer_code, why));
-                continue;
-            }
-            var item = new ResultItem
-            {
-                Code = u.analyzer_code,
-                Value = u.value,
-                Units = u.units,
-                Flags = List(u.flags),
-                ReferenceRange = u.reference_range,
-                Status = u.status,
-                CompletedAt = Time(u.completed_at),
-            };
-            if (ResultLinker.TryAdd(plan, u.gateway_id, u.instrument_id, u.message_id, u.sequence, Time(u.received_at), u.lab_id ?? specimen.PerformingLabId,
-                    specimen, test, mapping, item, nextId, now, out var resultId) == LinkOutcome.UnknownUnit)
-            {
-                var why = $"unit '{u.units}' is not known for {test.Code} on '{u.profile}'; add it to the catalog or give another catalog code";
                 if (items.Count == 1) throw new StoreValidationException(why);
                 skipped.Add(new SkippedHeldResult(u.id, u.analyzer_code, why));
                 continue;
