@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Hosting;
 
 var root = new RootCommand("EdgeLab regional hub: ingest of analyzer results over MQTT, storage, referrals, FHIR R4 API");

@@ -6,10 +6,10 @@ using EdgeLab.Contract;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Linking;
 using EdgeLab.Hub.Store;
 using EdgeLab.LocalServices;
 using EdgeLab.Mqtt;
-using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Bench.Ingest;
 

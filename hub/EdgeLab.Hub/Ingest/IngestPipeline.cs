@@ -2,9 +2,9 @@ using System.Text.Json;
 using System.Threading.Channels;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Linking;
 using EdgeLab.Mqtt;
 using Microsoft.Extensions.Logging;
-using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
-using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Linking;
+using EdgeLab.Hub.Store;
 
 namespace EdgeLab.Hub.Ingest;
 

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 using EdgeLab.Hub.Audit;
 using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Hosting;
 using EdgeLab.Hub.Tests.Support;
 using EdgeLab.LocalServices;
 using EdgeLab.Testing;
-using EdgeLab.Hub.Hosting;
 
 namespace EdgeLab.Hub.Tests.Audit;
 

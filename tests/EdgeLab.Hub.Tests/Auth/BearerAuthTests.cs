@@ -1,7 +1,7 @@
 using EdgeLab.Hub.Auth;
+using EdgeLab.Hub.Hosting;
 using EdgeLab.Hub.Tests.Fhir;
 using EdgeLab.Hub.Tests.Support;
-using EdgeLab.Hub.Hosting;
 
 namespace EdgeLab.Hub.Tests.Auth;
 

@@ -6,6 +6,7 @@ using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
+using EdgeLab.Hub.Hosting;
 using EdgeLab.Hub.Referrals;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
@@ -14,7 +15,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using EdgeLab.Hub.Hosting;
 
 namespace EdgeLab.Hub.Tests.Fhir;
 

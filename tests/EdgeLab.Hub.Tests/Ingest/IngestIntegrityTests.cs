@@ -3,9 +3,9 @@ using Dapper;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Linking;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
-using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Tests.Ingest;
 
