@@ -3,8 +3,8 @@ using System.Text.Json;
 using Dapper;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
-using static EdgeLab.Hub.Store.StoreEncoding;
 using EdgeLab.Hub.Linking;
+using static EdgeLab.Hub.Store.StoreEncoding;
 
 namespace EdgeLab.Hub.Store;
 

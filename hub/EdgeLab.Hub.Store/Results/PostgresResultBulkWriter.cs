@@ -1,8 +1,7 @@
 using System.Data.Common;
-
+using EdgeLab.Hub.Linking;
 using Npgsql;
 using NpgsqlTypes;
-using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Store;
 

@@ -1,8 +1,8 @@
 using System.Data.Common;
+using EdgeLab.Hub.Linking;
 using EdgeLab.Hub.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 using static EdgeLab.Hub.Store.StoreEncoding;
-using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Store;
 
