@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
+using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Fhir;
-using EdgeLab.Hub.Auth;
 
 namespace EdgeLab.Hub.Hosting;
 

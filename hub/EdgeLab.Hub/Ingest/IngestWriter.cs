@@ -3,9 +3,9 @@ using Dapper;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Linking;
 using EdgeLab.Hub.Store;
 using static EdgeLab.Hub.Store.StoreEncoding;
-using EdgeLab.Hub.Linking;
 
 namespace EdgeLab.Hub.Ingest;
 
