@@ -11,7 +11,8 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   cat <<'TEXT'
   decode link hl7   parser throughput          mqtt     our MQTT client vs MQTT.js
   outbox            gateway outbox drain       ingest   hub ingest on SQLite and PostgreSQL
-  stat              STAT vs routine latency while a 100k backlog drains (EDGELAB_STAT_BACKLOG=N)
+  stat              STAT vs routine latency while a 100k backlog drains: stand-in peer, then the real hub
+                    to its database commit on SQLite and PostgreSQL (EDGELAB_STAT_BACKLOG=N)
   e2e               end-to-end latency, analyzer's last frame -> FHIR, at 1/50/300 analyzers
                     (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
   footprint         gateway memory and start time

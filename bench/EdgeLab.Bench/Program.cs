@@ -24,7 +24,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("hl7", "HL7 v2 from MLLP bytes to segments and fields (MB/s, messages/s)", o => { Hl7DecodeBenchmark.Run(o); return Task.CompletedTask; }),
     ("mqtt", "QoS 1 publish throughput of our MQTT 5 client vs MQTT.js against the same Mosquitto", o => MqttPublishBenchmark.RunAsync(o, count: BenchSize.Pick(100_000, 2_000))),
     ("outbox", "outbox commit rate and a 100k-message backlog drained end-to-end acked, live latency meanwhile", o => OutboxDrainBenchmark.RunAsync(o)),
-    ("stat", "STAT results' commit->hub latency p50/p99 beside routine ones while a 100k backlog drains (EDGELAB_STAT_BACKLOG=N for a smaller one)", o => OutboxDrainBenchmark.RunStatAsync(o)),
+    ("stat", "STAT results' gateway commit -> real hub's database commit (SQLite, PostgreSQL; stand-in hub as the peer) p50/p99/max beside routine ones while a 100k backlog drains (EDGELAB_STAT_BACKLOG=N for a smaller one)", o => OutboxDrainBenchmark.RunStatAsync(o)),
     ("ingest", "hub ingest results/s on SQLite and PostgreSQL, and failover time after a hub node is killed", o => IngestBenchmark.RunAsync(o)),
     ("e2e", "end-to-end latency p50/p99 (analyzer's last frame → readable in FHIR) at 1, 50 and 300 analyzers, vs the broker hop (EDGELAB_E2E_LEVELS=1,50 to pick)", o => EndToEndLatencyBenchmark.RunAsync(o)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),

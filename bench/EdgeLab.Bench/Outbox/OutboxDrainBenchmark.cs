@@ -21,13 +21,16 @@ namespace EdgeLab.Bench.Outbox;
 /// 2. a 100,000-message backlog drained through a real Mosquitto and acknowledged end to end by a small hub peer,
 ///    while live results keep arriving — their latency from commit to the hub is printed beside the drain rate.
 /// Targets (issue 4): drain ≥ 5,000 msg/s; live results at the hub within 1 s.
-/// <c>stat</c> (issue 10): the same drain, the live results alternating STAT and routine; prints STAT p50/p99 and
-/// routine p99 (target: STAT p99 ≤ 50 ms). <c>EDGELAB_STAT_BACKLOG</c> picks a smaller backlog on a loaded machine.
+/// <c>stat</c> (issue 10): the same drain, the live results alternating STAT and routine, three times: to the stand-in
+/// (the peer: gateway commit → broker → a receiver that acks), then through the real <c>edgelab-hub</c> on SQLite and
+/// on PostgreSQL (gateway commit → broker → the hub's ingest fast lane → its database commit, read from its trace).
+/// Prints STAT and routine p50/p99/max, the drain rate and the ratios (target: STAT p99 ≤ 50 ms end to end).
+/// <c>EDGELAB_STAT_BACKLOG</c> picks a smaller backlog on a loaded machine.
 /// </summary>
 internal static class OutboxDrainBenchmark
 {
     private const string GatewayId = "bench-gw01";
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     private const string BrokerConfig = """
         user root
@@ -47,15 +50,43 @@ internal static class OutboxDrainBenchmark
         output.WriteLine($"commit, 8 instruments at once, group commit:        {grouped,10:N0} msg/s");
         output.WriteLine($"commit, 8 instruments at once, one fsync per message: {single,8:N0} msg/s   (peer)");
         output.WriteLine($"ratio group/one-by-one: {grouped / single:0.0}x");
-        await DrainAsync(output, backlog: BenchSize.Pick(100_000, 2_000), stat: false);
+        await DrainAsync(output, backlog: BenchSize.Pick(100_000, 2_000), stat: false, StandIn);
     }
+
+    private static async Task<IDrainHub> StandIn(MosquittoProcess broker) => await BenchHub.StartAsync(broker);
 
     public static async Task RunStatAsync(TextWriter output)
     {
         var backlog = int.TryParse(Environment.GetEnvironmentVariable("EDGELAB_STAT_BACKLOG"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : BenchSize.Pick(100_000, 2_000);
         output.WriteLine($"== STAT priority: live results, every other one STAT, while a {backlog:N0}-message backlog drains ==");
-        await DrainAsync(output, backlog, stat: true);
+        output.WriteLine("t0 = just before the gateway's outbox commit; t1 = arrival at the stand-in (peer) or the real hub's database commit (its --trace-file 'at')");
+        output.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores");
+        var rows = new List<DrainFigures>();
+        output.WriteLine("-- peer: stand-in hub (receives and acks, stores nothing)");
+        rows.Add(await DrainAsync(output, backlog, stat: true, StandIn));
+        output.WriteLine("-- real edgelab-hub, SQLite (default)");
+        rows.Add(await DrainAsync(output, backlog, stat: true, b => RealHub(b, postgres: false)));
+        output.WriteLine("-- real edgelab-hub, PostgreSQL 15");
+        rows.Add(await DrainAsync(output, backlog, stat: true, b => RealHub(b, postgres: true)));
+        output.WriteLine();
+        output.WriteLine($"{"receiver",-28} {"drain msg/s",11} | {"STAT p50",8} {"p99",7} {"max",7} | {"routine p50",11} {"p99",7} {"max",7} | routine/STAT p99 | STAT p99 / peer");
+        var peer = rows[0];
+        foreach (var r in rows)
+            output.WriteLine($"{r.Receiver,-28} {r.DrainRate,11:N0} | {r.Stat.P50,8:0.0} {r.Stat.P99,7:0.0} {r.Stat.Max,7:0.0} | {r.Routine.P50,11:0.0} {r.Routine.P99,7:0.0} {r.Routine.Max,7:0.0} | {r.Routine.P99 / r.Stat.P99,16:0.0}x | {r.Stat.P99 / peer.Stat.P99,14:0.0}x");
+        output.WriteLine("(latencies in ms; target: STAT p99 <= 50 ms through the real hub while the backlog drains)");
+        output.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
+
+    private static async Task<IDrainHub> RealHub(MosquittoProcess broker, bool postgres) => await RealHubDrainHub.StartAsync(broker, GatewayId, postgres);
+
+    /// <summary>p50/p99/max in ms of one class of live results (NaN when none arrived).</summary>
+    private sealed record LatencyFigures(double P50, double P99, double Max)
+    {
+        public static LatencyFigures Of(List<double> sorted) =>
+            sorted.Count == 0 ? new(double.NaN, double.NaN, double.NaN) : new(Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted[^1]);
+    }
+
+    private sealed record DrainFigures(string Receiver, double DrainRate, LatencyFigures Stat, LatencyFigures Routine);
 
     private static async Task<double> CommitRateAsync(bool groupCommit, int producers, int perProducer)
     {
@@ -77,7 +108,7 @@ internal static class OutboxDrainBenchmark
         }
     }
 
-    private static async Task DrainAsync(TextWriter output, int backlog, bool stat)
+    private static async Task<DrainFigures> DrainAsync(TextWriter output, int backlog, bool stat, Func<MosquittoProcess, Task<IDrainHub>> receiver)
     {
         var dir = TempDir();
         // The drain's own broker (a queue deep enough for the backlog), signing clients in as the dev broker does: no
@@ -105,7 +136,9 @@ internal static class OutboxDrainBenchmark
             lastBacklogSequence = store.LastCommittedSequence;
         }
 
-        await using var hub = await BenchHub.StartAsync(broker);
+        await using var hub = await receiver(broker);
+        if (hub is BenchHub standIn) standIn.LastBacklogSequence = lastBacklogSequence;
+        DrainFigures figures;
         var app = GatewayApp.Create(config, new GatewayAppOptions());
         await using (app)
         {
@@ -115,13 +148,13 @@ internal static class OutboxDrainBenchmark
             // commits them (a result row, not an event), each with a specimen id the hub can recognise. They stop when
             // the backlog is drained: only results that had to get past the backlog count.
             using var drained = new CancellationTokenSource();
-            var liveStarted = new ConcurrentDictionary<int, long>();
+            var liveStarted = new ConcurrentDictionary<int, DateTimeOffset>();
             var liveTask = Task.Run(async () =>
             {
                 for (var i = 0; !drained.IsCancellationRequested; i++)
                 {
                     // Timed from before the commit: the hub may receive it before CommitAsync has returned here.
-                    var started = Stopwatch.GetTimestamp();
+                    var started = DateTimeOffset.UtcNow;
                     var priority = stat && i % 2 == 0 ? ResultPriority.Stat : null;
                     if (await app.Outbox.CommitAsync(Message(LiveInstrument, LiveSpecimenPrefix + i.ToString(CultureInfo.InvariantCulture), priority), default) == CommitOutcome.Committed)
                         liveStarted[i] = started;
@@ -154,7 +187,7 @@ internal static class OutboxDrainBenchmark
                 }
                 if (sw.Elapsed < nextReport) continue;
                 nextReport += TimeSpan.FromSeconds(5);
-                output.WriteLine($"  {sw.Elapsed.TotalSeconds:0} s: hub has {hub.Arrived.Count:N0}, outbox pending {app.Outbox.PendingRows:N0}, in flight {app.Uplink.Dispatcher?.InFlightCount}");
+                output.WriteLine($"  {sw.Elapsed.TotalSeconds:0} s: backlog at the receiver {hub.BacklogArrived:N0}, outbox pending {app.Outbox.PendingRows:N0}, in flight {app.Uplink.Dispatcher?.InFlightCount}");
             }
             var elapsed = sw.Elapsed;
             await drained.CancelAsync();
@@ -165,32 +198,43 @@ internal static class OutboxDrainBenchmark
             var grace = Stopwatch.StartNew();
             while (liveStarted.Keys.Any(k => !hub.LiveArrived.ContainsKey(k)) && grace.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
             await app.StopAsync();
-            var backlogArrived = hub.Arrived.Keys.Count(s => s <= lastBacklogSequence);
-            output.WriteLine($"drain: {backlogArrived:N0} of {backlog:N0} backlog messages published at QoS 1 and acked end to end by the hub in {elapsed.TotalSeconds:0.00} s = {backlogArrived / elapsed.TotalSeconds:N0} msg/s (target >= 5,000)");
+            var backlogArrived = hub.BacklogArrived;
+            output.WriteLine($"drain: {backlogArrived:N0} of {backlog:N0} backlog messages published at QoS 1, {hub.EndPoint} and acked end to end in {elapsed.TotalSeconds:0.00} s = {backlogArrived / elapsed.TotalSeconds:N0} msg/s (target >= 5,000)");
             var latencies = liveStarted.Where(l => hub.LiveArrived.ContainsKey(l.Key))
-                .Select(l => Stopwatch.GetElapsedTime(l.Value, hub.LiveArrived[l.Key]).TotalMilliseconds).Order().ToList();
+                .Select(l => (hub.LiveArrived[l.Key] - l.Value).TotalMilliseconds).Order().ToList();
             output.WriteLine($"live results committed during the drain: {liveCommitted}, arrived at the hub: {latencies.Count}");
             if (latencies.Count > 0)
-                output.WriteLine($"live result commit->hub latency: p50 {Percentile(latencies, 0.50):0} ms, p99 {Percentile(latencies, 0.99):0} ms, max {latencies[^1]:0} ms (target < 1000 ms)");
+                output.WriteLine($"live result commit->receiver latency: p50 {Percentile(latencies, 0.50):0} ms, p99 {Percentile(latencies, 0.99):0} ms, max {latencies[^1]:0} ms (target < 1000 ms)");
+            List<double> Latencies(bool isStat) => liveStarted.Where(l => l.Key % 2 == 0 == isStat && hub.LiveArrived.ContainsKey(l.Key))
+                .Select(l => (hub.LiveArrived[l.Key] - l.Value).TotalMilliseconds).Order().ToList();
+            var statLatencies = Latencies(true);
+            var routineLatencies = Latencies(false);
+            figures = new DrainFigures(hub.Name, backlogArrived / elapsed.TotalSeconds, LatencyFigures.Of(statLatencies), LatencyFigures.Of(routineLatencies));
             if (stat)
             {
-                List<double> Latencies(bool isStat) => liveStarted.Where(l => l.Key % 2 == 0 == isStat && hub.LiveArrived.ContainsKey(l.Key))
-                    .Select(l => Stopwatch.GetElapsedTime(l.Value, hub.LiveArrived[l.Key]).TotalMilliseconds).Order().ToList();
-                var statLatencies = Latencies(true);
-                var routineLatencies = Latencies(false);
                 if (statLatencies.Count > 0)
-                    output.WriteLine($"STAT results ({statLatencies.Count}) commit->hub: p50 {Percentile(statLatencies, 0.50):0.0} ms, p99 {Percentile(statLatencies, 0.99):0.0} ms, max {statLatencies[^1]:0.0} ms (target p99 <= 50 ms)");
+                    output.WriteLine($"STAT results ({statLatencies.Count}) commit->{hub.EndPoint}: p50 {Percentile(statLatencies, 0.50):0.0} ms, p99 {Percentile(statLatencies, 0.99):0.0} ms, max {statLatencies[^1]:0.0} ms (target p99 <= 50 ms)");
+                if (hub.LiveReceived is { } handled)
+                {
+                    // Where a STAT result's time goes: gateway outbox + uplink + broker, then the hub's queue + transaction.
+                    List<double> Split(bool toHandler) => liveStarted.Where(l => l.Key % 2 == 0 && hub.LiveArrived.ContainsKey(l.Key) && handled.ContainsKey(l.Key))
+                        .Select(l => (toHandler ? handled[l.Key] - l.Value : hub.LiveArrived[l.Key] - handled[l.Key]).TotalMilliseconds).Order().ToList();
+                    var (toHub, inHub) = (Split(true), Split(false));
+                    if (toHub.Count > 0)
+                        output.WriteLine($"  of which STAT commit->hub's MQTT handler: p50 {Percentile(toHub, 0.50):0.0} p99 {Percentile(toHub, 0.99):0.0} ms; handler->committed: p50 {Percentile(inHub, 0.50):0.0} p99 {Percentile(inHub, 0.99):0.0} ms");
+                }
                 if (routineLatencies.Count > 0)
-                    output.WriteLine($"routine live results ({routineLatencies.Count}) commit->hub: p50 {Percentile(routineLatencies, 0.50):0.0} ms, p99 {Percentile(routineLatencies, 0.99):0.0} ms");
+                    output.WriteLine($"routine live results ({routineLatencies.Count}) commit->{hub.EndPoint}: p50 {Percentile(routineLatencies, 0.50):0.0} ms, p99 {Percentile(routineLatencies, 0.99):0.0} ms, max {routineLatencies[^1]:0.0} ms");
             }
         }
         SqliteConnection.ClearAllPools();
         Directory.Delete(dir, recursive: true);
         output.WriteLine($"(measured by: bench/run.sh {(stat ? "stat" : "outbox")})");
+        return figures;
     }
 
     private const string LiveInstrument = "inst-3";
-    private const string LiveSpecimenPrefix = "LIVE";
+    internal const string LiveSpecimenPrefix = "LIVE";
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
@@ -219,7 +263,7 @@ internal static class OutboxDrainBenchmark
     }
 
     /// <summary>The hub's part: receive results, ack them in batches (as the hub commits in batches).</summary>
-    private sealed class BenchHub : IAsyncDisposable
+    private sealed class BenchHub : IDrainHub
     {
         private readonly MqttClient _client;
         private readonly ConcurrentQueue<long> _toAck = new();
@@ -240,8 +284,8 @@ internal static class OutboxDrainBenchmark
                 {
                     if (MessageId.TryParse(m.GetUserProperty(MessageId.UserPropertyName), out var id))
                     {
-                        var now = Stopwatch.GetTimestamp();
-                        Arrived.TryAdd(id.Sequence, now);
+                        var now = DateTimeOffset.UtcNow;
+                        Arrived.TryAdd(id.Sequence, 0);
                         if (LiveNumber(m.Payload.Span) is { } live) LiveArrived.TryAdd(live, now);
                         _toAck.Enqueue(id.Sequence);
                     }
@@ -253,7 +297,16 @@ internal static class OutboxDrainBenchmark
         public ConcurrentDictionary<long, long> Arrived { get; } = new();
 
         /// <summary>Live result number (specimen LIVE{n}) → when it arrived.</summary>
-        public ConcurrentDictionary<int, long> LiveArrived { get; } = new();
+        public ConcurrentDictionary<int, DateTimeOffset> LiveArrived { get; } = new();
+
+        public string Name => "stand-in (peer)";
+        public string EndPoint => "arrived at the stand-in";
+        public ConcurrentDictionary<int, DateTimeOffset>? LiveReceived => null;
+
+        /// <summary>Backlog sequences are the first ones (committed before the gateway started); live ones follow.</summary>
+        public long LastBacklogSequence { get; set; } = long.MaxValue;
+
+        public int BacklogArrived => Arrived.Keys.Count(s => s <= LastBacklogSequence);
 
         private static readonly byte[] LiveMarker = Encoding.ASCII.GetBytes("\"" + LiveSpecimenPrefix);
 

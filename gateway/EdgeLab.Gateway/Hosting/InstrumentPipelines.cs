@@ -78,7 +78,7 @@ internal sealed class InstrumentPipelines(InstrumentPipelineFactory factory, Gat
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException or IOException or TimeZoneNotFoundException)
             {
                 GatewayLog.InstrumentNotStarted(log, instrument.Id, ex.Message);
-                observer.OnLinkDown(instrument.Id, $"cannot start: {ex.Message}");
+                observer.OnLinkDown(instrument.Id, new LinkDownReason(LinkDownKind.CannotStart, $"cannot start: {ex.Message}"));
                 continue;
             }
             Run(instrument.Id, transport, session);
@@ -95,7 +95,7 @@ internal sealed class InstrumentPipelines(InstrumentPipelineFactory factory, Gat
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
             {
                 GatewayLog.ScannerNotStarted(log, scanner.Id, ex.Message);
-                observer.OnLinkDown(scanner.Id, $"cannot start: {ex.Message}");
+                observer.OnLinkDown(scanner.Id, new LinkDownReason(LinkDownKind.CannotStart, $"cannot start: {ex.Message}"));
                 continue;
             }
             Run(scanner.Id, transport, session);

@@ -13,7 +13,6 @@ namespace EdgeLab.Gateway.Hosting;
 internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outbox, ILogger log) : ILinkStateObserver
 {
     /// <summary>InstrumentLinkRunner's reason when the gateway itself stops the link: not a problem to show.</summary>
-    private const string StoppingReason = "gateway stopping";
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _announcedUp = new(StringComparer.Ordinal);
 
@@ -27,17 +26,14 @@ internal sealed class LinkEventObserver(GatewayRuntime runtime, OutboxStore outb
         Record(new GatewayEvent(EventTypes.LinkUp, instrumentId, runtime.Time.GetUtcNow(), $"link up: {transportDescription}"));
     }
 
-    public void OnLinkDown(string instrumentId, string reason)
+    public void OnLinkDown(string instrumentId, LinkDownReason reason)
     {
-        GatewayLog.LinkDown(log, instrumentId, reason);
+        GatewayLog.LinkDown(log, instrumentId, reason.Detail);
         runtime.SetLink(instrumentId, "down");
-        if (reason != StoppingReason)
-        {
-            var transport = runtime.Config.Instruments.FirstOrDefault(i => i.Id == instrumentId)?.Transport.Type;
-            runtime.Activity.Problem(instrumentId, new InstrumentProblem(ProblemClassifier.FromLinkDown(reason, transport), runtime.Time.GetUtcNow(), reason));
-        }
+        if (reason.Kind != LinkDownKind.GatewayStopping)
+            runtime.Activity.Problem(instrumentId, new InstrumentProblem(ProblemClassifier.FromLinkDown(reason.Kind), runtime.Time.GetUtcNow(), reason.Detail));
         _announcedUp.TryRemove(instrumentId, out _);
-        Record(new GatewayEvent(EventTypes.LinkDown, instrumentId, runtime.Time.GetUtcNow(), reason));
+        Record(new GatewayEvent(EventTypes.LinkDown, instrumentId, runtime.Time.GetUtcNow(), reason.Detail));
     }
 
     public void OnLinkWaiting(string instrumentId, string transportDescription)

@@ -1,3 +1,5 @@
+using EdgeLab.Instruments.Transport;
+
 namespace EdgeLab.Gateway.LocalStatus;
 
 /// <summary>
@@ -13,8 +15,10 @@ internal enum ProblemKind
     DeviceMissing,
     /// <summary>The gateway may not open the device (not in the dialout group).</summary>
     DeviceNotPermitted,
-    /// <summary>The link was up and went away: cable pulled, analyzer switched off, connection reset.</summary>
+    /// <summary>The link was up and failed under the session: cable pulled mid-transfer, connection reset.</summary>
     ConnectionLost,
+    /// <summary>The analyzer ended the connection in order (TCP close, serial hang-up): switched off or its LIS link stopped.</summary>
+    PeerClosed,
     /// <summary>Another program listens on the instrument's TCP port.</summary>
     PortInUse,
     /// <summary>The gateway dials the analyzer and gets no answer (tcp-client).</summary>
@@ -31,19 +35,18 @@ internal enum ProblemKind
     Other,
 }
 
-/// <summary>Sorts a link runner's free-text down reason into a <see cref="ProblemKind"/>.</summary>
+/// <summary>Maps the transport's typed link-down reason to the problem the technician is told about (no text parsing).</summary>
 internal static class ProblemClassifier
 {
-    public static ProblemKind FromLinkDown(string reason, string? transportType)
+    public static ProblemKind FromLinkDown(LinkDownKind kind) => kind switch
     {
-        if (reason.StartsWith("cannot start", StringComparison.Ordinal)) return ProblemKind.CannotStart;
-        if (Has(reason, "in use")) return ProblemKind.PortInUse;
-        if (Has(reason, "dialout") || Has(reason, "permission denied") || Has(reason, "access to the path")) return ProblemKind.DeviceNotPermitted;
-        var opening = reason.StartsWith("cannot open", StringComparison.Ordinal);
-        if (opening && transportType == Configuration.TransportConfig.Serial) return ProblemKind.DeviceMissing;
-        if (opening && transportType == Configuration.TransportConfig.TcpClient) return ProblemKind.AnalyzerUnreachable;
-        return opening ? ProblemKind.Other : ProblemKind.ConnectionLost;
-    }
-
-    private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
+        LinkDownKind.PortMissing => ProblemKind.DeviceMissing,
+        LinkDownKind.PermissionDenied => ProblemKind.DeviceNotPermitted,
+        LinkDownKind.PortInUse => ProblemKind.PortInUse,
+        LinkDownKind.Unreachable => ProblemKind.AnalyzerUnreachable,
+        LinkDownKind.PeerClosed => ProblemKind.PeerClosed,
+        LinkDownKind.ConnectionLost => ProblemKind.ConnectionLost,
+        LinkDownKind.CannotStart => ProblemKind.CannotStart,
+        _ => ProblemKind.Other,
+    };
 }

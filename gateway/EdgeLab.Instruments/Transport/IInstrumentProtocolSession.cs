@@ -13,7 +13,7 @@ public interface IInstrumentProtocolSession
 public interface ILinkStateObserver
 {
     void OnLinkUp(string instrumentId, string transportDescription);
-    void OnLinkDown(string instrumentId, string reason);
+    void OnLinkDown(string instrumentId, LinkDownReason reason);
 
     /// <summary>
     /// A listening transport (TCP server) has no connection right now and waits for the analyzer to dial in: idle,

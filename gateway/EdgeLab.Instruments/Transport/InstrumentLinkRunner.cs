@@ -17,6 +17,7 @@ namespace EdgeLab.Instruments.Transport;
 /// </remarks>
 public sealed class InstrumentLinkRunner
 {
+    private static readonly LinkDownReason Stopping = new(LinkDownKind.GatewayStopping, "gateway stopping");
     private readonly string _instrumentId;
     private readonly IInstrumentTransport _transport;
     private readonly IInstrumentProtocolSession _session;
@@ -57,7 +58,7 @@ public sealed class InstrumentLinkRunner
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
-        string? lastReportedFailure = null;
+        LinkDownReason? lastReportedFailure = null;
         var waiting = false;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -85,10 +86,10 @@ public sealed class InstrumentLinkRunner
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
                 waiting = false;
-                var reason = $"cannot open {_transport.Description}: {e.Message}";
+                var reason = LinkDownReason.OpenFailed(e, _transport.Description);
                 if (reason != lastReportedFailure)
                 {
-                    TransportLog.OpenFailed(_logger, _instrumentId, reason);
+                    TransportLog.OpenFailed(_logger, _instrumentId, reason.Detail);
                     _observer.OnLinkDown(_instrumentId, reason);
                     lastReportedFailure = reason;
                 }
@@ -102,20 +103,20 @@ public sealed class InstrumentLinkRunner
             IsUp = true;
             TransportLog.LinkUp(_logger, _instrumentId, _transport.Description);
             _observer.OnLinkUp(_instrumentId, _transport.Description);
-            string downReason;
+            LinkDownReason downReason;
             var failed = false;
             try
             {
                 await _session.RunAsync(stream, cancellationToken).ConfigureAwait(false);
-                downReason = cancellationToken.IsCancellationRequested ? "gateway stopping" : "connection closed by the instrument";
+                downReason = cancellationToken.IsCancellationRequested ? Stopping : new(LinkDownKind.PeerClosed, "connection closed by the instrument");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                downReason = "gateway stopping";
+                downReason = Stopping;
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
-                downReason = e.Message;
+                downReason = new(LinkDownKind.ConnectionLost, e.Message);
                 failed = true;
             }
             catch (Exception e)
@@ -123,7 +124,7 @@ public sealed class InstrumentLinkRunner
                 TransportLog.SessionFailed(_logger, _instrumentId, e);
                 // The session contract says it never throws for bad input; what reaches here is I/O (cable pulled,
                 // peer reset) or a defect. Either way the link is down and the loop goes on: the gateway must not die.
-                downReason = e.Message;
+                downReason = new(LinkDownKind.Other, e.Message);
                 failed = true;
             }
             finally
@@ -133,7 +134,7 @@ public sealed class InstrumentLinkRunner
             }
             if (cancellationToken.IsCancellationRequested)
             {
-                TransportLog.LinkDown(_logger, _instrumentId, downReason);
+                TransportLog.LinkDown(_logger, _instrumentId, downReason.Detail);
                 _observer.OnLinkDown(_instrumentId, downReason);
                 return;
             }
@@ -145,17 +146,17 @@ public sealed class InstrumentLinkRunner
                 // off only when it cannot listen (above).
                 if (failed)
                 {
-                    TransportLog.LinkDown(_logger, _instrumentId, downReason);
+                    TransportLog.LinkDown(_logger, _instrumentId, downReason.Detail);
                     _observer.OnLinkDown(_instrumentId, downReason);
                 }
                 else
                 {
-                    TransportLog.ConnectionEnded(_logger, _instrumentId, downReason);
+                    TransportLog.ConnectionEnded(_logger, _instrumentId, downReason.Detail);
                 }
                 attempt = 0;
                 continue;
             }
-            TransportLog.LinkDown(_logger, _instrumentId, downReason);
+            TransportLog.LinkDown(_logger, _instrumentId, downReason.Detail);
             _observer.OnLinkDown(_instrumentId, downReason);
             if (_time.GetElapsedTime(startedAt) >= StableAfter) attempt = 0;
             // The instrument is already back on a new connection (it replaced a half-open one): serve it now.

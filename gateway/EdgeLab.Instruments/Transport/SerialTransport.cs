@@ -82,7 +82,7 @@ public sealed class SerialTransport : IInstrumentTransport
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"serial device {path} cannot be inspected: {e.Message}: add the gateway user to the dialout group", e);
+            throw new LinkOpenException(LinkDownKind.PermissionDenied, $"serial device {path} cannot be inspected: {e.Message}: add the gateway user to the dialout group", e);
         }
     }
 
@@ -92,8 +92,8 @@ public sealed class SerialTransport : IInstrumentTransport
     private IOException OpenError(int errno, string device) => errno switch
     {
         LinuxNative.ENOENT or LinuxNative.ENODEV or LinuxNative.ENXIO => NotFound(_settings.Path),
-        LinuxNative.EACCES => new IOException($"permission denied opening serial device {device}: add the gateway user to the dialout group"),
-        LinuxNative.EBUSY => new IOException($"serial device {device} is in use by another program: close it (check with fuser {device})"),
+        LinuxNative.EACCES => new LinkOpenException(LinkDownKind.PermissionDenied, $"permission denied opening serial device {device}: add the gateway user to the dialout group"),
+        LinuxNative.EBUSY => new LinkOpenException(LinkDownKind.PortInUse, $"serial device {device} is in use by another program: close it (check with fuser {device})"),
         _ => new IOException($"cannot open serial device {device}: {LinuxNative.ErrorText(errno)}"),
     };
 }

@@ -38,7 +38,7 @@ public sealed class TcpClientTransport : IInstrumentTransport
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            throw new IOException($"connecting to {_host}:{_port} timed out after {_connectTimeout.TotalSeconds:0} s: is the analyzer on the network? check its IP address and cabling");
+            throw new LinkOpenException(LinkDownKind.Unreachable, $"connecting to {_host}:{_port} timed out after {_connectTimeout.TotalSeconds:0} s: is the analyzer on the network? check its IP address and cabling");
         }
         catch (SocketException e)
         {

@@ -165,7 +165,7 @@ public sealed class TcpServerTransport : IInstrumentTransport
             catch (SocketException e)
             {
                 socket.Dispose();
-                throw new IOException(e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                throw new LinkOpenException(e.SocketErrorCode == SocketError.AddressAlreadyInUse ? LinkDownKind.PortInUse : LinkDownKind.Other, e.SocketErrorCode == SocketError.AddressAlreadyInUse
                     ? $"port {_endPoint.Port} on {_endPoint.Address} is already in use: another gateway instrument or program listens there; pick a free port in the instrument config"
                     : $"cannot listen on {_endPoint}: {e.Message}", e);
             }

@@ -1,4 +1,5 @@
 using EdgeLab.Gateway.LocalStatus;
+using EdgeLab.Instruments.Transport;
 
 namespace EdgeLab.Gateway.Tests.LocalStatus;
 
@@ -36,7 +37,7 @@ public sealed class TechnicianAdviceTests
     public void A_missing_serial_device_says_what_happened_where_and_since_when_in_local_time_and_what_to_do()
     {
         var reason = "cannot open serial /dev/ttyUSB0 9600 8N1: No such file or directory";
-        var kind = ProblemClassifier.FromLinkDown(reason, "serial");
+        var kind = ProblemClassifier.FromLinkDown(LinkDownKind.PortMissing);
         Assert.Equal(ProblemKind.DeviceMissing, kind);
         var advice = new TechnicianAdvice(ViewLanguage.English, Tomsk, Now).Problem(Instrument("down", new InstrumentProblem(kind, Now.AddMinutes(-18), reason)))!;
         Assert.Equal("The gateway does not see the analyzer's cable on /dev/ttyUSB0 since 12:42.", advice.What);
@@ -46,13 +47,36 @@ public sealed class TechnicianAdviceTests
     }
 
     [Theory]
-    [InlineData("connection closed by the instrument", "serial", nameof(ProblemKind.ConnectionLost))]
-    [InlineData("cannot open tcp-server 0.0.0.0:5001: port 5001 on 0.0.0.0 is already in use: another gateway instrument or program listens there", "tcp-server", nameof(ProblemKind.PortInUse))]
-    [InlineData("cannot open tcp-client 10.0.0.9:5001: connection refused", "tcp-client", nameof(ProblemKind.AnalyzerUnreachable))]
-    [InlineData("cannot open serial /dev/ttyS0: serial device /dev/ttyS0 cannot be inspected: Permission denied: add the gateway user to the dialout group", "serial", nameof(ProblemKind.DeviceNotPermitted))]
-    [InlineData("cannot start: profile \"x\" unknown", "serial", nameof(ProblemKind.CannotStart))]
-    public void Link_down_reasons_are_classified(string reason, string transport, string expected) =>
-        Assert.Equal(Enum.Parse<ProblemKind>(expected), ProblemClassifier.FromLinkDown(reason, transport));
+    [InlineData(LinkDownKind.PortMissing, nameof(ProblemKind.DeviceMissing))]
+    [InlineData(LinkDownKind.PermissionDenied, nameof(ProblemKind.DeviceNotPermitted))]
+    [InlineData(LinkDownKind.PortInUse, nameof(ProblemKind.PortInUse))]
+    [InlineData(LinkDownKind.Unreachable, nameof(ProblemKind.AnalyzerUnreachable))]
+    [InlineData(LinkDownKind.PeerClosed, nameof(ProblemKind.PeerClosed))]
+    [InlineData(LinkDownKind.ConnectionLost, nameof(ProblemKind.ConnectionLost))]
+    [InlineData(LinkDownKind.CannotStart, nameof(ProblemKind.CannotStart))]
+    [InlineData(LinkDownKind.Other, nameof(ProblemKind.Other))]
+    public void Typed_link_down_reasons_map_to_problems_without_reading_their_text(LinkDownKind reason, string expected) =>
+        Assert.Equal(Enum.Parse<ProblemKind>(expected), ProblemClassifier.FromLinkDown(reason));
+
+    [Theory]
+    [InlineData(nameof(ProblemKind.DeviceMissing), "does not see the analyzer's cable", "не видит кабель")]
+    [InlineData(nameof(ProblemKind.DeviceNotPermitted), "not allowed to open", "запрещено открывать")]
+    [InlineData(nameof(ProblemKind.PortInUse), "Another program uses", "занят другой программой")]
+    [InlineData(nameof(ProblemKind.AnalyzerUnreachable), "cannot reach the analyzer", "не может связаться")]
+    [InlineData(nameof(ProblemKind.PeerClosed), "closed the connection", "закрыл соединение")]
+    [InlineData(nameof(ProblemKind.ConnectionLost), "No answer from the analyzer", "не отвечает")]
+    [InlineData(nameof(ProblemKind.CannotStart), "settings cannot be used", "Настройки этого прибора не подходят")]
+    public void Each_link_down_reason_has_its_own_words_and_a_to_do_in_english_and_russian(string kind, string english, string russian)
+    {
+        var problem = Instrument("down", new InstrumentProblem(Enum.Parse<ProblemKind>(kind), Now.AddMinutes(-5), "detail"));
+        var en = new TechnicianAdvice(ViewLanguage.English, Tomsk, Now).Problem(problem)!;
+        var ru = new TechnicianAdvice(ViewLanguage.Russian, Tomsk, Now).Problem(problem)!;
+        Assert.Contains(english, en.What, StringComparison.Ordinal);
+        Assert.Contains(russian, ru.What, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(en.ToDo));
+        Assert.False(string.IsNullOrWhiteSpace(ru.ToDo));
+        Assert.DoesNotContain("detail", en.What, StringComparison.Ordinal); // the words, not the technical text
+    }
 
     [Fact]
     public void A_link_problem_the_link_recovered_from_is_not_a_task_but_an_unreadable_message_still_is()

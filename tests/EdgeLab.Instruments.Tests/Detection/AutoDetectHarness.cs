@@ -71,7 +71,7 @@ internal sealed class AutoDetectHarness : IAsyncDisposable, IDetectionObserver, 
 
     public void OnLinkUp(string instrumentId, string transportDescription) => _up.TrySetResult();
 
-    public void OnLinkDown(string instrumentId, string reason)
+    public void OnLinkDown(string instrumentId, LinkDownReason reason)
     {
     }
 

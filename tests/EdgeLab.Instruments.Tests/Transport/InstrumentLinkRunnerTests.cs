@@ -19,7 +19,7 @@ public sealed class InstrumentLinkRunnerTests
 
         public void OnLinkUp(string instrumentId, string transportDescription) => Events.Add($"up {instrumentId} {transportDescription}");
 
-        public void OnLinkDown(string instrumentId, string reason) => Events.Add($"down {instrumentId} {reason}");
+        public void OnLinkDown(string instrumentId, LinkDownReason reason) => Events.Add($"down {instrumentId} {reason}");
 
         public void OnLinkWaiting(string instrumentId, string transportDescription) => Events.Add($"waiting {instrumentId} {transportDescription}");
 
