@@ -9,7 +9,7 @@ if [[ "${1:-}" == "fuzz" ]]; then shift; exec bench/fuzz/fuzz.sh "$@"; fi
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,4p' "$0" | sed 's/^# //'
   cat <<'TEXT'
-  decode link hl7   parser throughput          mqtt     our MQTT client vs MQTT.js
+  decode link hl7   parser throughput          mqtt     our MQTT client vs MQTTnet and MQTT.js
   outbox            gateway outbox drain       ingest   hub ingest on SQLite and PostgreSQL
   stat              STAT vs routine latency while a 100k backlog drains: stand-in peer, then the real hub
                     to its database commit on SQLite and PostgreSQL (EDGELAB_STAT_BACKLOG=N)

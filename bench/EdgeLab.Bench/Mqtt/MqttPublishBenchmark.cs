@@ -7,8 +7,9 @@ using EdgeLab.Mqtt;
 namespace EdgeLab.Bench.Mqtt;
 
 /// <summary>
-/// QoS 1 publish throughput to a local Mosquitto: EdgeLab's client, then MQTT.js (bench/mqttjs, the npm package
-/// <c>mqtt</c>) in the same run against the same broker, printed side by side with the ratio. Both pipeline up to the
+/// QoS 1 publish throughput to a local Mosquitto: EdgeLab's client, then MQTTnet 5.2 (<see cref="MqttNetPublishPeer"/>)
+/// and MQTT.js (bench/mqttjs, the npm package <c>mqtt</c>) in the same run against the same broker, printed side by
+/// side with the ratios; then PUBLISH → PUBACK latency one at a time for both .NET clients. All pipeline up to the
 /// server's Receive Maximum (Mosquitto: 20). Figures are printed, never asserted. No anonymous clients even here (issue 9):
 /// both sign in as the broker's hub user (password file, no ACL: the topic is the bench's own).
 /// </summary>
@@ -34,10 +35,14 @@ public static class MqttPublishBenchmark
         // Warm-up (JIT, connection setup), not counted.
         await RunOursAsync(broker, Math.Min(count, 10_000), size, cancellationToken);
         var ours = await RunOursAsync(broker, count, size, cancellationToken);
+        await MqttNetPublishPeer.ThroughputAsync(broker, Math.Min(count, 10_000), size, cancellationToken);
+        var mqttNet = await MqttNetPublishPeer.ThroughputAsync(broker, count, size, cancellationToken);
         var theirs = await RunMqttJsAsync(broker, count, size, output, cancellationToken);
 
         output.WriteLine($"  {"client",-22} {"messages/s",12} {"seconds",9}");
         output.WriteLine($"  {"EdgeLab.Mqtt",-22} {ours.Rate,12:N0} {ours.Seconds,9:F2}");
+        output.WriteLine($"  {"MQTTnet 5.2",-22} {mqttNet.Rate,12:N0} {mqttNet.Seconds,9:F2}");
+        output.WriteLine($"  ratio MQTTnet/EdgeLab: {mqttNet.Rate / ours.Rate:F2}x");
         if (theirs is { } js)
         {
             output.WriteLine($"  {"MQTT.js " + js.Version,-22} {js.Rate,12:N0} {js.Seconds,9:F2}");
@@ -47,6 +52,40 @@ public static class MqttPublishBenchmark
         {
             output.WriteLine("  MQTT.js: not run (node/npm missing or failed; see above)");
         }
+
+        var latencyCount = Math.Min(count, 5_000);
+        var ourLatency = await LatencyOursAsync(broker, latencyCount, size, cancellationToken);
+        var theirLatency = await MqttNetPublishPeer.LatencyAsync(broker, latencyCount, size, cancellationToken);
+        output.WriteLine($"  PUBLISH -> PUBACK one at a time, {latencyCount:N0} each, microseconds: {"p50",8} {"p99",8} {"max",8}");
+        output.WriteLine($"  {"EdgeLab.Mqtt",-22} {Percentile(ourLatency, 0.50),8:F0} {Percentile(ourLatency, 0.99),8:F0} {ourLatency[^1],8:F0}");
+        output.WriteLine($"  {"MQTTnet 5.2",-22} {Percentile(theirLatency, 0.50),8:F0} {Percentile(theirLatency, 0.99),8:F0} {theirLatency[^1],8:F0}");
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static async Task<double[]> LatencyOursAsync(MosquittoProcess broker, int count, int size, CancellationToken cancellationToken)
+    {
+        await using var client = new MqttClient(new MqttClientOptions
+        {
+            Host = broker.Host,
+            Port = broker.Port,
+            ClientId = "edgelab-bench-latency-" + Environment.ProcessId,
+            UserName = broker.HubCredentials.UserName,
+            Password = System.Text.Encoding.UTF8.GetBytes(broker.HubCredentials.Password),
+        });
+        await client.ConnectAsync(cancellationToken);
+        var message = new MqttApplicationMessage { Topic = "bench/edgelab", Payload = new byte[size], QualityOfService = MqttQualityOfService.AtLeastOnce };
+        var samples = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var result = await client.PublishAsync(message, cancellationToken);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            if (!result.IsSuccess) throw new InvalidOperationException($"publish refused: {result.ReasonCode}");
+        }
+        await client.DisconnectAsync(cancellationToken: cancellationToken);
+        Array.Sort(samples);
+        return samples;
     }
 
     private sealed record Run(double Seconds, double Rate, string Version = "");
