@@ -19,7 +19,7 @@ internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershi
     /// <summary>How soon to look again when another live activation holds the stream.</summary>
     public static readonly TimeSpan ClaimedElsewhereRetry = TimeSpan.FromSeconds(1);
 
-    private readonly string _owner = silo.SiloAddress.ToParsableString();
+    private readonly string _owner = OrderStreamOwner.Current(silo.SiloAddress).ToString();
     private IGrainTimer? _retry;
     private DateTimeOffset? _lastIngestAt;
     private int _published;
@@ -82,29 +82,21 @@ internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershi
     {
         var owner = await orders.OwnerAsync(GatewayId, ct);
         if (owner is null || owner == _owner) return null;
-        SiloAddress address;
-        try
-        {
-            address = SiloAddress.FromParsableString(owner);
-        }
-        catch (FormatException)
-        {
-            return owner; // not a silo address: nobody alive can hold it
-        }
-        // Dead: membership declared it (PostgreSQL clusters keep dead silos in the table). Unknown to membership is
-        // not proof — another process on the same SQLite file runs its own cluster of one — unless it is our own
-        // endpoint's earlier generation (this process took over its port, so it is gone). Anything else waits for
-        // the claim to expire (OrderStream.ClaimDuration, 30 s), e.g. a single SQLite node restarted after a crash.
-        var status = membership.CurrentSnapshot.GetSiloStatus(address);
-        var ourEarlierSelf = address.Endpoint.Equals(silo.SiloAddress.Endpoint) && address.Generation < silo.SiloAddress.Generation;
-        return status == SiloStatus.Dead || (status == SiloStatus.None && ourEarlierSelf) ? owner : null;
+        var holder = OrderStreamOwner.Parse(owner);
+        if (holder?.SiloAddress is not { } address) return owner; // not ours to read: nobody alive can hold it
+        // Dead: membership declared it (PostgreSQL clusters keep dead silos in the table), or its process on this
+        // machine is gone — a single SQLite node restarted after a crash must not wait for the claim to expire
+        // (OrderStream.ClaimDuration, 30 s), and its earlier silo is unknown to the new cluster of one. A silo merely
+        // unknown to membership is not proof: another live process on the same SQLite file is a cluster of its own.
+        if (membership.CurrentSnapshot.GetSiloStatus(address) == SiloStatus.Dead) return owner;
+        return holder.IsGoneFromThisMachine() ? owner : null;
     }
 
     private void Schedule(TimeSpan delay) =>
         _retry = this.RegisterGrainTimer(static (grain, ct) => grain.DrainAsync(ct), this,
             new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
 
-    [LoggerMessage(10, LogLevel.Information, "Gateway {GatewayId}: taking over its order stream from {Owner}, which cluster membership declared dead")]
+    [LoggerMessage(10, LogLevel.Information, "Gateway {GatewayId}: taking over its order stream from {Owner}: membership declared that silo dead or its process is gone")]
     private static partial void TakingOver(ILogger logger, string gatewayId, string owner);
 
     [LoggerMessage(11, LogLevel.Warning, "Gateway {GatewayId}: could not release the order stream claim on deactivation ({Reason}); it expires by itself")]
