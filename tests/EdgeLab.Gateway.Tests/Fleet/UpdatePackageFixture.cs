@@ -36,6 +36,10 @@ internal sealed class UpdatePackageFixture : IDisposable
             var full = Path.Combine(source, path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             System.IO.File.WriteAllText(full, text);
+            if (text.StartsWith("#!", StringComparison.Ordinal) && !OperatingSystem.IsWindows())
+            {
+                System.IO.File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
         var archive = _scratch.File(name + ".tar.gz");
         using (var output = System.IO.File.Create(archive))
@@ -49,10 +53,16 @@ internal sealed class UpdatePackageFixture : IDisposable
     }
 
     /// <summary>A first install, as the SD card image has it: version 1 in slot A, current → a, nothing on trial.</summary>
-    public void FactoryImage()
+    public void FactoryImage(string? launcher = null)
     {
         var a = Slots.Prepare(Slot.A);
         System.IO.File.WriteAllText(Path.Combine(a, "VERSION"), "1.0.0");
+        if (launcher is not null && !OperatingSystem.IsWindows())
+        {
+            var path = Path.Combine(a, "edgelab-gateway");
+            System.IO.File.WriteAllText(path, launcher);
+            System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         Slots.SwitchTo(Slot.A);
     }
 
