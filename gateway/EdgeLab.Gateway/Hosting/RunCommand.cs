@@ -126,6 +126,12 @@ internal static class RunCommand
             builder.Services.AddHostedService<GatewayHostedService>();
             using var host = builder.Build();
             lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            await using var systemd = SystemdNotifier.FromEnvironment(TimeProvider.System);
+            if (systemd is not null)
+            {
+                lifetime.ApplicationStarted.Register(systemd.Ready);
+                lifetime.ApplicationStopping.Register(systemd.Stopping);
+            }
             var judging = Task.CompletedTask;
             if (trial is not null)
             {
