@@ -8,5 +8,6 @@ var root = new RootCommand("EdgeLab gateway: connects a lab's analyzers to the r
     EdgeLab.Gateway.Cli.ProfilesCommand.Create(),
     EdgeLab.Gateway.Cli.StatusCommand.Create(),
     EdgeLab.Gateway.Cli.DetectCommand.Create(),
+    EdgeLab.Gateway.Cli.UpdateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using EdgeLab.Gateway.Configuration;
+using EdgeLab.Gateway.Fleet.Update;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLab.Gateway.Hosting;
 
-/// <summary><c>edgelab-gateway run --config FILE [--trace-file FILE]</c>: the service itself.</summary>
+/// <summary><c>edgelab-gateway run --config FILE [--trace-file FILE] [--update-root DIR]</c>: the service itself.</summary>
 internal static class RunCommand
 {
     /// <summary>Exit code of the hub's <c>restart</c> command: the service manager starts the gateway again (EX_TEMPFAIL).</summary>
@@ -24,16 +25,29 @@ internal static class RunCommand
         {
             Description = "Append one JSON line per pipeline step (received, committed, published, acked) without patient data",
         };
+        var updateRoot = new Option<DirectoryInfo?>("--update-root")
+        {
+            Description = "A/B install root (a/, b/, current, update.state): a new version's first start is health-checked, then kept or rolled back",
+        };
+        var healthSeconds = new Option<int>("--update-health-seconds")
+        {
+            Description = "How long a new version has to become healthy (uplink connected, instruments up, outbox drained)",
+            DefaultValueFactory = _ => (int)UpdateTrial.DefaultWindow.TotalSeconds,
+        };
         var command = new Command("run", "Run the gateway: serve the configured instruments, keep everything in the outbox, send it to the hub")
         {
             config,
             trace,
+            updateRoot,
+            healthSeconds,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config)!, parse.GetValue(trace), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config)!, parse.GetValue(trace), cancellationToken,
+            parse.GetValue(updateRoot), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(healthSeconds)))));
         return command;
     }
 
-    public static async Task<int> RunAsync(FileInfo configFile, FileInfo? traceFile, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FileInfo configFile, FileInfo? traceFile, CancellationToken cancellationToken,
+        DirectoryInfo? updateRoot = null, TimeSpan? healthWindow = null)
     {
         GatewayConfig config;
         try
@@ -77,6 +91,16 @@ internal static class RunCommand
             l.SetMinimumLevel(LogLevel.Information);
             l.AddFilter("EdgeLab.Mqtt", LogLevel.Warning);
         });
+        UpdateTrial? trial = null;
+        if (updateRoot is not null)
+        {
+            trial = new UpdateTrial(new SlotInstaller(new SlotDirectory(updateRoot.FullName)), healthWindow ?? UpdateTrial.DefaultWindow,
+                loggers.CreateLogger("EdgeLab.Gateway.Update"));
+            if (trial.BeforeStart() == StartDecision.ExitForRollback)
+            {
+                return RestartExitCode;
+            }
+        }
         try
         {
             app = GatewayApp.Create(config, new GatewayAppOptions
@@ -102,7 +126,35 @@ internal static class RunCommand
             builder.Services.AddHostedService<GatewayHostedService>();
             using var host = builder.Build();
             lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            await using var systemd = SystemdNotifier.FromEnvironment(TimeProvider.System);
+            if (systemd is not null)
+            {
+                lifetime.ApplicationStarted.Register(systemd.Ready);
+                lifetime.ApplicationStopping.Register(systemd.Stopping);
+            }
+            var judging = Task.CompletedTask;
+            if (trial is not null)
+            {
+                // A stop during the trial (SIGTERM, power) leaves it uncommitted: the next start rolls back.
+                var stopping = lifetime.ApplicationStopping;
+                var appLifetime = lifetime;
+                appLifetime.ApplicationStarted.Register(() => judging = Task.Run(async () =>
+                {
+                    if (await trial.JudgeAsync(app, stopping).ConfigureAwait(false))
+                    {
+                        restart = true;
+                        appLifetime.StopApplication();
+                    }
+                }, CancellationToken.None));
+            }
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await judging.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
         return restart ? RestartExitCode : 0;
     }
