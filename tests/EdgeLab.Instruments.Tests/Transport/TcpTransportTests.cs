@@ -71,7 +71,9 @@ public sealed class TcpTransportTests
         using var other = new TcpListener(IPAddress.Loopback, 0);
         other.Start();
         await using var transport = new TcpServerTransport((IPEndPoint)other.LocalEndpoint);
-        var error = await Assert.ThrowsAsync<IOException>(async () => await transport.OpenAsync(CancellationToken.None));
+        // An IOException of its own type that carries the typed reason the local status words (issue 10 item 7).
+        var error = await Assert.ThrowsAsync<LinkOpenException>(async () => await transport.OpenAsync(CancellationToken.None));
+        Assert.Equal(LinkDownKind.PortInUse, error.Kind);
         Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
     }
 
