@@ -40,6 +40,7 @@ public sealed class SerialTransport : IInstrumentTransport
             if (LinuxNative.GetTermios2(fd, out var termios) != 0)
             {
                 var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (IsGoingAway(errno)) throw NotFound(_settings.Path);
                 throw new IOException(errno == LinuxNative.ENOTTY
                     ? $"{_settings.Path} is not a serial device (TCGETS2: {LinuxNative.ErrorText(errno)}): check the path points at a tty such as /dev/ttyUSB0"
                     : $"cannot read the line settings of {_settings.Path}: {LinuxNative.ErrorText(errno)}");
@@ -48,6 +49,7 @@ public sealed class SerialTransport : IInstrumentTransport
             if (LinuxNative.SetTermios2(fd, termios) != 0)
             {
                 var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (IsGoingAway(errno)) throw NotFound(_settings.Path);
                 throw new IOException($"cannot apply {_settings} to {_settings.Path}: {LinuxNative.ErrorText(errno)}: check baud/parity are supported by the adapter");
             }
             // Exclusive use: a second process (a stray terminal program, another gateway) must not steal bytes.
@@ -89,9 +91,15 @@ public sealed class SerialTransport : IInstrumentTransport
     private static IOException NotFound(string path) =>
         new FileNotFoundException($"serial device {path} not found: is the adapter plugged in? check ls -l /dev/serial/by-id", path);
 
+    /// <summary>
+    /// ENODEV/ENXIO/EIO from open or an ioctl: the node is going away (a USB adapter pulled, a pty whose other end just
+    /// closed). To the technician that is the cable gone, not an unknown I/O error.
+    /// </summary>
+    private static bool IsGoingAway(int errno) => errno is LinuxNative.ENODEV or LinuxNative.ENXIO or LinuxNative.EIO;
+
     private IOException OpenError(int errno, string device) => errno switch
     {
-        LinuxNative.ENOENT or LinuxNative.ENODEV or LinuxNative.ENXIO => NotFound(_settings.Path),
+        _ when errno == LinuxNative.ENOENT || IsGoingAway(errno) => NotFound(_settings.Path),
         LinuxNative.EACCES => new LinkOpenException(LinkDownKind.PermissionDenied, $"permission denied opening serial device {device}: add the gateway user to the dialout group"),
         LinuxNative.EBUSY => new LinkOpenException(LinkDownKind.PortInUse, $"serial device {device} is in use by another program: close it (check with fuser {device})"),
         _ => new IOException($"cannot open serial device {device}: {LinuxNative.ErrorText(errno)}"),

@@ -29,6 +29,8 @@ public sealed class DesiredConfigCatchUpTests
         await Eventually.TrueAsync(() => hub.Statuses().Any(s => s.Online && s.ConfigVersion == 3), "status reports version 3");
         Assert.Equal(3, gw.App.Runtime.Config.ConfigVersion);
         Assert.Equal(45, gw.App.Runtime.Config.Management.HeartbeatSeconds);
+        // The event travels through the outbox, the status does not: the status may arrive first.
+        await Eventually.TrueAsync(() => hub.Events().Any(e => e.Type == EventTypes.ConfigApplied), "config-applied event");
         var applied = hub.Events().Where(e => e.Type == EventTypes.ConfigApplied).Select(e => e.Text).ToList();
         Assert.Equal(["configuration version 3 applied"], applied);
         Assert.Contains("\"heartbeatSeconds\": 45", await File.ReadAllTextAsync(gw.ConfigPath));

@@ -46,6 +46,13 @@ internal sealed class EmulatedWire : IAsyncDisposable
         return BitConverter.ToInt32(t, 36);
     }
 
+    /// <summary>
+    /// Writes that the gateway's rate changed under: the bytes were shaped for the rate seen before the write but may
+    /// have been read at the next one — a clean bid heard at a wrong rate, which a real UART never delivers. A test
+    /// that fails after such a write has met the limit of the emulation, not a defect of the gateway.
+    /// </summary>
+    public int StraddledWrites { get; private set; }
+
     public async Task WriteAsync(byte[] bytes, CancellationToken ct = default)
     {
         var rate = GatewayRate();
@@ -56,6 +63,7 @@ internal sealed class EmulatedWire : IAsyncDisposable
         }
         await _analyzer.WriteAsync(bytes, ct);
         await _analyzer.FlushAsync(ct);
+        if (GatewayRate() != rate) StraddledWrites++;
     }
 
     public async ValueTask DisposeAsync()
