@@ -97,8 +97,9 @@ internal static class ChaosBenchmark
         }
         output.WriteLine($"chaos phase: {options.Kills} faults in {(rig.Clock.Elapsed - chaosStart).TotalSeconds:F0} s; load average {LoadAverage()}");
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var drain = await load.StopAndDrainAsync(TimeSpan.FromSeconds(90), output);
+        var drain = await load.StopAndDrainAsync(TimeSpan.FromSeconds(150), output);
         await ReportAsync(rig, events, output);
+        rig.PrintNodeWarnings(output);
         var falseDeaths = events.Count(e => e.DeclaredDead == -1);
         output.WriteLine($"verdict: lost {drain.Lost}, doubled {drain.Doubled}, orders missing {drain.OrdersMissing}, webhooks undelivered {drain.Undelivered}, " +
                          $"paused nodes declared dead {falseDeaths} — {(drain.Clean && falseDeaths == 0 ? "PASS" : "FAIL")}");

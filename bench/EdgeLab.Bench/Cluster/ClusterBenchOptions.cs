@@ -12,14 +12,14 @@ internal sealed record ClusterBenchOptions
     public int Kills { get; init; } = 20;
     public TimeSpan? Duration { get; init; }
     public int Seed { get; init; } = 20261205;
-    public double Rate { get; init; } = 20;
+    public double Rate { get; init; } = 10;
     public int Gateways { get; init; } = 6;
 
     public const string Usage =
         """
         bench/run.sh chaos [--kills N] [--duration S] [--seed N] [--rate R] [--gateways G]
           3 edgelab-hub nodes on PostgreSQL + Mosquitto, G gateways (one lab each, default 6) publishing R result
-          messages/s each (default 20), referrals registered meanwhile (orders), every 10th message critical (webhooks).
+          messages/s each (default 10), referrals registered meanwhile (orders), every 50th message critical (webhooks).
           First a peer phase: the same load and N marks 3 s apart with no fault; then N faults (default 20) spread over
           S seconds (default 12 s per fault): 2 in 3 SIGKILL + restart, the rest SIGSTOP for 0.5-3 s + SIGCONT, on seeded
           random nodes. Prints per fault: ingest resumed (kill -> next commit by any node), the killed node's order

@@ -19,7 +19,8 @@ namespace EdgeLab.Bench.Cluster;
 internal sealed class ClusterRig : IAsyncDisposable
 {
     public const int NodeCount = 3;
-    public const int SpecimensPerGateway = 20;
+    /// <summary>Tubes a gateway's results cycle through: enough that the three nodes' batches rarely want the same tube's lock.</summary>
+    public const int SpecimensPerGateway = 100;
     private static readonly string[] Tests = ["WBC", "HGB", "PLT"];
 
     private readonly PostgresProcess _postgres;
@@ -73,8 +74,9 @@ internal sealed class ClusterRig : IAsyncDisposable
             var (gateway, lab) = ($"chaos-gw{g:D2}", $"chaos-lab{g:D2}");
             await store.UpsertOrganizationAsync(new Organization { Id = lab, Name = lab, Kind = OrganizationKind.Lab });
             await store.UpsertGatewayAsync(gateway, lab);
-            var specimens = new List<string>();
-            for (var s = 0; s < SpecimensPerGateway; s++) specimens.Add(await rig.RegisterAsync(g));
+            var specimens = new string[SpecimensPerGateway];
+            var gw = g;
+            await Parallel.ForAsync(0, SpecimensPerGateway, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (s, _) => specimens[s] = await rig.RegisterAsync(gw));
             rig.Gateways.Add(await LoadGateway.ConnectAsync(gateway, broker, specimens, rig.Clock));
         }
         for (var n = 0; n < NodeCount; n++) rig.StartNode(n);
@@ -117,11 +119,31 @@ internal sealed class ClusterRig : IAsyncDisposable
 
     public ChildProcess Node(int n) => _nodes[n] ?? throw new InvalidOperationException($"node {n} is not running");
 
+    /// <summary>Warning and error lines the nodes logged (the first 500), for the report: a takeover should log why.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> NodeWarnings { get; } = new();
+
     public void StartNode(int n)
     {
-        _nodes[n] = EdgeLabComponents.Start(EdgeLabComponents.Hub,
+        var name = $"n{n}.{_generation[n]}";
+        var wasWarning = false;
+        var node = _nodes[n] = EdgeLabComponents.Start(EdgeLabComponents.Hub,
             ["run", "--roles", "ingest", "--database-provider", "postgres", "--connection-string", _postgres.ConnectionString(), .. Broker.HubArguments,
              "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}"], name: $"hub-n{n}-{_generation[n]++}");
+        // The console logger writes "warn: Category[id]" and the message on the next line.
+        node.Line += line =>
+        {
+            if (wasWarning && NodeWarnings.Count < 500) NodeWarnings.Enqueue($"{name} {Clock.ElapsedMilliseconds / 1000.0:F1} s: {line.Trim()}");
+            wasWarning = line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+        };
+    }
+
+    /// <summary>Prints how many warnings the nodes logged and the most frequent ones.</summary>
+    public void PrintNodeWarnings(TextWriter output)
+    {
+        var lines = NodeWarnings.ToList();
+        output.WriteLine($"hub nodes logged {lines.Count} warnings/errors{(lines.Count >= 500 ? " (first 500 kept)" : "")}");
+        foreach (var group in lines.GroupBy(l => new string(l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..].Take(90).ToArray())).OrderByDescending(g => g.Count()).Take(8))
+            output.WriteLine($"  {group.Count(),4} × {group.First()}");
     }
 
     public async Task WaitSubscribedAsync(int n, TimeSpan timeout)

@@ -12,14 +12,16 @@ namespace EdgeLab.Bench.Cluster;
 /// <summary>
 /// A gateway as the cluster benchmarks drive it: publishes a Sysmex CBC result message at a steady rate over a real
 /// Mosquitto, keeps what it sent until the hub acks it end to end (DESIGN.md guarantee 1) and resends what stays
-/// unacked for <see cref="ResendAfter"/>, as a real gateway's outbox does; records when each sequence was first
+/// unacked for <see cref="ResendAfter"/>, as a real gateway's outbox does (its <c>UplinkOptions.AckTimeout</c> is 60 s;
+/// 30 s here keeps the drain shorter; 1–5 s made a resend storm — each message sent 4–6 times — once a loaded box
+/// slowed the hub past that); records when each sequence was first
 /// published and first acked, and when each order arrived. Every <see cref="CriticalEvery"/>-th message carries a
 /// critical HGB, so the ordering clinic's webhook (the organization grain's work) fires.
 /// </summary>
 internal sealed class LoadGateway : IAsyncDisposable
 {
-    public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(1);
-    public const int CriticalEvery = 10;
+    public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(30);
+    public const int CriticalEvery = 50;
 
     private readonly MqttClient _client;
     private readonly string _epoch = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
@@ -98,7 +100,7 @@ internal sealed class LoadGateway : IAsyncDisposable
             Interlocked.Increment(ref _resends);
             await SendAsync(seq);
         }
-        return _published.Keys.All(_acked.ContainsKey);
+        return _lastSent.IsEmpty; // what is left there is unacked
     }
 
     private async Task SendAsync(long seq)
@@ -123,9 +125,10 @@ internal sealed class LoadGateway : IAsyncDisposable
 
     private ResultMessage Message(long seq)
     {
-        // The value changes with the sequence, so a re-report of a tube is a correction (and a critical one notifies),
-        // never an identical retransmission (which stores nothing new).
-        var hgb = seq % CriticalEvery == 0 ? 4.0 + seq % 997 / 1000.0 : 13.0 + seq % 997 / 1000.0;
+        // Every value changes with the sequence, so a re-report of a tube is a correction of all three results (and a
+        // critical one notifies), never an identical retransmission (which stores no new row): three rows per message.
+        var change = seq % 997 / 1000.0;
+        var hgb = (seq % CriticalEvery == 0 ? 4.0 : 13.0) + change;
         var at = DateTimeOffset.UtcNow;
         return new ResultMessage
         {
@@ -141,9 +144,9 @@ internal sealed class LoadGateway : IAsyncDisposable
             TranscriptSha256 = new string('0', 64),
             Results =
             [
-                new ResultItem { Code = "WBC", Value = "6.1", Units = "10*3/uL", Status = "F", CompletedAt = at },
+                new ResultItem { Code = "WBC", Value = (6.0 + change).ToString("F3", CultureInfo.InvariantCulture), Units = "10*3/uL", Status = "F", CompletedAt = at },
                 new ResultItem { Code = "HGB", Value = hgb.ToString("F3", CultureInfo.InvariantCulture), Units = "g/dL", Status = "F", CompletedAt = at },
-                new ResultItem { Code = "PLT", Value = "250", Units = "10*3/uL", Status = "F", CompletedAt = at },
+                new ResultItem { Code = "PLT", Value = (200 + seq % 97).ToString(CultureInfo.InvariantCulture), Units = "10*3/uL", Status = "F", CompletedAt = at },
             ],
         };
     }

@@ -7,9 +7,9 @@ namespace EdgeLab.Bench.Cluster;
 /// <summary>
 /// Issue 11's soak: the 3-node cluster on PostgreSQL under steady load for 10 minutes (<c>--duration</c>) on a machine
 /// that other work keeps busy, no fault injected. Membership is read every second and every change is printed as it
-/// happens (a silo joining, suspected, declared dead); every minute prints the ingest latency (publish → end-to-end ack)
-/// percentiles of the messages published in it, order latency (referral committed → order at the gateway), webhook
-/// latency (notification created → first POST) and the load average. Any node declared dead is a false death — the
+/// happens (a silo joining, suspected, declared dead); after the drain, one row per minute: the ingest latency
+/// (publish → end-to-end ack) percentiles of the messages published in it, order latency (referral committed → order
+/// at the gateway), webhook latency (notification created → first POST) and the load average taken in that minute. Any node declared dead is a false death — the
 /// membership options (ProbeTimeout 1 s × 2 missed probes) must not evict a live node under load — and fails the run.
 /// </summary>
 internal static class SoakBenchmark
@@ -26,8 +26,7 @@ internal static class SoakBenchmark
         var seen = new Dictionary<string, (int Status, string? Suspects)>();
         var falseDeaths = new List<string>();
         var nextMinute = start + 60_000;
-        var minute = 1;
-        output.WriteLine(" min | ingest p50 / p99 / max (ms)   | messages | orders p50 / p99 (ms) | webhooks p50 / p99 (ms) | load");
+        var loads = new List<string>();
         while (rig.Clock.ElapsedMilliseconds - start < duration.TotalMilliseconds)
         {
             foreach (var row in await rig.MembershipAsync())
@@ -41,18 +40,22 @@ internal static class SoakBenchmark
             }
             if (rig.Clock.ElapsedMilliseconds >= nextMinute)
             {
-                await PrintMinuteAsync(rig, minute++, nextMinute - 60_000, nextMinute, output);
+                loads.Add(ChaosBenchmark.LoadAverage());
+                output.WriteLine($"  minute {loads.Count} done, load average {loads[^1]}");
                 nextMinute += 60_000;
             }
             await Task.Delay(1000);
         }
-        var drain = await load.StopAndDrainAsync(TimeSpan.FromSeconds(90), output);
+        var drain = await load.StopAndDrainAsync(TimeSpan.FromSeconds(150), output);
+        rig.PrintNodeWarnings(output);
+        output.WriteLine(" min | ingest p50 / p99 / max (ms)   | messages | orders p50 / p99 (ms) | webhooks p50 / p99 (ms) | load");
+        for (var m = 0; m < loads.Count; m++) await PrintMinuteAsync(rig, m + 1, start + m * 60_000L, start + (m + 1) * 60_000L, loads[m], output);
         output.WriteLine($"verdict: {falseDeaths.Count} false deaths (nodes declared dead, none was killed), lost {drain.Lost}, doubled {drain.Doubled} — " +
                          $"{(falseDeaths.Count == 0 && drain.Clean ? "PASS" : "FAIL")}");
         if (falseDeaths.Count > 0 || !drain.Clean) throw new InvalidOperationException($"soak failed: false deaths {string.Join(", ", falseDeaths)}; {drain}");
     }
 
-    private static async Task PrintMinuteAsync(ClusterRig rig, int minute, long from, long to, TextWriter output)
+    private static async Task PrintMinuteAsync(ClusterRig rig, int minute, long from, long to, string load, TextWriter output)
     {
         var ingest = new Percentiles(rig.Gateways.SelectMany(g => g.Published.Where(p => p.Value >= from && p.Value < to && g.Acked.ContainsKey(p.Key))
             .Select(p => (double)(g.Acked[p.Key] - p.Value))));
@@ -66,7 +69,7 @@ internal static class SoakBenchmark
             .Where(n => rig.Webhooks.Received.ContainsKey($"critical-value-{n.Id}"))
             .Select(n => (double)(rig.Webhooks.Received[$"critical-value-{n.Id}"].FirstAt - rig.ClockMsAt(n.CreatedAt))));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $" {minute,3} | {ingest.At(0.5),6:F0} / {ingest.At(0.99),6:F0} / {ingest.Max,6:F0}       | {ingest.Count,8} | {orders.At(0.5),8:F0} / {orders.At(0.99),6:F0}    | {webhooks.At(0.5),8:F0} / {webhooks.At(0.99),6:F0}      | {ChaosBenchmark.LoadAverage()}"));
+            $" {minute,3} | {ingest.At(0.5),6:F0} / {ingest.At(0.99),6:F0} / {ingest.Max,6:F0}       | {ingest.Count,8} | {orders.At(0.5),8:F0} / {orders.At(0.99),6:F0}    | {webhooks.At(0.5),8:F0} / {webhooks.At(0.99),6:F0}      | {load}"));
     }
 
     private static string StatusName(int status) => status switch
