@@ -46,10 +46,11 @@ internal static class SoakBenchmark
             }
             await Task.Delay(1000);
         }
+        if (loads.Count * 60_000L < rig.Clock.ElapsedMilliseconds - start) loads.Add(ChaosBenchmark.LoadAverage()); // the last, partial minute
         var drain = await load.StopAndDrainAsync(TimeSpan.FromSeconds(150), output);
         rig.PrintNodeWarnings(output);
         output.WriteLine(" min | ingest p50 / p99 / max (ms)   | messages | orders p50 / p99 (ms) | webhooks p50 / p99 (ms) | load");
-        for (var m = 0; m < loads.Count; m++) await PrintMinuteAsync(rig, m + 1, start + m * 60_000L, start + (m + 1) * 60_000L, loads[m], output);
+        for (var m = 0; m < loads.Count; m++) await PrintMinuteAsync(rig, m + 1, start + m * 60_000L, Math.Min(start + (m + 1) * 60_000L, start + (long)duration.TotalMilliseconds), loads[m], output);
         output.WriteLine($"verdict: {falseDeaths.Count} false deaths (nodes declared dead, none was killed), lost {drain.Lost}, doubled {drain.Doubled} — " +
                          $"{(falseDeaths.Count == 0 && drain.Clean ? "PASS" : "FAIL")}");
         if (falseDeaths.Count > 0 || !drain.Clean) throw new InvalidOperationException($"soak failed: false deaths {string.Join(", ", falseDeaths)}; {drain}");
