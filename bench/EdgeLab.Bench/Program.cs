@@ -1,4 +1,5 @@
 using EdgeLab.Bench;
+using EdgeLab.Bench.Cluster;
 using EdgeLab.Bench.Decode;
 using EdgeLab.Bench.EndToEnd;
 using EdgeLab.Bench.Footprint;
@@ -17,6 +18,24 @@ if (args is [GatewayFootprintBenchmark.IdlePeerArgument, var seconds])
     return 0;
 }
 
+// chaos and soak take flags (--kills N --duration S …); the other benchmarks take none.
+string[] names;
+ClusterBenchOptions cluster;
+try
+{
+    (names, cluster) = ClusterBenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"edgelab-bench: {ex.Message}");
+    return 2;
+}
+if ((names.Contains("chaos") || names.Contains("soak")) && (names.Contains("--help") || names.Contains("-h")))
+{
+    Console.WriteLine(ClusterBenchOptions.Usage);
+    return 0;
+}
+
 var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
 {
     ("link", "ASTM E1381 frame parsing with every checksum verified (MB/s), vs the 9600-baud line", o => { AstmFrameBenchmark.Run(o); return Task.CompletedTask; }),
@@ -27,10 +46,12 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("stat", "STAT results' gateway commit -> real hub's database commit (SQLite, PostgreSQL; stand-in hub as the peer) p50/p99/max beside routine ones while a 100k backlog drains (EDGELAB_STAT_BACKLOG=N for a smaller one)", o => OutboxDrainBenchmark.RunStatAsync(o)),
     ("ingest", "hub ingest results/s on SQLite and PostgreSQL, and failover time after a hub node is killed", o => IngestBenchmark.RunAsync(o)),
     ("e2e", "end-to-end latency p50/p99 (analyzer's last frame → readable in FHIR) at 1, 50 and 300 analyzers, vs the broker hop (EDGELAB_E2E_LEVELS=1,50 to pick)", o => EndToEndLatencyBenchmark.RunAsync(o)),
+    ("chaos", "3-node hub cluster on PostgreSQL under load, ≥ 20 SIGKILLs and SIGSTOPs: ingest resumed, grain work moved, 0 lost/doubled (--kills N --duration S; not part of all)", o => ChaosBenchmark.RunAsync(o, cluster)),
+    ("soak", "3-node hub cluster under steady load for 10 minutes: membership events, 0 false deaths, ingest latency per minute (--duration S; not part of all)", o => SoakBenchmark.RunAsync(o, cluster)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
 };
 
-if (args.Contains("--help") || args.Contains("-h"))
+if (names.Contains("--help") || names.Contains("-h"))
 {
     Console.WriteLine("usage: edgelab-bench [all | NAME ...]");
     foreach (var b in benchmarks) Console.WriteLine($"  {b.Name,-10} {b.What}");
@@ -38,7 +59,8 @@ if (args.Contains("--help") || args.Contains("-h"))
     return 0;
 }
 
-var selected = args.Length == 0 || args.Contains("all") ? benchmarks.Select(b => b.Name).ToArray() : args;
+// chaos and soak run for minutes and kill processes: only when named.
+var selected = names.Length == 0 || names.Contains("all") ? benchmarks.Select(b => b.Name).Where(n => n is not ("chaos" or "soak")).ToArray() : names;
 var unknown = selected.Where(n => benchmarks.All(b => b.Name != n)).ToList();
 if (unknown.Count > 0)
 {
