@@ -68,6 +68,11 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
 
     public IMqttClient Client => _client;
 
+    /// <summary>Subscriptions granted so far (each session subscribes on every CONNACK): for tests and the bench.</summary>
+    internal int Subscriptions => Volatile.Read(ref _subscriptions);
+
+    private int _subscriptions;
+
     /// <summary>
     /// Set by the ingest pipeline; called one message at a time per session, PUBACK after it returns. The main and the
     /// STAT session call it concurrently.
@@ -145,6 +150,7 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
         try
         {
             await client.SubscribeAsync(filters.Select(f => new MqttSubscription { TopicFilter = f, MaximumQualityOfService = MqttQualityOfService.AtLeastOnce }).ToList()).ConfigureAwait(false);
+            Interlocked.Increment(ref _subscriptions);
             IngestLog.Subscribed(_logger, string.Join(", ", filters), clientId);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -96,6 +96,9 @@ internal sealed class IngestLanes
         }
     }
 
+    /// <summary>Messages waiting in a lane (for tests and metrics).</summary>
+    public int Queued(IngestLane lane) => Reader(lane).Count;
+
     /// <summary>Keys with uncommitted messages (for tests).</summary>
     public int PendingKeys
     {

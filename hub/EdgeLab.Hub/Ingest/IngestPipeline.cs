@@ -47,6 +47,9 @@ internal sealed class IngestPipeline : BackgroundService
         _sizer = new RoutineBatchSizer(options);
     }
 
+    /// <summary>The two queues (for tests and metrics).</summary>
+    internal IngestLanes Lanes => _lanes;
+
     /// <summary>Messages stored, results stored, repeats seen — for tests and metrics.</summary>
     public long StoredMessages => Interlocked.Read(ref _storedMessages);
 
