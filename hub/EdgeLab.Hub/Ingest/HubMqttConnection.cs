@@ -27,7 +27,8 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private Task _firstConnect = Task.CompletedTask;
-    private Task _firstStatConnect = Task.CompletedTask;
+    private volatile Task _firstStatConnect = Task.CompletedTask;
+    private int _statStarted;
 
     public HubMqttConnection(HubMqttOptions options, ILogger<HubMqttConnection> logger, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -81,8 +82,8 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The STAT session connects once the main one has subscribed, so "Ingest subscribed" first means the main one.
         _firstConnect = Task.Run(() => ConnectUntilUpAsync(_client, _options.ClientId, _stopping.Token), CancellationToken.None);
-        if (_statClient is { } stat) _firstStatConnect = Task.Run(() => ConnectUntilUpAsync(stat, StatClientId, _stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -152,6 +153,8 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
             await client.SubscribeAsync(filters.Select(f => new MqttSubscription { TopicFilter = f, MaximumQualityOfService = MqttQualityOfService.AtLeastOnce }).ToList()).ConfigureAwait(false);
             Interlocked.Increment(ref _subscriptions);
             IngestLog.Subscribed(_logger, string.Join(", ", filters), clientId);
+            if (client == _client && _statClient is { } stat && Interlocked.Exchange(ref _statStarted, 1) == 0 && !_stopping.IsCancellationRequested)
+                _firstStatConnect = Task.Run(() => ConnectUntilUpAsync(stat, StatClientId, _stopping.Token), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

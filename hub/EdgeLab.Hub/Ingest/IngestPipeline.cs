@@ -12,10 +12,11 @@ namespace EdgeLab.Hub.Ingest;
 /// PUBACK can precede the commit: durability comes from the gateway, which keeps each message until the hub's own
 /// <see cref="AckMessage"/> (sent only after commit) and resends otherwise. A repeat is then claimed by nobody and acked.
 /// STAT results (issue 10: on <c>…/results/stat</c>, or <see cref="ResultMessage.Priority"/> = <c>stat</c> on the old
-/// topic) go into a lane of their own with a writer of its own, so a STAT never waits in a queue behind routine
-/// messages, nor for a routine batch's transaction: on PostgreSQL the two writers commit side by side on two
-/// connections; on SQLite, where writers take turns, routine batches are cut to <see cref="IngestOptions.RoutineBatchBudget"/>
-/// while STAT traffic is about (<see cref="RoutineBatchSizer"/>), which bounds a STAT's wait for the write turn.
+/// topic) go into a lane of their own, so a STAT never waits in a queue behind routine messages: on PostgreSQL each lane
+/// has a writer of its own and the two commit side by side on two connections, so a STAT does not wait for a routine
+/// batch's transaction either; on SQLite, where transactions take turns, one writer takes the STAT lane first at every
+/// turn and cuts routine batches to <see cref="IngestOptions.RoutineBatchBudget"/> while STAT traffic is about
+/// (<see cref="RoutineBatchSizer"/>), which bounds a STAT's wait for the turn.
 /// Per-key order across the lanes is <see cref="IngestLanes"/>' job.
 /// </summary>
 internal sealed class IngestPipeline : BackgroundService
@@ -66,9 +67,16 @@ internal sealed class IngestPipeline : BackgroundService
     {
         try
         {
-            await Task.WhenAll(
-                Task.Run(() => RunLaneAsync(IngestLane.Stat, stoppingToken), CancellationToken.None),
-                Task.Run(() => RunLaneAsync(IngestLane.Routine, stoppingToken), CancellationToken.None)).ConfigureAwait(false);
+            if (_writer.WritersTakeTurns)
+            {
+                await Task.Run(() => RunOneWriterAsync(stoppingToken), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.WhenAll(
+                    Task.Run(() => RunLaneAsync(IngestLane.Stat, stoppingToken), CancellationToken.None),
+                    Task.Run(() => RunLaneAsync(IngestLane.Routine, stoppingToken), CancellationToken.None)).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -80,29 +88,53 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    /// <summary>One lane's writer: takes what is queued (up to the lane's batch size) and writes it in one transaction.</summary>
+    /// <summary>PostgreSQL: one lane's own writer, beside the other's.</summary>
     private async Task RunLaneAsync(IngestLane lane, CancellationToken ct)
     {
         var reader = _lanes.Reader(lane);
-        var batch = new List<IngestEnvelope>(_options.MaxBatchMessages);
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false)) await WriteBatchAsync(lane, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SQLite: transactions take turns anyway, so one writer serves both lanes and takes the STAT lane first at every
+    /// turn; routine batches are cut short while STAT traffic is about, so a STAT never waits long for the turn.
+    /// </summary>
+    private async Task RunOneWriterAsync(CancellationToken ct)
+    {
+        Task<bool>? statReady = null;
+        Task<bool>? routineReady = null;
+        while (true)
         {
-            var max = lane == IngestLane.Stat
-                ? _options.MaxBatchMessages
-                : _sizer.Next(cutForStat: _writer.WritersTakeTurns && _lanes.StatSeenWithin(_options.StatTrafficWindow));
-            while (batch.Count < max && reader.TryRead(out var e)) batch.Add(e);
-            var started = _time.GetTimestamp();
-            try
-            {
-                await WriteWithRetryAsync(batch, lane, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                _lanes.Done(batch);
-            }
-            if (lane == IngestLane.Routine) _sizer.Observe(batch.Count, _time.GetElapsedTime(started));
-            batch.Clear();
+            if (await WriteBatchAsync(IngestLane.Stat, ct).ConfigureAwait(false) || await WriteBatchAsync(IngestLane.Routine, ct).ConfigureAwait(false)) continue;
+            // One outstanding wait per lane, kept across turns (a fresh one each turn would pile up waiters).
+            if (statReady is null || statReady.IsCompleted) statReady = _lanes.Reader(IngestLane.Stat).WaitToReadAsync(ct).AsTask();
+            if (routineReady is null || routineReady.IsCompleted) routineReady = _lanes.Reader(IngestLane.Routine).WaitToReadAsync(ct).AsTask();
+            await Task.WhenAny(statReady, routineReady).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Takes what the lane has queued (up to its batch size) and writes it in one transaction; false when it had nothing.</summary>
+    private async Task<bool> WriteBatchAsync(IngestLane lane, CancellationToken ct)
+    {
+        var reader = _lanes.Reader(lane);
+        var max = lane == IngestLane.Stat
+            ? _options.MaxBatchMessages
+            : _sizer.Next(cutForStat: _writer.WritersTakeTurns && _lanes.StatSeenWithin(_options.StatTrafficWindow));
+        var batch = new List<IngestEnvelope>(Math.Min(max, reader.Count));
+        while (batch.Count < max && reader.TryRead(out var e)) batch.Add(e);
+        if (batch.Count == 0) return false;
+        var started = _time.GetTimestamp();
+        try
+        {
+            await WriteWithRetryAsync(batch, lane, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lanes.Done(batch);
+        }
+        if (lane == IngestLane.Routine) _sizer.Observe(batch.Count, _time.GetElapsedTime(started));
+        return true;
     }
 
     private async Task WriteWithRetryAsync(List<IngestEnvelope> batch, IngestLane lane, CancellationToken ct)
