@@ -18,6 +18,21 @@ public sealed class IngestLanesTests
     private static ResultMessage Stat(ResultMessage m) => m with { Priority = "stat" };
 
     [Fact]
+    public void The_stat_topic_is_the_one_two_level_leaf_and_triages_as_a_result()
+    {
+        Assert.True(Topics.TryParse(Topics.StatResults(TestHub.Gateway), out var gateway, out var leaf));
+        Assert.Equal((TestHub.Gateway, "results/stat"), (gateway, leaf));
+        Assert.False(Topics.TryParse($"{Topics.Root}/{TestHub.Gateway}/results/other", out _, out _));
+        Assert.False(Topics.TryParse($"{Topics.Root}/{TestHub.Gateway}/events/stat", out _, out _));
+        var e = Envelope(Stat(Messages.Cbc(1, "S1")), Topics.StatResults(TestHub.Gateway));
+        Assert.Equal(EnvelopeKind.Result, e.Kind);
+        Assert.Equal("S1", e.Result!.SpecimenId);
+        // A gateway cannot post another's STAT: the topic's gateway must be the payload's, as on …/results.
+        var foreign = Envelope(Stat(Messages.Cbc(2, "S2")), Topics.StatResults("lab-2-gw01"));
+        Assert.Equal(EnvelopeKind.Quarantine, foreign.Kind);
+    }
+
+    [Fact]
     public void Stat_goes_by_its_topic_or_by_its_priority_on_the_old_topic_and_everything_else_is_routine()
     {
         Assert.Equal(IngestLane.Stat, IngestLanes.Requested(Envelope(Stat(Messages.Cbc(1, "S1")), Topics.StatResults(TestHub.Gateway))));
