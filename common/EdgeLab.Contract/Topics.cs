@@ -14,6 +14,17 @@ public static partial class Topics
     public const string HubShareGroup = "hub";
 
     public static string Results(string gatewayId) => $"{Root}/{gatewayId}/results";
+
+    /// <summary>
+    /// STAT (emergency) results, issue 10: a topic of their own so the hub can read them on a session of their own. A
+    /// broker delivers one session's messages in order behind everything in flight to it, and the hub acks only after
+    /// its commit, so on the shared <c>…/results</c> session a STAT waits behind the routine backlog's Receive Maximum
+    /// window ([MQTT-3.3.4-9], MQTT 5.0 §4.9). Hubs keep reading STAT on <c>…/results</c> from gateways that predate it.
+    /// </summary>
+    public static string StatResults(string gatewayId) => $"{Root}/{gatewayId}/{StatResultsLeaf}";
+
+    /// <summary>The leaf of <see cref="StatResults"/>, the only two-level leaf of the tree.</summary>
+    public const string StatResultsLeaf = "results/stat";
     public static string Events(string gatewayId) => $"{Root}/{gatewayId}/events";
     public static string Status(string gatewayId) => $"{Root}/{gatewayId}/status";
     public static string Ack(string gatewayId) => $"{Root}/{gatewayId}/ack";
@@ -28,7 +39,7 @@ public static partial class Topics
     /// <summary>Gateway ids are <c>[a-z0-9-]{3,64}</c> (DESIGN.md), so they are safe in topics, file names and logs.</summary>
     public static bool IsValidGatewayId(string? gatewayId) => gatewayId is not null && GatewayIdPattern().IsMatch(gatewayId);
 
-    /// <summary>Splits <c>edgelab/v1/gw/{id}/{leaf}</c>; false for anything else.</summary>
+    /// <summary>Splits <c>edgelab/v1/gw/{id}/{leaf}</c> (the leaf may be <see cref="StatResultsLeaf"/>); false for anything else.</summary>
     public static bool TryParse(string topic, out string gatewayId, out string leaf)
     {
         gatewayId = leaf = "";
@@ -36,11 +47,13 @@ public static partial class Topics
         if (!topic.StartsWith(prefix, StringComparison.Ordinal)) return false;
         var rest = topic.AsSpan(prefix.Length);
         var slash = rest.IndexOf('/');
-        if (slash <= 0 || rest[(slash + 1)..].Contains('/')) return false;
+        if (slash <= 0) return false;
+        var after = rest[(slash + 1)..];
+        if (after.Contains('/') && !after.SequenceEqual(StatResultsLeaf)) return false;
         var id = rest[..slash].ToString();
         if (!IsValidGatewayId(id)) return false;
         gatewayId = id;
-        leaf = rest[(slash + 1)..].ToString();
+        leaf = after.ToString();
         return leaf.Length > 0;
     }
 

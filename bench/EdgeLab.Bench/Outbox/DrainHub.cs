@@ -86,7 +86,8 @@ internal sealed class RealHubDrainHub : IDrainHub
             ["run", "--roles", "ingest", .. db, .. broker.HubArguments, "--urls", $"http://127.0.0.1:{FreeTcpPort.Next()}", "--trace-file", trace],
             name: postgres ? "hub-postgres" : "hub-sqlite");
         var started = DateTime.UtcNow;
-        while (!hub.Output.Contains("Ingest subscribed", StringComparison.Ordinal))
+        // Two sessions subscribe: the main one (…/results, events, status) and the STAT one (…/results/stat).
+        while (hub.Output.Split("Ingest subscribed").Length - 1 < 2)
         {
             if (hub.HasExited) throw new InvalidOperationException($"edgelab-hub exited before it subscribed: {hub.Output}");
             if (DateTime.UtcNow - started > TimeSpan.FromSeconds(90)) throw new TimeoutException("edgelab-hub did not subscribe within 90 s");

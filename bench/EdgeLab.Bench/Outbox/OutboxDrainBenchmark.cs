@@ -324,7 +324,7 @@ internal static class OutboxDrainBenchmark
         {
             var hub = new BenchHub(broker);
             await hub._client.ConnectAsync();
-            await hub._client.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Results(GatewayId) }, new MqttSubscription { TopicFilter = Topics.Events(GatewayId) }]);
+            await hub._client.SubscribeAsync([new MqttSubscription { TopicFilter = Topics.Results(GatewayId) }, new MqttSubscription { TopicFilter = Topics.StatResults(GatewayId) }, new MqttSubscription { TopicFilter = Topics.Events(GatewayId) }]);
             hub._acker = Task.Run(hub.AckLoopAsync);
             return hub;
         }

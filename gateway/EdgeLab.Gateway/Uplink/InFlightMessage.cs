@@ -7,6 +7,9 @@ internal sealed class InFlightMessage(OutboxRow row)
 {
     public OutboxRow Row { get; } = row;
 
+    /// <summary>Chosen once when it is first published; resends keep it, so a key's rows stay on one topic.</summary>
+    public required string Topic { get; init; }
+
     /// <summary>When it was last handed to the MQTT client; the ack timeout counts from here.</summary>
     public DateTimeOffset SentAt { get; set; }
 

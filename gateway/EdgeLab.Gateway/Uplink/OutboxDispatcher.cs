@@ -27,6 +27,10 @@ namespace EdgeLab.Gateway.Uplink;
 /// for the cursor. Within a key, rows are published in sequence order on one MQTT connection, which the broker delivers
 /// in order [MQTT-4.6.0-5]. A STAT row keeps this too: the older unpublished rows with its key go just before it.
 /// Across keys there is no order to keep; every message carries its own id and the hub dedupes.</para>
+/// <para>Topics (issue 10): STAT results go on <c>…/results/stat</c>, which the hub reads on a session of its own, so a
+/// STAT does not queue at the broker behind the routine backlog in flight to the hub; the older rows a STAT takes ahead
+/// go there with it. Two topics are two queues, so a row whose key still has a row in flight (not yet acked by the hub)
+/// goes on that row's topic whatever its priority: a key's messages are never split across topics while in flight.</para>
 /// <para>Resends: a row not acked within <see cref="UplinkOptions.AckTimeout"/> is published again; after a reconnect
 /// every row the broker PUBACKed but the hub did not ack is published again (a broker crash loses PUBACKed messages);
 /// a publish that failed with <see cref="MqttSessionLostException"/> is published again as new. The hub dedupes by
@@ -42,6 +46,7 @@ internal sealed class OutboxDispatcher : IDisposable
     private readonly ILogger _log;
     private readonly string _resultsTopic;
     private readonly string _eventsTopic;
+    private readonly string _statTopic;
     private readonly IReadOnlyList<MqttUserProperty> _noProperties = [];
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -60,6 +65,7 @@ internal sealed class OutboxDispatcher : IDisposable
     private bool _connected;
     private DateTimeOffset _nextStatScan = DateTimeOffset.MinValue;
     private readonly HashSet<long> _publishedAhead = [];
+    private readonly Dictionary<string, (string Topic, int Count)> _inFlightKeys = new(StringComparer.Ordinal);
     private static readonly TimeSpan StatScanInterval = TimeSpan.FromMilliseconds(250);
     private int _awaitingPubAck;
     private int _pubAckWindow = 20;
@@ -76,6 +82,7 @@ internal sealed class OutboxDispatcher : IDisposable
         _log = log;
         _resultsTopic = Topics.Results(options.GatewayId);
         _eventsTopic = Topics.Events(options.GatewayId);
+        _statTopic = Topics.StatResults(options.GatewayId);
         _cursor = store.Reader.FirstPendingSequence() ?? store.LastCommittedSequence + 1;
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, options.AckTimeout.Ticks / 4));
         _resendTimer = time.CreateTimer(_ => Wake(), null, tick, tick);
@@ -173,6 +180,7 @@ internal sealed class OutboxDispatcher : IDisposable
                 if (_inFlight.Remove(seq, out var f))
                 {
                     if (f.AwaitingPubAck) _awaitingPubAck--;
+                    Untrack(f);
                     _trace.Write(PipelineTrace.Acked, seq, f.Row.InstrumentId, now);
                 }
             }
@@ -239,19 +247,19 @@ internal sealed class OutboxDispatcher : IDisposable
         {
             if (_inFlight.ContainsKey(older.Sequence)) continue;
             if (_awaitingPubAck >= _pubAckWindow) return false;
-            PublishAhead(older, now);
+            PublishAhead(older, now, stat: true);
         }
         if (_awaitingPubAck >= _pubAckWindow) return false;
-        PublishAhead(row, now);
+        PublishAhead(row, now, stat: true);
         return true;
     }
 
-    private void PublishAhead(OutboxRow row, DateTimeOffset now)
+    private void PublishAhead(OutboxRow row, DateTimeOffset now, bool stat)
     {
         // The backlog cursor may still meet this row (read before it was acked): remember it so it is not sent twice.
         if (_publishedAhead.Count > 10_000) _publishedAhead.Clear();
         _publishedAhead.Add(row.Sequence);
-        Publish(Track(row), now);
+        Publish(Track(row, stat), now);
     }
 
     private void ResendDue(DateTimeOffset now)
@@ -334,12 +342,27 @@ internal sealed class OutboxDispatcher : IDisposable
         }
     }
 
-    private InFlightMessage Track(OutboxRow row)
+    private InFlightMessage Track(OutboxRow row, bool stat = false)
     {
-        var f = new InFlightMessage(row);
+        var f = new InFlightMessage(row) { Topic = TopicFor(row, stat || row.IsStat) };
         _inFlight.Add(row.Sequence, f);
+        if (row.Kind == OutboxKinds.Result)
+            _inFlightKeys[row.OrderKey] = (f.Topic, (_inFlightKeys.TryGetValue(row.OrderKey, out var k) ? k.Count : 0) + 1);
         return f;
     }
+
+    private void Untrack(InFlightMessage f)
+    {
+        if (f.Row.Kind != OutboxKinds.Result || !_inFlightKeys.TryGetValue(f.Row.OrderKey, out var k)) return;
+        if (k.Count <= 1) _inFlightKeys.Remove(f.Row.OrderKey);
+        else _inFlightKeys[f.Row.OrderKey] = (k.Topic, k.Count - 1);
+    }
+
+    /// <summary>Events on …/events; a result on its key's topic while the key has one in flight, else by priority.</summary>
+    private string TopicFor(OutboxRow row, bool stat) =>
+        row.Kind != OutboxKinds.Result ? _eventsTopic
+        : _inFlightKeys.TryGetValue(row.OrderKey, out var k) ? k.Topic
+        : stat ? _statTopic : _resultsTopic;
 
     private void Publish(InFlightMessage f, DateTimeOffset now)
     {
@@ -351,7 +374,7 @@ internal sealed class OutboxDispatcher : IDisposable
         var row = f.Row;
         var message = new MqttApplicationMessage
         {
-            Topic = row.Kind == OutboxKinds.Result ? _resultsTopic : _eventsTopic,
+            Topic = f.Topic,
             Payload = row.Payload,
             QualityOfService = MqttQualityOfService.AtLeastOnce,
             ContentType = "application/json",

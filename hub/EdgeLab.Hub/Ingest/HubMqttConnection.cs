@@ -11,6 +11,10 @@ namespace EdgeLab.Hub.Ingest;
 /// The first connection is made in the background and retried until it succeeds: a broker that is down, refuses the
 /// hub's credentials or speaks TLS where the hub expected plain TCP is a log line and a retry, never a crash (issue 9
 /// item 5: the hub died with exit 134 on the TLS port).
+/// An ingesting node opens a second session, the STAT session (issue 10), subscribed only to <c>…/results/stat</c>: the
+/// broker queues each session's messages in order and sends at most its Receive Maximum unacknowledged ([MQTT-3.3.4-9]),
+/// so on one session a STAT result would wait behind the routine backlog already queued to this node. Its own session
+/// gives it its own queue and window. Same credentials, client id + <c>-stat</c>; acks and orders go on the main one.
 /// </summary>
 internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
 {
@@ -19,45 +23,67 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
     private readonly HubMqttOptions _options;
     private readonly ILogger<HubMqttConnection> _logger;
     private readonly MqttClient _client;
+    private readonly MqttClient? _statClient;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private Task _firstConnect = Task.CompletedTask;
+    private volatile Task _firstStatConnect = Task.CompletedTask;
+    private int _statStarted;
 
     public HubMqttConnection(HubMqttOptions options, ILogger<HubMqttConnection> logger, ILoggerFactory loggerFactory, TimeProvider time)
     {
         _options = options;
         _logger = logger;
         _time = time;
-        _client = new MqttClient(new MqttClientOptions
+        _client = CreateClient(options.ClientId, receiveMaximum: 1000, loggerFactory);
+        _client.Connected += info => _ = SubscribeAsync(_client, UplinkLeaves.Select(Topics.SharedAllGateways).ToList(), options.ClientId);
+        if (options.Ingest)
         {
-            Host = options.Host,
-            Port = options.Port,
-            ClientId = options.ClientId,
-            UserName = options.UserName,
-            Password = HubMqttCredentials.LoadPassword(options),
-            Tls = HubMqttCredentials.LoadTls(options),
-            CleanStart = true,
-            SessionExpirySeconds = 0,
-            ReceiveMaximum = 1000,
-            // Covers the largest payload a gateway may send ([MQTT-3.1.2-24]: the broker discards bigger packets to us).
-            MaximumPacketSize = WireLimits.HubMaximumPacketSize,
-            KeepAliveSeconds = 15,
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-            ReconnectMaxDelay = TimeSpan.FromSeconds(5),
-            OnMessage = m => Handler?.Invoke(m) ?? ValueTask.CompletedTask,
-            TimeProvider = time,
-        }, loggerFactory.CreateLogger<MqttClient>());
-        _client.Connected += info => _ = OnConnectedAsync();
+            // STAT is a trickle: a small window is plenty and keeps the broker's queue for it short.
+            _statClient = CreateClient(StatClientId, receiveMaximum: 100, loggerFactory);
+            _statClient.Connected += info => _ = SubscribeAsync(_statClient, [Topics.SharedAllGateways(Topics.StatResultsLeaf)], StatClientId);
+        }
     }
+
+    private string StatClientId => _options.ClientId + "-stat";
+
+    private MqttClient CreateClient(string clientId, ushort receiveMaximum, ILoggerFactory loggerFactory) => new(new MqttClientOptions
+    {
+        Host = _options.Host,
+        Port = _options.Port,
+        ClientId = clientId,
+        UserName = _options.UserName,
+        Password = HubMqttCredentials.LoadPassword(_options),
+        Tls = HubMqttCredentials.LoadTls(_options),
+        CleanStart = true,
+        SessionExpirySeconds = 0,
+        ReceiveMaximum = receiveMaximum,
+        // Covers the largest payload a gateway may send ([MQTT-3.1.2-24]: the broker discards bigger packets to us).
+        MaximumPacketSize = WireLimits.HubMaximumPacketSize,
+        KeepAliveSeconds = 15,
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+        ReconnectMaxDelay = TimeSpan.FromSeconds(5),
+        OnMessage = m => Handler?.Invoke(m) ?? ValueTask.CompletedTask,
+        TimeProvider = _time,
+    }, loggerFactory.CreateLogger<MqttClient>());
 
     public IMqttClient Client => _client;
 
-    /// <summary>Set by the ingest pipeline; called one message at a time, PUBACK after it returns.</summary>
+    /// <summary>Subscriptions granted so far (each session subscribes on every CONNACK): for tests and the bench.</summary>
+    internal int Subscriptions => Volatile.Read(ref _subscriptions);
+
+    private int _subscriptions;
+
+    /// <summary>
+    /// Set by the ingest pipeline; called one message at a time per session, PUBACK after it returns. The main and the
+    /// STAT session call it concurrently.
+    /// </summary>
     public Func<MqttReceivedMessage, ValueTask>? Handler { get; set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _firstConnect = Task.Run(() => ConnectUntilUpAsync(_stopping.Token), CancellationToken.None);
+        // The STAT session connects once the main one has subscribed, so "Ingest subscribed" first means the main one.
+        _firstConnect = Task.Run(() => ConnectUntilUpAsync(_client, _options.ClientId, _stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -65,6 +91,8 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _firstConnect.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _firstStatConnect.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_statClient is { } stat) await stat.DisconnectAsync(MqttDisconnectReasonCode.NormalDisconnection, cancellationToken).ConfigureAwait(false);
         await _client.DisconnectAsync(MqttDisconnectReasonCode.NormalDisconnection, cancellationToken).ConfigureAwait(false);
     }
 
@@ -72,12 +100,14 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _firstConnect.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _firstStatConnect.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_statClient is { } stat) await stat.DisposeAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
     /// <summary>Once connected the client reconnects by itself (EdgeLab.Mqtt's reconnect layer); only the first attempt is ours.</summary>
-    private async Task ConnectUntilUpAsync(CancellationToken cancellationToken)
+    private async Task ConnectUntilUpAsync(MqttClient client, string clientId, CancellationToken cancellationToken)
     {
         var transport = _options.Tls is null ? "tcp" : "tls";
         var delay = TimeSpan.FromMilliseconds(100);
@@ -85,8 +115,8 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
         {
             try
             {
-                await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-                HubMqttLog.Connected(_logger, _options.Host, _options.Port, transport, _options.ClientId);
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                HubMqttLog.Connected(_logger, _options.Host, _options.Port, transport, clientId);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -97,7 +127,7 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
             {
                 // Any failure: refused, TLS handshake, bad CONNACK (0x86 bad user name or password, 0x87 not
                 // authorized), or a TLS listener's bytes read as MQTT. The reason names which; the password never.
-                HubMqttLog.ConnectFailed(_logger, _options.Host, _options.Port, transport, _options.ClientId, Describe(ex), (long)delay.TotalMilliseconds);
+                HubMqttLog.ConnectFailed(_logger, _options.Host, _options.Port, transport, clientId, Describe(ex), (long)delay.TotalMilliseconds);
             }
             try
             {
@@ -115,14 +145,16 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
         ? $"{ex.GetType().Name}: {ex.Message} ({inner.Message})"
         : $"{ex.GetType().Name}: {ex.Message}";
 
-    private async Task OnConnectedAsync()
+    private async Task SubscribeAsync(MqttClient client, List<string> filters, string clientId)
     {
         if (!_options.Ingest) return;
-        var filters = UplinkLeaves.Select(Topics.SharedAllGateways).ToList();
         try
         {
-            await _client.SubscribeAsync(filters.Select(f => new MqttSubscription { TopicFilter = f, MaximumQualityOfService = MqttQualityOfService.AtLeastOnce }).ToList()).ConfigureAwait(false);
-            IngestLog.Subscribed(_logger, string.Join(", ", filters), _options.ClientId);
+            await client.SubscribeAsync(filters.Select(f => new MqttSubscription { TopicFilter = f, MaximumQualityOfService = MqttQualityOfService.AtLeastOnce }).ToList()).ConfigureAwait(false);
+            Interlocked.Increment(ref _subscriptions);
+            IngestLog.Subscribed(_logger, string.Join(", ", filters), clientId);
+            if (client == _client && _statClient is { } stat && Interlocked.Exchange(ref _statStarted, 1) == 0 && !_stopping.IsCancellationRequested)
+                _firstStatConnect = Task.Run(() => ConnectUntilUpAsync(stat, StatClientId, _stopping.Token), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

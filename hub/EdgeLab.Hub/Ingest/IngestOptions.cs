@@ -15,6 +15,13 @@ internal sealed record IngestOptions
     public static readonly TimeSpan DefaultMaxFutureSkew = TimeSpan.FromHours(24);
     /// <summary>Bound of the queue between the MQTT handler and the writer (back-pressure on the broker beyond it).</summary>
     public int QueueCapacity { get; init; } = 8192;
+    /// <summary>
+    /// Where writers take turns (SQLite), the time a routine batch should take while STAT traffic is about: a STAT waits
+    /// for the write turn at most about this long (issue 10). Batches are sized from the measured time per message.
+    /// </summary>
+    public TimeSpan RoutineBatchBudget { get; init; } = TimeSpan.FromMilliseconds(15);
+    /// <summary>How long after the last STAT message routine batches stay cut to <see cref="RoutineBatchBudget"/>.</summary>
+    public TimeSpan StatTrafficWindow { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>JSON lines <c>{"event":"stored","messageId":…,"at":…}</c> per stored result message; null = off.</summary>
     public string? TraceFile { get; init; }
 }

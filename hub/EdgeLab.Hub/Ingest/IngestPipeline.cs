@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using EdgeLab.Contract;
 using EdgeLab.Hub.Domain;
 using EdgeLab.Hub.Linking;
@@ -9,16 +8,20 @@ using Microsoft.Extensions.Logging;
 namespace EdgeLab.Hub.Ingest;
 
 /// <summary>
-/// MQTT handler → bounded queue → batch writer → end-to-end acks. The handler only triages and enqueues, so the broker
+/// MQTT handlers → two lanes → two writers → end-to-end acks. The handlers only triage and enqueue, so the broker
 /// PUBACK can precede the commit: durability comes from the gateway, which keeps each message until the hub's own
 /// <see cref="AckMessage"/> (sent only after commit) and resends otherwise. A repeat is then claimed by nobody and acked.
-/// STAT results (<see cref="ResultMessage.Priority"/> = <c>stat</c>) take a fast lane: a queue of their own that the
-/// writer empties first, committing them in a batch of their own so they never wait behind 512 routine messages.
+/// STAT results (issue 10: on <c>…/results/stat</c>, or <see cref="ResultMessage.Priority"/> = <c>stat</c> on the old
+/// topic) go into a lane of their own, so a STAT never waits in a queue behind routine messages: on PostgreSQL each lane
+/// has a writer of its own and the two commit side by side on two connections, so a STAT does not wait for a routine
+/// batch's transaction either; on SQLite, where transactions take turns, one writer takes the STAT lane first at every
+/// turn and cuts routine batches to <see cref="IngestOptions.RoutineBatchBudget"/> while STAT traffic is about
+/// (<see cref="RoutineBatchSizer"/>), which bounds a STAT's wait for the turn.
+/// Per-key order across the lanes is <see cref="IngestLanes"/>' job.
 /// </summary>
 internal sealed class IngestPipeline : BackgroundService
 {
-    private readonly Channel<IngestEnvelope> _queue;
-    private readonly Channel<IngestEnvelope> _statQueue;
+    private readonly IngestLanes _lanes;
     private readonly IngestWriter _writer;
     private readonly IMqttClient _mqtt;
     private readonly IngestOptions _options;
@@ -26,6 +29,7 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly ILogger<IngestPipeline> _logger;
     private readonly IngestTrace _trace;
     private readonly IIngestCommitObserver? _observer;
+    private readonly RoutineBatchSizer _sizer;
 
     public IngestPipeline(HubMqttConnection connection, IngestWriter writer, IngestOptions options, TimeProvider time, ILogger<IngestPipeline> logger, IIngestCommitObserver? observer = null)
         : this(connection.Client, writer, options, time, logger, observer) =>
@@ -40,48 +44,38 @@ internal sealed class IngestPipeline : BackgroundService
         _time = time;
         _logger = logger;
         _trace = new IngestTrace(options.TraceFile);
-        _queue = Channel.CreateBounded<IngestEnvelope>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
-        _statQueue = Channel.CreateBounded<IngestEnvelope>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
+        _lanes = new IngestLanes(options.QueueCapacity, time);
+        _sizer = new RoutineBatchSizer(options);
     }
+
+    /// <summary>The two queues (for tests and metrics).</summary>
+    internal IngestLanes Lanes => _lanes;
 
     /// <summary>Messages stored, results stored, repeats seen — for tests and metrics.</summary>
     public long StoredMessages => Interlocked.Read(ref _storedMessages);
 
     private long _storedMessages;
 
-    public ValueTask EnqueueAsync(MqttReceivedMessage message)
+    public async ValueTask EnqueueAsync(MqttReceivedMessage message)
     {
         var envelope = PayloadTriage.Triage(message.Topic, message.Payload, message.GetUserProperty(MessageId.UserPropertyName), _time.GetUtcNow(), _options.MaxPayloadBytes);
-        if (envelope is null) return ValueTask.CompletedTask;
-        return (IsStat(envelope) ? _statQueue : _queue).Writer.WriteAsync(envelope);
+        if (envelope is null) return;
+        await _lanes.EnqueueAsync(envelope).ConfigureAwait(false);
     }
-
-    private static bool IsStat(IngestEnvelope e) => e.Result?.Priority == "stat";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<IngestEnvelope>(_options.MaxBatchMessages);
-        Task<bool>? statReady = null;
-        Task<bool>? routineReady = null;
         try
         {
-            while (true)
+            if (_writer.WritersTakeTurns)
             {
-                // STAT first, in a batch of its own (a small commit); routine batches fill only when no STAT waits.
-                while (batch.Count < _options.MaxBatchMessages && _statQueue.Reader.TryRead(out var stat)) batch.Add(stat);
-                if (batch.Count == 0)
-                    while (batch.Count < _options.MaxBatchMessages && _queue.Reader.TryRead(out var e)) batch.Add(e);
-                if (batch.Count > 0)
-                {
-                    await WriteWithRetryAsync(batch, stoppingToken).ConfigureAwait(false);
-                    batch.Clear();
-                    continue;
-                }
-                // One outstanding wait per queue, kept across turns (a fresh one each turn would pile up waiters).
-                if (statReady is null || statReady.IsCompleted) statReady = _statQueue.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (routineReady is null || routineReady.IsCompleted) routineReady = _queue.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                await Task.WhenAny(statReady, routineReady).ConfigureAwait(false);
-                stoppingToken.ThrowIfCancellationRequested();
+                await Task.Run(() => RunOneWriterAsync(stoppingToken), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.WhenAll(
+                    Task.Run(() => RunLaneAsync(IngestLane.Stat, stoppingToken), CancellationToken.None),
+                    Task.Run(() => RunLaneAsync(IngestLane.Routine, stoppingToken), CancellationToken.None)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -94,14 +88,63 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private async Task WriteWithRetryAsync(List<IngestEnvelope> batch, CancellationToken ct)
+    /// <summary>PostgreSQL: one lane's own writer, beside the other's.</summary>
+    private async Task RunLaneAsync(IngestLane lane, CancellationToken ct)
+    {
+        var reader = _lanes.Reader(lane);
+        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false)) await WriteBatchAsync(lane, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SQLite: transactions take turns anyway, so one writer serves both lanes and takes the STAT lane first at every
+    /// turn; routine batches are cut short while STAT traffic is about, so a STAT never waits long for the turn.
+    /// </summary>
+    private async Task RunOneWriterAsync(CancellationToken ct)
+    {
+        Task<bool>? statReady = null;
+        Task<bool>? routineReady = null;
+        while (true)
+        {
+            if (await WriteBatchAsync(IngestLane.Stat, ct).ConfigureAwait(false) || await WriteBatchAsync(IngestLane.Routine, ct).ConfigureAwait(false)) continue;
+            // One outstanding wait per lane, kept across turns (a fresh one each turn would pile up waiters).
+            if (statReady is null || statReady.IsCompleted) statReady = _lanes.Reader(IngestLane.Stat).WaitToReadAsync(ct).AsTask();
+            if (routineReady is null || routineReady.IsCompleted) routineReady = _lanes.Reader(IngestLane.Routine).WaitToReadAsync(ct).AsTask();
+            await Task.WhenAny(statReady, routineReady).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Takes what the lane has queued (up to its batch size) and writes it in one transaction; false when it had nothing.</summary>
+    private async Task<bool> WriteBatchAsync(IngestLane lane, CancellationToken ct)
+    {
+        var reader = _lanes.Reader(lane);
+        var max = lane == IngestLane.Stat
+            ? _options.MaxBatchMessages
+            : _sizer.Next(cutForStat: _writer.WritersTakeTurns && _lanes.StatSeenWithin(_options.StatTrafficWindow));
+        var batch = new List<IngestEnvelope>(Math.Min(max, reader.Count));
+        while (batch.Count < max && reader.TryRead(out var e)) batch.Add(e);
+        if (batch.Count == 0) return false;
+        var started = _time.GetTimestamp();
+        try
+        {
+            await WriteWithRetryAsync(batch, lane, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lanes.Done(batch);
+        }
+        if (lane == IngestLane.Routine) _sizer.Observe(batch.Count, _time.GetElapsedTime(started));
+        return true;
+    }
+
+    private async Task WriteWithRetryAsync(List<IngestEnvelope> batch, IngestLane lane, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var outcome = await _writer.WriteAsync(batch, ct).ConfigureAwait(false);
+                var outcome = await _writer.WriteAsync(batch, lane, ct).ConfigureAwait(false);
                 Completed(batch, outcome);
                 return;
             }
@@ -111,12 +154,12 @@ internal sealed class IngestPipeline : BackgroundService
                 if (attempt >= 3 && batch.Count > 1)
                 {
                     // Isolate a poison message: write one by one; whatever still fails is quarantined (and so acked and kept).
-                    foreach (var single in batch) await WriteAloneAsync(single, ct).ConfigureAwait(false);
+                    foreach (var single in batch) await WriteAloneAsync(single, lane, ct).ConfigureAwait(false);
                     return;
                 }
                 if (attempt >= 3)
                 {
-                    await WriteAloneAsync(batch[0], ct).ConfigureAwait(false);
+                    await WriteAloneAsync(batch[0], lane, ct).ConfigureAwait(false);
                     return;
                 }
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);
@@ -125,11 +168,11 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private async Task WriteAloneAsync(IngestEnvelope envelope, CancellationToken ct)
+    private async Task WriteAloneAsync(IngestEnvelope envelope, IngestLane lane, CancellationToken ct)
     {
         try
         {
-            Completed([envelope], await _writer.WriteAsync([envelope], ct).ConfigureAwait(false));
+            Completed([envelope], await _writer.WriteAsync([envelope], lane, ct).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -143,7 +186,7 @@ internal sealed class IngestPipeline : BackgroundService
                 Result = null,
                 Event = null,
             };
-            Completed([quarantined], await _writer.WriteAsync([quarantined], ct).ConfigureAwait(false));
+            Completed([quarantined], await _writer.WriteAsync([quarantined], lane, ct).ConfigureAwait(false));
         }
     }
 

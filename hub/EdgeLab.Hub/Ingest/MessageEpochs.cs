@@ -25,6 +25,7 @@ internal sealed class MessageEpochs
 
     private readonly Dictionary<(string Gateway, string Epoch), long> _max = [];
     private readonly HashSet<(string Gateway, string Epoch)> _touched = [];
+    private readonly HashSet<(string Gateway, string Epoch)> _new = [];
     private readonly HashSet<(string Gateway, string Epoch)> _regressed = [];
 
     public static async Task<MessageEpochs> LoadAsync(DbConnection c, DbTransaction tx, DatabaseDialect dialect, IReadOnlyCollection<string> gatewayIds, CancellationToken ct)
@@ -51,6 +52,7 @@ internal sealed class MessageEpochs
                     $"gateway '{id.GatewayId}' started outbox epoch '{id.Epoch ?? "(no epoch)"}' (a reinstall or a replaced store); earlier epochs: {string.Join(", ", others)}"));
             _max[key] = id.Sequence;
             _touched.Add(key);
+            _new.Add(key);
             return;
         }
         if (fresh && id.Sequence + RegressionSlack < max && _regressed.Add(key))
@@ -60,9 +62,20 @@ internal sealed class MessageEpochs
         _touched.Add(key);
     }
 
-    /// <summary>Upserts the epochs this batch touched (a handful of rows: one per gateway and epoch).</summary>
-    public async Task SaveAsync(DbConnection c, DbTransaction tx, DatabaseDialect dialect, long nowMs, CancellationToken ct)
+    /// <summary>
+    /// Upserts the epochs this batch touched (a handful of rows: one per gateway and epoch); with
+    /// <paramref name="onlyNew"/> only those no committed row knew, and without touching an existing row (no row lock).
+    /// </summary>
+    public async Task SaveAsync(DbConnection c, DbTransaction tx, DatabaseDialect dialect, long nowMs, bool onlyNew, CancellationToken ct)
     {
+        if (onlyNew)
+        {
+            if (_new.Count == 0) return;
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO gateway_epoch(gateway_id, epoch, first_seen, last_seen, max_sequence) VALUES (@gw, @epoch, @now, @now, @max) ON CONFLICT (gateway_id, epoch) DO NOTHING",
+                _new.Order().Select(k => new { gw = k.Gateway, epoch = k.Epoch, now = nowMs, max = _max[k] }), tx, cancellationToken: ct)).ConfigureAwait(false);
+            return;
+        }
         if (_touched.Count == 0) return;
         // Two hub nodes may move one epoch at once: keep the larger maximum (SQLite's scalar MAX, PostgreSQL's GREATEST).
         var larger = dialect == DatabaseDialect.Sqlite ? "MAX" : "GREATEST";

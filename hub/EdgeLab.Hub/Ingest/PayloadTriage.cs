@@ -17,7 +17,10 @@ internal static class PayloadTriage
     /// <summary>Null when the topic is not a gateway topic the hub reads (the message is then only PUBACKed).</summary>
     public static IngestEnvelope? Triage(string topic, ReadOnlyMemory<byte> payload, string? userPropertyMessageId, DateTimeOffset receivedAt, int maxPayloadBytes = DefaultMaxPayloadBytes)
     {
-        if (!Topics.TryParse(topic, out var gatewayId, out var leaf) || leaf is not ("results" or "events" or "status")) return null;
+        if (!Topics.TryParse(topic, out var gatewayId, out var leaf)) return null;
+        // …/results/stat carries the same ResultMessage as …/results; only the session it arrives on differs (issue 10).
+        if (leaf == Topics.StatResultsLeaf) leaf = "results";
+        if (leaf is not ("results" or "events" or "status")) return null;
         MessageId? propertyId = Contract.MessageId.TryParse(userPropertyMessageId, out var pid) && pid.GatewayId == gatewayId ? pid : null;
 
         IngestEnvelope Quarantine(QuarantineReason reason, string detail) => new()

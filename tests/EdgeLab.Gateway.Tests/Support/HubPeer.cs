@@ -62,6 +62,7 @@ internal sealed class HubPeer : IAsyncDisposable
             await _client.SubscribeAsync(
             [
                 new MqttSubscription { TopicFilter = Topics.Results(_gatewayId) },
+                new MqttSubscription { TopicFilter = Topics.StatResults(_gatewayId) },
                 new MqttSubscription { TopicFilter = Topics.Events(_gatewayId) },
                 new MqttSubscription { TopicFilter = Topics.Status(_gatewayId) },
                 new MqttSubscription { TopicFilter = Topics.CommandReply(_gatewayId) },

@@ -41,9 +41,34 @@ public sealed class StatPriorityTests
 
         await Eventually.TrueAsync(() => Results(hub).Count == 323, () => $"backlog drained (has {Results(hub).Count})", TimeSpan.FromSeconds(60));
         var order = Results(hub);
-        Assert.Equal(["STAT-1 31.5 stat", "STAT-2 30.0 -", "STAT-2 31.0 stat"],
-            order.Take(3).Select(r => $"{r.SpecimenId} {r.Results[0].Value} {r.Priority ?? "-"}"));
-        Assert.All(order.Skip(3), r => Assert.Null(r.Priority));
+        // STAT rides …/results/stat (the hub reads it on its own session), and so does the routine original the STAT
+        // correction takes ahead of it: one topic, one queue, original first.
+        Assert.Equal(["STAT-1 31.5 stat results/stat", "STAT-2 30.0 - results/stat", "STAT-2 31.0 stat results/stat"],
+            order.Take(3).Select(r => $"{r.Message.SpecimenId} {r.Message.Results[0].Value} {r.Message.Priority ?? "-"} {Leaf(r.Topic)}"));
+        Assert.All(order.Skip(3), r => Assert.Null(r.Message.Priority));
+        Assert.All(order.Skip(3), r => Assert.Equal(Topics.Results("test-gw01"), r.Topic));
+    }
+
+    [Fact]
+    public async Task A_stat_correction_whose_original_is_still_in_flight_on_the_routine_topic_follows_it_there()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        // The hub acks nothing, so whatever is published stays in flight.
+        await using var hub = await HubPeer.StartAsync(broker, "test-gw01", autoAck: false);
+        await using var gw = await GatewayUnderTest.StartAsync(broker);
+
+        await gw.App.Outbox.CommitAsync(TestMessages.Result("xn-1", "SPEC-1", value: "30.0"), default);
+        await Eventually.TrueAsync(() => Results(hub).Count == 1, "the routine original published");
+        // Its STAT correction must not take the other queue while the original is unacknowledged (guarantee 3) …
+        await gw.App.Outbox.CommitAsync(Stat(TestMessages.Result("xn-1", "SPEC-1", value: "31.0")), default);
+        // … while a STAT result of another specimen takes the STAT topic.
+        await gw.App.Outbox.CommitAsync(Stat(TestMessages.Result("xn-1", "SPEC-2", value: "7.1")), default);
+        await Eventually.TrueAsync(() => Results(hub).Count == 3, () => $"three results published (has {Results(hub).Count})");
+
+        var topics = Results(hub).ToDictionary(r => $"{r.Message.SpecimenId} {r.Message.Results[0].Value}", r => Leaf(r.Topic));
+        Assert.Equal("results", topics["SPEC-1 30.0"]);
+        Assert.Equal("results", topics["SPEC-1 31.0"]);
+        Assert.Equal("results/stat", topics["SPEC-2 7.1"]);
     }
 
     [Fact]
@@ -70,8 +95,10 @@ public sealed class StatPriorityTests
 
     private static ReceivedMessage Stat(ReceivedMessage m) => m with { Decoded = m.Decoded! with { Priority = ResultPriority.Stat } };
 
-    private static List<ResultMessage> Results(HubPeer hub) =>
-        hub.Messages.Where(m => m.Topic == Topics.Results("test-gw01"))
-            .Select(m => JsonSerializer.Deserialize(m.Payload.Span, WireJson.Default.ResultMessage)!)
-            .DistinctBy(m => m.MessageId).ToList();
+    private static List<(string Topic, ResultMessage Message)> Results(HubPeer hub) =>
+        hub.Messages.Where(m => m.Topic == Topics.Results("test-gw01") || m.Topic == Topics.StatResults("test-gw01"))
+            .Select(m => (m.Topic, JsonSerializer.Deserialize(m.Payload.Span, WireJson.Default.ResultMessage)!))
+            .DistinctBy(m => m.Item2.MessageId).ToList();
+
+    private static string Leaf(string topic) => Topics.TryParse(topic, out _, out var leaf) ? leaf : topic;
 }

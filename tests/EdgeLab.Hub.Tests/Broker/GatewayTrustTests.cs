@@ -50,6 +50,11 @@ public sealed class GatewayTrustTests
         var own = await gatewayA.PublishAsync(new MqttApplicationMessage { Topic = Topics.Results("lab-1-gw01"), Payload = "{}"u8.ToArray() });
         Assert.Equal(MqttPubAckReasonCode.NotAuthorized, foreign.ReasonCode);
         Assert.True(own.IsSuccess, own.ReasonCode.ToString());
+        // …/results/stat (issue 10) is inside a gateway's own subtree, and only its own.
+        var foreignStat = await gatewayA.PublishAsync(new MqttApplicationMessage { Topic = Topics.StatResults("lab-2-gw01"), Payload = "{}"u8.ToArray() });
+        var ownStat = await gatewayA.PublishAsync(new MqttApplicationMessage { Topic = Topics.StatResults("lab-1-gw01"), Payload = "{}"u8.ToArray() });
+        Assert.Equal(MqttPubAckReasonCode.NotAuthorized, foreignStat.ReasonCode);
+        Assert.True(ownStat.IsSuccess, ownStat.ReasonCode.ToString());
     }
 
     [Theory]
@@ -117,6 +122,9 @@ public sealed class GatewayTrustTests
         gateway.Disconnected += info => lost.TrySetResult(info);
         await gateway.ConnectAsync();
         Assert.True((await gateway.PublishAsync(new MqttApplicationMessage { Topic = Topics.Status(TestHub.Gateway), Payload = "{}"u8.ToArray() })).IsSuccess);
+        // The generated ACL lets a gateway publish STAT on its own …/results/stat (issue 10), never on another's.
+        Assert.True((await gateway.PublishAsync(new MqttApplicationMessage { Topic = Topics.StatResults(TestHub.Gateway), Payload = "{}"u8.ToArray() })).IsSuccess);
+        Assert.Equal(MqttPubAckReasonCode.NotAuthorized, (await gateway.PublishAsync(new MqttApplicationMessage { Topic = Topics.StatResults("lab-1-gw02"), Payload = "{}"u8.ToArray() })).ReasonCode);
 
         var output = await RunHubAsync(["gateways", "disable", "--id", TestHub.Gateway, "--reason", "sent for repair", .. hub.StorageArguments, .. brokerOptions]);
         Assert.Contains($"gateway {TestHub.Gateway} disabled", output, StringComparison.Ordinal);
