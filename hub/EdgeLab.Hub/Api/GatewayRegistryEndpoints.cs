@@ -52,7 +52,7 @@ internal static class GatewayRegistryEndpoints
         }
         try
         {
-            await states.ChangeStateAsync(new GatewayStateChange(id, state, null, "client:" + caller.ClientId, From: GatewayState.Pending), http.RequestAborted);
+            await states.ChangeStateAsync(new GatewayStateChange(id, state, null, caller.ClientId, From: GatewayState.Pending), http.RequestAborted);
         }
         catch (StoreValidationException e)
         {
