@@ -32,6 +32,10 @@ public static partial class Topics
     public static string Config(string gatewayId) => $"{Root}/{gatewayId}/config";
     public static string Command(string gatewayId) => $"{Root}/{gatewayId}/cmd";
     public static string CommandReply(string gatewayId) => $"{Root}/{gatewayId}/cmd-reply";
+    /// <summary>Gateway → hub: a PKCS#10 request for the gateway's next client certificate (issue 12 §1, renewal over MQTT).</summary>
+    public static string CertificateRequest(string gatewayId) => $"{Root}/{gatewayId}/cert-request";
+    /// <summary>Hub → gateway: the signed certificate (or the refusal) answering a <see cref="CertificateRequest"/>.</summary>
+    public static string Certificate(string gatewayId) => $"{Root}/{gatewayId}/cert";
 
     /// <summary>The filter a hub node subscribes with for one leaf of every gateway, e.g. <c>$share/hub/edgelab/v1/gw/+/results</c>.</summary>
     public static string SharedAllGateways(string leaf) => $"$share/{HubShareGroup}/{Root}/+/{leaf}";

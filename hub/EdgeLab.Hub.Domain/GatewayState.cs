@@ -15,4 +15,11 @@ public enum GatewayState
 
     /// <summary>Its certificate is withdrawn for good; the id is never enabled again.</summary>
     Revoked,
+
+    /// <summary>
+    /// Enrolled (<c>gateways enrol</c>) with a valid certificate but not yet accepted by regional IT (issue 12 §1, Mender's
+    /// device acceptance): it may announce itself on its status topic, nothing it sends is stored. Accept → enabled,
+    /// reject → revoked.
+    /// </summary>
+    Pending,
 }

@@ -9,6 +9,8 @@ public enum ProvenanceReason
     GatewayDisabled,
     /// <summary>The gateway is registered but <see cref="GatewayState.Revoked"/>.</summary>
     GatewayRevoked,
+    /// <summary>The gateway is enrolled but <see cref="GatewayState.Pending"/>: not yet accepted by regional IT.</summary>
+    GatewayPending,
     /// <summary>The named specimen is performed by another lab than the gateway's.</summary>
     ForeignSpecimen,
 }

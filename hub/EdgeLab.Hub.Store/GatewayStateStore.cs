@@ -22,6 +22,9 @@ public sealed class GatewayStateStore(IHubDatabase database, TimeProvider time) 
             "SELECT id, lab_id, state, state_changed, state_reason FROM gateway WHERE id = @id", new { id = change.GatewayId }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false)
             ?? throw new StoreValidationException($"gateway '{change.GatewayId}' is not registered; see 'edgelab-hub gateways list'");
         var current = ParseState(row.state);
+        // accept/reject decide about a pending gateway only: accepting a disabled one would bypass 'enable'.
+        if (change.From is { } from && current != from && current != change.State)
+            throw new StoreValidationException($"gateway '{change.GatewayId}' is {Enum(current)}, not {Enum(from)}; see 'edgelab-hub gateways list'");
         if (current == change.State) return false;
         // Revoked is final: the certificate is withdrawn and the id must not come back (a new box gets a new id).
         if (current == GatewayState.Revoked)
@@ -32,7 +35,7 @@ public sealed class GatewayStateStore(IHubDatabase database, TimeProvider time) 
             new { id = change.GatewayId, state = Enum(change.State), now = Ms(now), reason }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO audit_entry(at, client_id, org_id, action, resource_type, resource_id, status_code) VALUES (@at, @actor, @org, @action, 'Gateway', @id, 200)",
-            new { at = Ms(now), actor = change.Actor, org = row.lab_id, action = ActionOf(change.State), id = change.GatewayId }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { at = Ms(now), actor = change.Actor, org = row.lab_id, action = ActionOf(current, change.State), id = change.GatewayId }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -46,15 +49,19 @@ public sealed class GatewayStateStore(IHubDatabase database, TimeProvider time) 
     }
 
     /// <summary>The audit action: what the operator did, in the imperative like the other audit actions.</summary>
-    public static string ActionOf(GatewayState state) => state switch
+    public static string ActionOf(GatewayState from, GatewayState to) => (from, to) switch
     {
-        GatewayState.Enabled => "enable",
-        GatewayState.Disabled => "disable",
+        (GatewayState.Pending, GatewayState.Enabled) => "accept",
+        (GatewayState.Pending, GatewayState.Revoked) => "reject",
+        (_, GatewayState.Enabled) => "enable",
+        (_, GatewayState.Disabled) => "disable",
+        (_, GatewayState.Pending) => "enrol",
         _ => "revoke",
     };
 
-    private static GatewayState ParseState(string text) => text switch
+    internal static GatewayState ParseState(string text) => text switch
     {
+        "pending" => GatewayState.Pending,
         "enabled" => GatewayState.Enabled,
         "disabled" => GatewayState.Disabled,
         "revoked" => GatewayState.Revoked,

@@ -20,6 +20,7 @@ public interface IGatewayStateStore
 }
 
 /// <param name="Actor">Who asked, for the audit trail (e.g. <c>cli:root</c>).</param>
-public sealed record GatewayStateChange(string GatewayId, GatewayState State, string? Reason, string Actor);
+/// <param name="From">When set, the change applies only to a gateway in this state (accept/reject: <see cref="GatewayState.Pending"/>).</param>
+public sealed record GatewayStateChange(string GatewayId, GatewayState State, string? Reason, string Actor, GatewayState? From = null);
 
 public sealed record GatewayStanding(string GatewayId, string LabId, GatewayState State, DateTimeOffset? StateChanged, string? StateReason);

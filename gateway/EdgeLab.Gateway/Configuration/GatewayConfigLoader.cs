@@ -25,7 +25,18 @@ internal static class GatewayConfigLoader
         {
             throw new GatewayConfigException(path, [$"cannot read the file: {e.Message}"]);
         }
-        return Parse(text, path);
+        return ResolveRelativeTo(Parse(text, path), Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>
+    /// TLS files named without a folder are next to the configuration (the bootstrap bundle's <c>gateway.json</c> names
+    /// <c>ca.crt</c>, <c>gateway.crt</c>, <c>gateway.key</c>), not in whatever the working directory happens to be.
+    /// </summary>
+    private static GatewayConfig ResolveRelativeTo(GatewayConfig config, string directory)
+    {
+        if (config.Mqtt.Tls is not { } tls) return config;
+        string? Full(string? p) => p is null || Path.IsPathRooted(p) ? p : Path.Combine(directory, p);
+        return config with { Mqtt = config.Mqtt with { Tls = tls with { Ca = Full(tls.Ca)!, Cert = Full(tls.Cert), Key = Full(tls.Key) } } };
     }
 
     public static GatewayConfig Parse(string json, string source)

@@ -34,24 +34,31 @@ internal static class RunCommand
             Description = "How long a new version has to become healthy (uplink connected, instruments up, outbox drained)",
             DefaultValueFactory = _ => (int)UpdateTrial.DefaultWindow.TotalSeconds,
         };
+        var bundle = new Option<FileInfo?>("--bundle")
+        {
+            Description = "Bootstrap bundle from 'edgelab-hub gateways enrol' (.tar.gz): unpacked next to --config on the first start, when that file does not exist yet",
+        };
         var command = new Command("run", "Run the gateway: serve the configured instruments, keep everything in the outbox, send it to the hub")
         {
             config,
+            bundle,
             trace,
             updateRoot,
             healthSeconds,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config)!, parse.GetValue(trace), cancellationToken,
-            parse.GetValue(updateRoot), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(healthSeconds)))));
+            parse.GetValue(updateRoot), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(healthSeconds))), parse.GetValue(bundle)));
         return command;
     }
 
     public static async Task<int> RunAsync(FileInfo configFile, FileInfo? traceFile, CancellationToken cancellationToken,
-        DirectoryInfo? updateRoot = null, TimeSpan? healthWindow = null)
+        DirectoryInfo? updateRoot = null, TimeSpan? healthWindow = null, FileInfo? bundle = null)
     {
         GatewayConfig config;
         try
         {
+            if (bundle is not null && BootstrapBundle.UnpackIfFirstStart(bundle.FullName, configFile.FullName))
+                await Console.Out.WriteLineAsync($"bootstrap bundle {bundle.FullName} unpacked into {configFile.DirectoryName}").ConfigureAwait(false);
             config = GatewayConfigLoader.LoadFile(configFile.FullName);
         }
         catch (GatewayConfigException ex)

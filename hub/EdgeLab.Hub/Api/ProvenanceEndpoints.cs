@@ -46,6 +46,7 @@ internal static class ProvenanceEndpoints
                 ProvenanceReason.UnregisteredGateway => "unregistered-gateway",
                 ProvenanceReason.GatewayDisabled => "gateway-disabled",
                 ProvenanceReason.GatewayRevoked => "gateway-revoked",
+                ProvenanceReason.GatewayPending => "gateway-pending",
                 ProvenanceReason.ForeignSpecimen => "foreign-specimen",
                 _ => v.Reason.ToString(),
             },
@@ -66,7 +67,7 @@ internal static class ProvenanceEndpoints
 internal sealed record ProvenanceViolationItem
 {
     public required long Id { get; init; }
-    /// <summary><c>unregistered-gateway</c>, <c>gateway-disabled</c>, <c>gateway-revoked</c>, <c>foreign-specimen</c>.</summary>
+    /// <summary><c>unregistered-gateway</c>, <c>gateway-disabled</c>, <c>gateway-revoked</c>, <c>gateway-pending</c>, <c>foreign-specimen</c>.</summary>
     public required string Reason { get; init; }
     public required string Detail { get; init; }
     public required string GatewayId { get; init; }

@@ -35,17 +35,24 @@ internal static class BrokerAccessFiles
             sb.Append("user ").Append(g.GatewayId).Append('\n');
             sb.Append("topic readwrite ").Append(Topics.Root).Append('/').Append(g.GatewayId).Append("/#\n");
         }
+        // A pending gateway (enrolled, not yet accepted; issue 12 §1) may only announce itself: write on its status topic,
+        // so regional IT sees it as waiting. Its results stay in its own outbox (PUBACK 0x87) and it receives nothing.
+        foreach (var g in gateways.Where(g => g.State == GatewayState.Pending && Topics.IsValidGatewayId(g.GatewayId)).OrderBy(g => g.GatewayId, StringComparer.Ordinal))
+        {
+            sb.Append("user ").Append(g.GatewayId).Append('\n');
+            sb.Append("topic write ").Append(Topics.Status(g.GatewayId)).Append('\n');
+        }
         return sb.ToString();
     }
 
     /// <summary>
     /// The password file: every line of <paramref name="source"/> except the users that are registered gateways not
-    /// enabled. Users the registry does not know (the hub's own, a gateway provisioned before <c>gateways add</c>) stay:
+    /// enabled (or pending). Users the registry does not know (the hub's own, a gateway provisioned before <c>gateways add</c>) stay:
     /// they can connect, and the ACL decides what they may touch.
     /// </summary>
     public static string RenderPasswords(string source, IEnumerable<GatewayStanding> gateways)
     {
-        var shutOut = gateways.Where(g => g.State != GatewayState.Enabled).Select(g => g.GatewayId).ToHashSet(StringComparer.Ordinal);
+        var shutOut = gateways.Where(g => g.State is not (GatewayState.Enabled or GatewayState.Pending)).Select(g => g.GatewayId).ToHashSet(StringComparer.Ordinal);
         var sb = new StringBuilder();
         foreach (var raw in source.Split('\n'))
         {
@@ -61,5 +68,5 @@ internal static class BrokerAccessFiles
 
     /// <summary>One line for the operator: how many gateways the broker now lets in.</summary>
     public static string Summary(IReadOnlyList<GatewayStanding> gateways) => string.Create(CultureInfo.InvariantCulture,
-        $"{gateways.Count(g => g.State == GatewayState.Enabled)} enabled, {gateways.Count(g => g.State == GatewayState.Disabled)} disabled, {gateways.Count(g => g.State == GatewayState.Revoked)} revoked");
+        $"{gateways.Count(g => g.State == GatewayState.Enabled)} enabled, {gateways.Count(g => g.State == GatewayState.Disabled)} disabled, {gateways.Count(g => g.State == GatewayState.Revoked)} revoked, {gateways.Count(g => g.State == GatewayState.Pending)} pending");
 }

@@ -6,7 +6,7 @@ using EdgeLab.Hub.Store;
 namespace EdgeLab.Hub.Hosting;
 
 /// <summary>
-/// <c>gateways add|list|disable|enable|revoke|sync-broker</c>: the registry side of device trust. Every change is
+/// <c>gateways add|list|disable|enable|revoke|sync-broker</c> (and <c>enrol|accept|reject</c>, <see cref="EnrolmentCommands"/>): the registry side of device trust. Every change is
 /// audited and, with <c>--broker-acl-file</c>, pushed to the broker at once (hub/ARCHITECTURE.md "Device trust").
 /// </summary>
 internal static class GatewayCommands
@@ -55,17 +55,18 @@ internal static class GatewayCommands
             return 0;
         });
 
-        var list = new Command("list", "List gateways with their lab, state (enabled/disabled/revoked) and last status");
+        var list = new Command("list", "List gateways with their lab, state (pending/enabled/disabled/revoked), last status, facility and certificate expiry");
         list.SetAction(async (result, ct) =>
         {
             await using var scope = await CliScope.OpenAsync(result, ct).ConfigureAwait(false);
-            var standing = (await States(scope).ListAsync(ct).ConfigureAwait(false)).ToDictionary(s => s.GatewayId, StringComparer.Ordinal);
-            foreach (var g in await scope.Store.ListGatewaysAsync(null, ct).ConfigureAwait(false))
+            foreach (var g in await new GatewayEnrolmentStore(scope.Database, TimeProvider.System).ListAsync(ct).ConfigureAwait(false))
             {
-                var s = standing.GetValueOrDefault(g.Id);
-                var state = s is null ? "?" : StoreEncoding.Enum(s.State);
-                var why = s?.StateReason is { } r ? $" ({r})" : "";
-                Console.WriteLine($"{g.Id}\t{g.LabId}\t{state}{why}\t{(g.Online is null ? "never seen" : g.Online.Value ? "online" : "offline")}\t{g.LastStatusAt:O}");
+                var why = g.StateReason is { } r ? $" ({r})" : "";
+                var seen = g.State == GatewayState.Pending
+                    ? (g.PendingSeenAt is { } at ? $"waiting since {at:O}" : "not connected yet")
+                    : g.Online is null ? "never seen" : g.Online.Value ? "online" : "offline";
+                var expiry = g.CertificateNotAfter is { } notAfter ? $"certificate until {notAfter:yyyy-MM-dd}" : "certificate not issued here";
+                Console.WriteLine($"{g.GatewayId}\t{g.LabId}\t{StoreEncoding.Enum(g.State)}{why}\t{seen}\t{g.LastStatusAt:O}\t{g.Facility}\t{expiry}");
             }
             return 0;
         });
@@ -79,7 +80,7 @@ internal static class GatewayCommands
             return 0;
         });
 
-        var gateways = new Command("gateways", "Manage gateways: register, list, disable, enable, revoke (revoked is final)")
+        var gateways = new Command("gateways", "Manage gateways: enrol, accept, reject, register, list, disable, enable, revoke (revoked is final)")
         {
             add, list,
             StateCommand("disable", GatewayState.Disabled, "Shut a gateway out for now (repair, lab closed): the broker refuses it and ingest stores nothing from it"),
@@ -87,7 +88,8 @@ internal static class GatewayCommands
             StateCommand("revoke", GatewayState.Revoked, "Shut a gateway out for good (stolen box, leaked key); cannot be undone"),
             sync,
         };
-        foreach (var o in new[] { AclFile, AclBase, PasswordSource, PasswordFile, PidFile }) gateways.Options.Add(o);
+        foreach (var c in EnrolmentCommands.GatewayCommandsOf()) gateways.Subcommands.Add(c);
+        foreach (var o in new Option[] { AclFile, AclBase, PasswordSource, PasswordFile, PidFile, EnrolmentCommands.CaDirectory, EnrolmentCommands.CaKey }) gateways.Options.Add(o);
         return gateways;
     }
 
@@ -103,6 +105,7 @@ internal static class GatewayCommands
             var changed = await States(scope).ChangeStateAsync(
                 new GatewayStateChange(gatewayId, state, result.GetValue(reason), "cli:" + Environment.UserName), ct).ConfigureAwait(false);
             Console.WriteLine(changed ? $"gateway {gatewayId} {StoreEncoding.Enum(state)}" : $"gateway {gatewayId} is already {StoreEncoding.Enum(state)}");
+            if (state == GatewayState.Revoked) await EnrolmentCommands.RevokeCertificateIfAskedAsync(result, scope, gatewayId, ct).ConfigureAwait(false);
             await SyncBrokerIfAskedAsync(result, scope, ct).ConfigureAwait(false);
             return 0;
         });
@@ -111,7 +114,7 @@ internal static class GatewayCommands
 
     private static GatewayStateStore States(CliScope scope) => new(scope.Database, TimeProvider.System);
 
-    private static async Task SyncBrokerIfAskedAsync(ParseResult result, CliScope scope, CancellationToken ct)
+    internal static async Task SyncBrokerIfAskedAsync(ParseResult result, CliScope scope, CancellationToken ct)
     {
         if (result.GetValue(AclFile) is not { } aclFile)
         {

@@ -61,6 +61,7 @@ internal static class HttpApi
         UnmatchedEndpoints.Map(api);
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);
+        GatewayRegistryEndpoints.Map(api);
         AuditEndpoints.Map(api);
         LabelEndpoints.Map(api);
         return app;

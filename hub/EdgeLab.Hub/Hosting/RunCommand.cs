@@ -63,6 +63,16 @@ internal static class RunCommand
         DefaultValueFactory = _ => 2,
     };
 
+    public static readonly Option<string?> BrokerAclFile = new("--broker-acl-file")
+    {
+        Description = "Rewrite the broker's ACL when regional IT accepts or rejects a gateway through the API (as 'gateways … --broker-acl-file')",
+    };
+
+    public static readonly Option<string?> BrokerAclBase = new("--broker-acl-base") { Description = "The hub users' lines at the top of the generated ACL" };
+    public static readonly Option<string?> BrokerPidFile = new("--broker-pid-file") { Description = "Mosquitto's pid_file: SIGHUP after the ACL (and CRL) changed" };
+    public static readonly Option<string?> CaDirectory = new("--ca-dir") { Description = "The device CA's folder (ca.crt, ca.crl): a gateway rejected through the API goes on the CRL" };
+    public static readonly Option<string?> CaKey = new("--ca-key") { Description = "The CA key when kept outside --ca-dir" };
+
     public static Command Create()
     {
         var run = new Command("run", "Run a hub node (the default command)");
@@ -73,7 +83,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit, BrokerAclFile, BrokerAclBase, BrokerPidFile, CaDirectory, CaKey }) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -106,6 +116,10 @@ internal static class RunCommand
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         if (api) builder.Services.AddHttpApi(builder.Configuration);
+        if (result.GetValue(BrokerAclFile) is { } aclFile)
+            builder.Services.AddSingleton(new Broker.BrokerAccessOptions { AclFile = aclFile, AclBaseFile = result.GetValue(BrokerAclBase), BrokerPidFile = result.GetValue(BrokerPidFile) });
+        if (result.GetValue(CaDirectory) is { } caDirectory)
+            builder.Services.AddSingleton(new Api.DeviceCaLocation(caDirectory, result.GetValue(CaKey)));
 
         var app = builder.Build();
         app.UseMiddleware<RequestLog>();

@@ -120,6 +120,7 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         // 3. Check provenance and link in memory, in arrival order (the gateway sends each instrument's messages in order).
         var itemCount = results.Sum(e => e.Result!.Results.Count);
         var nextId = await _bulk.ReserveResultIdsAsync(c, tx, itemCount, cancellationToken).ConfigureAwait(false);
+        var pendingSeen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in fresh)
         {
             switch (e.Kind)
@@ -163,6 +164,11 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
                         },
                     });
                     break;
+                // A pending gateway (enrolled, not accepted; issue 12 §1) only announces itself: its status and events are
+                // not stored, the time it was last heard is, and the first contact is audited.
+                case EnvelopeKind.Event or EnvelopeKind.Status when gateways.GetValueOrDefault(e.GatewayId)?.State == GatewayState.Pending:
+                    pendingSeen.Add(e.GatewayId);
+                    break;
                 case EnvelopeKind.Event: plan.Events.Add(e); break;
                 case EnvelopeKind.Status: plan.Statuses.Add(e); break;
                 case EnvelopeKind.Quarantine: plan.Quarantined.Add(e); break;
@@ -178,6 +184,8 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         // updating it would wait for the routine transaction that holds it. The STAT lane only adds epochs it is first to
         // see; raising the maximum of a known one is left to the routine lane (the regression check has slack for it).
         await epochs.SaveAsync(c, tx, database.Dialect, Ms(now), onlyNew: lane == IngestLane.Stat && !WritersTakeTurns, cancellationToken).ConfigureAwait(false);
+        foreach (var id in pendingSeen)
+            await RecordPendingSeenAsync(c, tx, id, gateways[id].LabId, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new BatchOutcome(acks, stored, duplicates, plan.Results.Count, plan.Unmatched.Count, plan.Quarantined.Count, plan.Notifications.Count)
         {
@@ -201,6 +209,19 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         (await c.QueryAsync<(string, string?)>(new CommandDefinition(
             $"SELECT message_id, payload_sha256 FROM processed_message WHERE {SqlLists.In(database.Dialect, "message_id", "ids")}",
             new { ids }, tx, cancellationToken: ct)).ConfigureAwait(false)).ToDictionary(r => r.Item1, r => r.Item2);
+
+    /// <summary>Marks a pending gateway as heard from; its first contact is an audit entry (403: refused until accepted).</summary>
+    private static async Task RecordPendingSeenAsync(DbConnection c, DbTransaction tx, string gatewayId, string labId, DateTimeOffset now, CancellationToken ct)
+    {
+        var before = await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT pending_seen_at FROM gateway WHERE id = @id", new { id = gatewayId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE gateway SET pending_seen_at = @now WHERE id = @id", new { id = gatewayId, now = Ms(now) }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (before is null)
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO audit_entry(at, client_id, org_id, action, resource_type, resource_id, status_code) VALUES (@at, @actor, @org, 'connect-pending', 'Gateway', @id, 403)",
+                new { at = Ms(now), actor = "mqtt:" + gatewayId, org = labId, id = gatewayId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+    }
 
     private async Task<Dictionary<string, GatewayEntry>> LoadGatewaysAsync(DbConnection c, DbTransaction tx, string[] ids, CancellationToken ct) =>
         (await c.QueryAsync<(string, string, string)>(new CommandDefinition(

@@ -18,6 +18,7 @@ internal static class ResultProvenance
         null => (ProvenanceReason.UnregisteredGateway, $"gateway '{gatewayId}' is not registered (edgelab-hub gateways add)"),
         { State: GatewayState.Disabled } => (ProvenanceReason.GatewayDisabled, $"gateway '{gatewayId}' is disabled"),
         { State: GatewayState.Revoked } => (ProvenanceReason.GatewayRevoked, $"gateway '{gatewayId}' is revoked"),
+        { State: GatewayState.Pending } => (ProvenanceReason.GatewayPending, $"gateway '{gatewayId}' is pending: not yet accepted (edgelab-hub gateways accept)"),
         _ when specimen is not null && !MayWriteFor(gateway.LabId, specimen) =>
             (ProvenanceReason.ForeignSpecimen, $"the specimen is performed by lab '{specimen.PerformingLabId}', gateway '{gatewayId}' belongs to lab '{gateway.LabId}'"),
         _ => null,
@@ -34,6 +35,7 @@ internal static class ResultProvenance
     {
         "enabled" => GatewayState.Enabled,
         "revoked" => GatewayState.Revoked,
+        "pending" => GatewayState.Pending,
         // Anything unknown is treated as shut out: a typo must not open the door.
         _ => GatewayState.Disabled,
     };

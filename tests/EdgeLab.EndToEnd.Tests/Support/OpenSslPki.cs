@@ -36,6 +36,12 @@ internal sealed class OpenSslPki(string directory)
         return pki;
     }
 
+    /// <summary>
+    /// Signs with a CA made elsewhere (e.g. <c>edgelab-hub ca init</c>: <c>ca.crt</c> and <c>ca.key</c> already in
+    /// <paramref name="directory"/>): for the broker's and the hub's certificates beside the device certificates.
+    /// </summary>
+    public static OpenSslPki Adopt(string directory) => new(directory);
+
     /// <summary><c>name.crt</c> and <c>name.key</c> with the given CN: the broker's (an IP SAN) or a client's.</summary>
     public async Task IssueAsync(string name, string commonName, bool server = false)
     {
