@@ -32,6 +32,9 @@ internal static class HubServices
         services.AddSingleton<IIdentityConflictStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IGatewayStateStore, GatewayStateStore>();
         services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IReferralAccessCodeStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 

@@ -4,6 +4,7 @@ using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Store;
+using EdgeLab.Hub.Web;
 
 namespace EdgeLab.Hub.Hosting;
 
@@ -105,13 +106,13 @@ internal static class RunCommand
         builder.UseOrleans(silo => silo.ConfigureHubSilo(storage, cluster));
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        if (api) builder.Services.AddHttpApi(builder.Configuration);
+        if (api) builder.Services.AddHttpApi(builder.Configuration).AddWebUi();
 
         var app = builder.Build();
         app.UseMiddleware<RequestLog>();
         await app.Services.GetRequiredService<IHubDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         app.MapHealthChecks("/health");
-        if (api) app.MapHttpApi();
+        if (api) app.MapHttpApi().MapWebUi();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
