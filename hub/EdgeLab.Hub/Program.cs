@@ -10,6 +10,7 @@ root.Subcommands.Add(AdminCommands.Migrate());
 root.Subcommands.Add(AdminCommands.Organizations());
 root.Subcommands.Add(GatewayCommands.Create());
 root.Subcommands.Add(ClientsCommand.Create());
+root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(AuditExportCommand.Create());
 
 var parsed = root.Parse(args);
