@@ -43,3 +43,4 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 "$(dirname "$0")/install-fhir-validator.sh"
+"$(dirname "$0")/install-web-test-deps.sh"

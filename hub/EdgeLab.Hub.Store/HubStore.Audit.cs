@@ -43,6 +43,8 @@ public sealed partial class HubStore
         if (query.ClientId is not null) { where += " AND client_id = @client"; p.Add("client", query.ClientId); }
         if (query.OrganizationId is not null) { where += " AND org_id = @org"; p.Add("org", query.OrganizationId); }
         if (query.PatientId is not null) { where += " AND patient_id = @pid"; p.Add("pid", query.PatientId); }
+        if (query.ResourceType is not null) { where += " AND resource_type = @rtype"; p.Add("rtype", query.ResourceType); }
+        if (query.ResourceId is not null) { where += " AND resource_id = @rid"; p.Add("rid", query.ResourceId); }
         if (query.From is { } f) { where += " AND at >= @from"; p.Add("from", Ms(f)); }
         if (query.To is { } t) { where += " AND at < @to"; p.Add("to", Ms(t)); }
         if (query.Cursor is not null)

@@ -99,6 +99,9 @@ public sealed record AuditQuery
     public string? ClientId { get; init; }
     public string? OrganizationId { get; init; }
     public string? PatientId { get; init; }
+    /// <summary>With <see cref="ResourceId"/>: the trail of one queue item or record, as its web page shows it.</summary>
+    public string? ResourceType { get; init; }
+    public string? ResourceId { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public int Count { get; init; } = 100;

@@ -11,6 +11,7 @@ root.Subcommands.Add(AdminCommands.Organizations());
 root.Subcommands.Add(GatewayCommands.Create());
 root.Subcommands.Add(EnrolmentCommands.Ca());
 root.Subcommands.Add(ClientsCommand.Create());
+root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(AuditExportCommand.Create());
 
 var parsed = root.Parse(args);

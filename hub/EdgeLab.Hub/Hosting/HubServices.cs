@@ -33,6 +33,9 @@ internal static class HubServices
         services.AddSingleton<IGatewayStateStore, GatewayStateStore>();
         services.AddSingleton<GatewayEnrolmentStore>();
         services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IReferralAccessCodeStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 

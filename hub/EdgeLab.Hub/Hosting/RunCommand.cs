@@ -4,6 +4,7 @@ using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Store;
+using EdgeLab.Hub.Web;
 
 namespace EdgeLab.Hub.Hosting;
 
@@ -115,7 +116,7 @@ internal static class RunCommand
         builder.UseOrleans(silo => silo.ConfigureHubSilo(storage, cluster));
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        if (api) builder.Services.AddHttpApi(builder.Configuration);
+        if (api) builder.Services.AddHttpApi(builder.Configuration).AddWebUi();
         if (result.GetValue(BrokerAclFile) is { } aclFile)
             builder.Services.AddSingleton(new Broker.BrokerAccessOptions { AclFile = aclFile, AclBaseFile = result.GetValue(BrokerAclBase), BrokerPidFile = result.GetValue(BrokerPidFile) });
         if (result.GetValue(CaDirectory) is { } caDirectory)
@@ -125,7 +126,7 @@ internal static class RunCommand
         app.UseMiddleware<RequestLog>();
         await app.Services.GetRequiredService<IHubDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         app.MapHealthChecks("/health");
-        if (api) app.MapHttpApi();
+        if (api) app.MapHttpApi().MapWebUi();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
