@@ -238,9 +238,10 @@ public sealed class OrganizationRow
     public string name { get; set; } = "";
     public string kind { get; set; } = "";
     public string? webhook_url { get; set; }
+    public string? phone { get; set; }
     public long created { get; set; }
 
-    public Organization ToDomain() => new() { Id = id, Name = name, Kind = Enum<OrganizationKind>(kind), WebhookUrl = webhook_url, Created = Time(created) };
+    public Organization ToDomain() => new() { Id = id, Name = name, Kind = Enum<OrganizationKind>(kind), WebhookUrl = webhook_url, Phone = phone, Created = Time(created) };
 }
 
 public sealed class GatewayRow

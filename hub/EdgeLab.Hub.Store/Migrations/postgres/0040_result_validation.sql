@@ -21,4 +21,6 @@ ALTER TABLE critical_notification ADD COLUMN ack_informed_at BIGINT;
 ALTER TABLE critical_notification ADD COLUMN ack_read_back BIGINT;
 ALTER TABLE critical_notification ADD COLUMN ack_recorded_at BIGINT;
 ALTER TABLE critical_notification ADD COLUMN escalated_at BIGINT;
+-- The number the lab calls with a critical value (shown on the board beside the ordering clinic).
+ALTER TABLE organization ADD COLUMN phone TEXT;
 CREATE INDEX ix_notification_unacknowledged ON critical_notification(created_at) WHERE ack_recorded_at IS NULL;
