@@ -46,6 +46,7 @@ public sealed class OrganizationGrainTests
         var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
         var outcome = await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen.Id, hgb: "5.0"))]);
         Assert.Equal([TestHub.Clinic], outcome.NotifiedOrganizations);
+        await hub.ReleaseHeldCriticalAsync();
         await using var grains = await GrainCluster.StartAsync(hub, broker, deliveryTime: hub.Time);
 
         // Ingest tells the grain (one-way); the first attempt gets 500 and records the backoff: due 1 s later on the clock.

@@ -109,6 +109,19 @@ internal sealed class TestHub : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Releases every held critical result as a lab doctor would (issue 13: a critical value's webhook waits for the
+    /// release), for tests about webhook delivery itself.
+    /// </summary>
+    public async Task ReleaseHeldCriticalAsync()
+    {
+        foreach (var item in await Store.ListCriticalBoardAsync(AccessScope.Region))
+        {
+            if (item.Result.Validation == ValidationState.Held)
+                await Store.DecideAsync(AccessScope.Region, item.Result.Id, ValidationAction.Release, "test-lab-doctor", null);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Database is IAsyncDisposable d) await d.DisposeAsync();
