@@ -67,6 +67,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IAuditStore>(hub.Store);
         builder.Services.AddSingleton<IIdentityConflictStore>(hub.Store);
         builder.Services.AddSingleton<IProvenanceStore>(hub.Store);
+        builder.Services.AddSingleton<IValidationStore>(hub.Store);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();

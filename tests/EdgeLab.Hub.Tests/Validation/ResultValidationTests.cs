@@ -129,10 +129,12 @@ public sealed class ResultValidationTests
         Assert.Equal(102.4m, entry.DeltaPercent);
         Assert.Equal(4.2m, Assert.Single(entry.Previous).Numeric);
 
-        // The same change after the window is no delta failure.
-        var third = await hub.RegisterAsync(["WBC", "HGB", "PLT"]);
-        await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(3, third.Specimens.Single().Id, wbc: "4.2", completed: Messages.At.AddDays(4)))]);
-        Assert.Equal(ValidationState.AutoReleased, (await CurrentAsync(hub, third.Referral.Id)).Single(r => r.CatalogCode == "WBC").Validation);
+        // The same change after the window (another patient, 4 days apart) is no delta failure.
+        var earlier = await hub.RegisterAsync(["WBC", "HGB", "PLT"], Patients.Sidorov);
+        await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(3, earlier.Specimens.Single().Id, wbc: "4.2", completed: Messages.At.AddDays(-4)))]);
+        var later = await hub.RegisterAsync(["WBC", "HGB", "PLT"], Patients.Sidorov);
+        await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(4, later.Specimens.Single().Id, wbc: "8.5"))]);
+        Assert.Equal(ValidationState.AutoReleased, (await CurrentAsync(hub, later.Referral.Id)).Single(r => r.CatalogCode == "WBC").Validation);
     }
 
     [Theory]
