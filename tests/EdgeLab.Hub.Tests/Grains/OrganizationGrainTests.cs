@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Dapper;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Tests.Support;
@@ -74,7 +75,13 @@ public sealed class OrganizationGrainTests
             Assert.Equal(2, await c.ExecuteScalarAsync<long>("SELECT attempts FROM critical_notification"));
             // The receiver can dedupe: the same key on both attempts, naming the notification.
             Assert.Equal([NotificationDelivery.IdempotencyKey(id), NotificationDelivery.IdempotencyKey(id)], keys.Select(k => k ?? "(none)").ToArray());
-            // Nothing left undelivered: the reminder is gone again.
+            // Delivered but not yet acknowledged by phone: the grain keeps the reminder for the escalation (issue 13).
+            // Once acknowledged nothing is pending: the reminder is gone again.
+            Assert.True(await hub.Store.AcknowledgeCriticalAsync(AccessScope.Region, id, new CriticalAcknowledgement
+            {
+                RecordedBy = "lab-1-lis", InformedBy = "Сидорова А. А.", InformedWhom = "Петров П. П.", InformedAt = hub.Time.GetUtcNow(), ReadBackConfirmed = true, RecordedAt = hub.Time.GetUtcNow(),
+            }));
+            await grains.Grains.GetGrain<IOrganizationGrain>(TestHub.Clinic).WakeNotificationsAsync();
             if (provider == "postgres")
                 await Eventually.TrueAsync(async () => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM OrleansRemindersTable") == 0, "reminder removed", Timeout);
         }
