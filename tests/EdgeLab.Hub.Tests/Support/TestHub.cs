@@ -122,6 +122,16 @@ internal sealed class TestHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Releases every held current result as a lab doctor would, for tests about what a released result looks like.</summary>
+    public async Task ReleaseHeldAsync()
+    {
+        foreach (var group in await Store.ListWorklistAsync(AccessScope.Region, HubStore.MaxPageSize))
+        {
+            foreach (var entry in group.Results)
+                await Store.DecideAsync(AccessScope.Region, entry.Result.Id, ValidationAction.Release, "test-lab-doctor", null);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Database is IAsyncDisposable d) await d.DisposeAsync();
