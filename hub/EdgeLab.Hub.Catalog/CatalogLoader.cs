@@ -90,6 +90,7 @@ public static partial class CatalogLoader
                     Factor = i.Factor is { } f && f > 0 ? f : i.Factor is null ? 1m
                         : throw new CatalogException($"{source}: test '{code}' has a non-positive factor for {i.Profile}"),
                 }).ToList(),
+                Autoverification = t.Autoverify is null ? null : AutoverifyRule(t.Autoverify, code, valueType, source),
             });
         }
         var duplicate = tests.GroupBy(t => t.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -101,6 +102,36 @@ public static partial class CatalogLoader
         if (sharedFsli is not null)
             throw new CatalogException($"{source}: ФСЛИ code '{sharedFsli.Key}' is given to tests {string.Join(", ", sharedFsli.Select(t => $"'{t.Code}'"))}; each test needs its own ФСЛИ code");
         return new TestCatalog(tests);
+    }
+
+    /// <summary>The test's <c>autoverify</c> block: every limit positive, a delta only for quantities and with a window.</summary>
+    private static AutoverificationRule AutoverifyRule(AutoverifyYaml a, string code, string valueType, string source)
+    {
+        string Where(string field) => $"{source}: test '{code}' autoverify.{field}";
+        if (a.MaxSpecimenAgeHours is not > 0) throw new CatalogException($"{Where("maxSpecimenAgeHours")} must be a positive number of hours (specimen stability)");
+        var qc = a.QcUnknown switch
+        {
+            "release" => QcUnknownAction.Release,
+            "hold" => QcUnknownAction.Hold,
+            _ => throw new CatalogException($"{Where("qcUnknown")} is '{a.QcUnknown}'; say what to do while the instrument's QC state is unknown: release or hold"),
+        };
+        if (a.ReleaseLow is { } lo && a.ReleaseHigh is { } hi && lo > hi) throw new CatalogException($"{Where("releaseLow")} is above releaseHigh");
+        DeltaCheck? delta = null;
+        if (a.DeltaPercent is not null || a.DeltaAbsolute is not null)
+        {
+            if (valueType != "quantity") throw new CatalogException($"{Where("delta")}: a delta check needs a quantity; remove it from this coded test");
+            if (a.DeltaPercent is <= 0 || a.DeltaAbsolute is <= 0) throw new CatalogException($"{Where("delta")} limits must be positive");
+            if (a.DeltaWindowHours is not > 0) throw new CatalogException($"{Where("deltaWindowHours")} must be a positive number of hours when a delta limit is given");
+            delta = new DeltaCheck { Window = TimeSpan.FromHours(a.DeltaWindowHours.Value), Percent = a.DeltaPercent, Absolute = a.DeltaAbsolute };
+        }
+        return new AutoverificationRule
+        {
+            ReleaseLow = a.ReleaseLow,
+            ReleaseHigh = a.ReleaseHigh,
+            Delta = delta,
+            MaxSpecimenAge = TimeSpan.FromHours(a.MaxSpecimenAgeHours.Value),
+            WhenQcUnknown = qc,
+        };
     }
 
     /// <summary>A verified ФСЛИ entry must carry a directory-shaped code and the directory's name for it.</summary>
@@ -142,6 +173,18 @@ public static partial class CatalogLoader
         public string? NormalText { get; set; }
         public List<RangeYaml>? ReferenceRanges { get; set; }
         public List<InstrumentYaml>? Instruments { get; set; }
+        public AutoverifyYaml? Autoverify { get; set; }
+    }
+
+    private sealed class AutoverifyYaml
+    {
+        public decimal? ReleaseLow { get; set; }
+        public decimal? ReleaseHigh { get; set; }
+        public decimal? DeltaPercent { get; set; }
+        public decimal? DeltaAbsolute { get; set; }
+        public double? DeltaWindowHours { get; set; }
+        public double? MaxSpecimenAgeHours { get; set; }
+        public string? QcUnknown { get; set; }
     }
 
     private sealed class RangeYaml

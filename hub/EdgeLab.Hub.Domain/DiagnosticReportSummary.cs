@@ -4,7 +4,7 @@ public enum ReportStatus
 {
     /// <summary>No result yet.</summary>
     Registered,
-    /// <summary>Some tests have results, not all final.</summary>
+    /// <summary>Some tests have results, not all final and released by the lab.</summary>
     Partial,
     /// <summary>Every ordered test has a current final result.</summary>
     Final,

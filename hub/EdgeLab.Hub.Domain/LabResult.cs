@@ -57,6 +57,10 @@ public sealed record LabResult
     /// raises a critical-value notification.
     /// </summary>
     public string? Review { get; init; }
+    /// <summary>Why autoverification held it (empty when the rules released it).</summary>
+    public IReadOnlyList<HoldReason> HoldReasons { get; init; } = [];
+    /// <summary>Held, released (by the rules or a lab doctor), rerun requested or rejected.</summary>
+    public ValidationState Validation { get; init; } = ValidationState.AutoReleased;
     /// <summary>True when a critical limit of the catalog was crossed (LL or HH).</summary>
     public bool IsCritical => Interpretation is InterpretationCodes.CriticalLow or InterpretationCodes.CriticalHigh;
     public DateTimeOffset LastUpdated { get; init; }

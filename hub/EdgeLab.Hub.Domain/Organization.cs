@@ -17,5 +17,7 @@ public sealed record Organization
     public required string Name { get; init; }
     public required OrganizationKind Kind { get; init; }
     public string? WebhookUrl { get; init; }
+    /// <summary>Where the lab calls with a critical value (shown on the critical-value board), or null.</summary>
+    public string? Phone { get; init; }
     public DateTimeOffset Created { get; init; }
 }

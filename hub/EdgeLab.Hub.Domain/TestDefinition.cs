@@ -37,6 +37,8 @@ public sealed record TestDefinition
     /// <summary>For coded results: the normal value (e.g. <c>NOT DETECTED</c>); anything else is interpreted as A.</summary>
     public string? NormalText { get; init; }
     public IReadOnlyList<InstrumentTestCode> InstrumentCodes { get; init; } = [];
+    /// <summary>When a result may be released without a lab doctor; null = every result is held (<see cref="HoldReason.NoRule"/>).</summary>
+    public AutoverificationRule? Autoverification { get; init; }
 }
 
 /// <summary>A reference range valid for a sex (null = both) and an age band in years [from, to).</summary>

@@ -21,6 +21,12 @@ public sealed class BatchPlan
     /// <summary>(specimen, catalog code) → current result, seeded from the database and updated as the batch links.</summary>
     public Dictionary<(string SpecimenId, string CatalogCode), CurrentResult> Current { get; } = [];
 
+    /// <summary>
+    /// (patient, catalog code) → the patient's numeric results of the test within the delta windows, seeded from the
+    /// database (<c>Store/Results/PatientHistory</c>) and extended as the batch links, for the autoverification delta check.
+    /// </summary>
+    public Dictionary<(string PatientId, string CatalogCode), List<PreviousResult>> History { get; } = [];
+
     /// <summary>The (specimen, test) pairs whose current result is one of this batch's: the result_current rows to write.</summary>
     public IEnumerable<KeyValuePair<(string SpecimenId, string CatalogCode), CurrentResult>> MovedCurrent =>
         Current.Where(c => c.Value.PlanIndex is not null);

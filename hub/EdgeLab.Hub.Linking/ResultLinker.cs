@@ -107,6 +107,7 @@ public sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
             LastUpdated = now,
             Review = v.Review,
         };
+        result = Autoverify(plan, test, result, specimen);
         if (isNewer)
         {
             if (previous is { PlanIndex: { } index }) plan.Results[index] = plan.Results[index] with { IsCurrent = false };
@@ -120,6 +121,9 @@ public sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
         {
             plan.Notifications.Add(new CriticalNotification
             {
+                // Delivered to the ordering organization's webhook only once released (issue 13): never as final
+                // before a lab doctor has seen it. It is on the critical-value board from now on.
+                Held = !result.Validation.IsReleased(),
                 Id = 0,
                 OrganizationId = specimen.OrderingOrganizationId,
                 ResultId = id,
@@ -132,6 +136,20 @@ public sealed class ResultLinker(ITestCatalog catalog, TimeSpan maxFutureSkew)
             });
         }
         return LinkOutcome.Added;
+    }
+
+    /// <summary>
+    /// Runs the test's autoverification rule (<see cref="Autoverifier"/>) and keeps the reasons with the result. The hub
+    /// does not judge QC runs (gateways forward them as events), so the QC state is <see cref="QcState.Unknown"/> and
+    /// each rule's <see cref="AutoverificationRule.WhenQcUnknown"/> decides.
+    /// </summary>
+    private static LabResult Autoverify(BatchPlan plan, TestDefinition test, LabResult result, SpecimenLink specimen)
+    {
+        var key = (result.PatientId, result.CatalogCode);
+        plan.History.TryGetValue(key, out var history);
+        var reasons = Autoverifier.Evaluate(test, result, specimen.CollectedAt, Autoverifier.Latest(history, result.EffectiveAt, result.Id), QcState.Unknown);
+        if (result.Numeric is { } n) (history ?? (plan.History[key] = [])).Add(new PreviousResult(result.Id, n, result.EffectiveAt));
+        return result with { HoldReasons = reasons, Validation = reasons.Count == 0 ? ValidationState.AutoReleased : ValidationState.Held };
     }
 
     private static void Hold(BatchPlan plan, ResultMessage message, string labId, ResultItem item, UnmatchedReason reason, DateTimeOffset now) =>

@@ -2,7 +2,10 @@ using EdgeLab.Hub.Domain;
 
 namespace EdgeLab.Hub.Linking;
 
-/// <summary>What linking needs to know about a specimen: its referral, patient (sex and age for ranges) and ordering organization.</summary>
+/// <summary>
+/// What linking needs to know about a specimen: its referral, patient (sex and age for ranges), ordering organization,
+/// and when it was collected (the autoverification specimen-age check; null when nobody recorded it).
+/// </summary>
 public sealed record SpecimenLink(
     string SpecimenId,
     string ReferralId,
@@ -11,7 +14,8 @@ public sealed record SpecimenLink(
     string PerformingLabId,
     SpecimenStatus Status,
     Sex Sex,
-    DateOnly BirthDate);
+    DateOnly BirthDate,
+    DateTimeOffset? CollectedAt = null);
 
 /// <summary>
 /// The current result for one (specimen, catalog code): what a newer one supersedes. <paramref name="Content"/> is its

@@ -15,22 +15,22 @@ public sealed partial class HubStore
             throw new StoreValidationException($"webhook '{url}' is not an absolute http(s) URL");
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await c.ExecuteAsync(Cmd(
-            "INSERT INTO organization(id, name, kind, webhook_url, created) VALUES (@id, @name, @kind, @hook, @now) " +
-            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, webhook_url = excluded.webhook_url",
-            new { id = organization.Id, name = organization.Name, kind = Enum(organization.Kind), hook = organization.WebhookUrl, now = Ms(Now) }, cancellationToken)).ConfigureAwait(false);
+            "INSERT INTO organization(id, name, kind, webhook_url, phone, created) VALUES (@id, @name, @kind, @hook, @phone, @now) " +
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, webhook_url = excluded.webhook_url, phone = excluded.phone",
+            new { id = organization.Id, name = organization.Name, kind = Enum(organization.Kind), hook = organization.WebhookUrl, phone = organization.Phone, now = Ms(Now) }, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<Organization?> GetOrganizationAsync(string organizationId, CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<OrganizationRow>(Cmd("SELECT id, name, kind, webhook_url, created FROM organization WHERE id = @id", new { id = organizationId }, cancellationToken)).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<OrganizationRow>(Cmd("SELECT id, name, kind, webhook_url, phone, created FROM organization WHERE id = @id", new { id = organizationId }, cancellationToken)).ConfigureAwait(false);
         return row?.ToDomain();
     }
 
     public async Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await c.QueryAsync<OrganizationRow>(Cmd("SELECT id, name, kind, webhook_url, created FROM organization ORDER BY id", null, cancellationToken)).ConfigureAwait(false))
+        return (await c.QueryAsync<OrganizationRow>(Cmd("SELECT id, name, kind, webhook_url, phone, created FROM organization ORDER BY id", null, cancellationToken)).ConfigureAwait(false))
             .Select(r => r.ToDomain()).ToList();
     }
 

@@ -14,7 +14,8 @@ public sealed partial class HubStore
     internal const string ResultColumns =
         "r.id, r.specimen_id, r.referral_id, r.patient_id, r.lab_id, r.catalog_code, r.analyzer_code, r.value, r.numeric_value, r.comparator, r.unit, " +
         "r.ref_low, r.ref_high, r.ref_text, r.interpretation, r.flags, r.status, r.effective_at, r.issued_at, r.gateway_id, r.instrument_id, " +
-        "r.message_id, r.supersedes_id, CAST(CASE WHEN " + IsCurrent + " THEN 1 ELSE 0 END AS BIGINT) AS is_current, r.last_updated, r.review";
+        "r.message_id, r.supersedes_id, CAST(CASE WHEN " + IsCurrent + " THEN 1 ELSE 0 END AS BIGINT) AS is_current, r.last_updated, r.review, r.hold_reasons, " +
+        "(SELECT d.action FROM result_decision d WHERE d.result_id = r.id) AS decision";
 
     private const string IsCurrent =
         "EXISTS (SELECT 1 FROM result_current rc WHERE rc.specimen_id = r.specimen_id AND rc.catalog_code = r.catalog_code AND rc.result_id = r.id)";

@@ -73,6 +73,10 @@ public sealed partial class HubStore
         var plan = new BatchPlan();
         IResultBulkWriter bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
         await bulk.LoadCurrentAsync(c, tx, [specimenId], plan, cancellationToken).ConfigureAwait(false);
+        // The delta check compares with the patient's earlier results, as at ingest.
+        var earliest = items.Min(i => Time(i.completed_at) ?? Time(i.received_at));
+        await PatientHistory.LoadAsync(c, tx, database.Dialect, [specimen.PatientId], catalog.Tests.Select(t => t.Code).ToList(),
+            earliest - PatientHistory.LongestWindow(catalog), plan, cancellationToken).ConfigureAwait(false);
         var nextId = await bulk.ReserveResultIdsAsync(c, tx, items.Count, cancellationToken).ConfigureAwait(false);
         var resolved = new List<(long UnmatchedId, long ResultId)>();
         var skipped = new List<SkippedHeldResult>();
@@ -120,10 +124,10 @@ public sealed partial class HubStore
 
     private static async Task<SpecimenLink?> LoadSpecimenLinkAsync(DbConnection c, DbTransaction tx, string specimenId, CancellationToken ct)
     {
-        var row = await c.QuerySingleOrDefaultAsync<(string, string, string, string, string, string, string, string)>(new CommandDefinition(
-            "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
+        var row = await c.QuerySingleOrDefaultAsync<(string, string, string, string, string, string, string, string, long?)>(new CommandDefinition(
+            "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date, s.collected_at " +
             "FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE s.id = @id",
             new { id = specimenId }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        return row.Item1 is null ? null : new SpecimenLink(row.Item1, row.Item2, row.Item3, row.Item4, row.Item5, Enum<SpecimenStatus>(row.Item6), Sex(row.Item7), Date(row.Item8));
+        return row.Item1 is null ? null : new SpecimenLink(row.Item1, row.Item2, row.Item3, row.Item4, row.Item5, Enum<SpecimenStatus>(row.Item6), Sex(row.Item7), Date(row.Item8), Time(row.Item9));
     }
 }

@@ -31,7 +31,10 @@ public static class ReportBuilder
             var expected = lab == referral.PerformingLabId
                 ? referral.TestCodes.Where(t => !producedElsewhere.Contains(t)).Union(results.Select(r => r.CatalogCode)).ToList()
                 : results.Select(r => r.CatalogCode).Distinct().ToList();
-            var done = results.Where(r => r.Status is ResultStatus.Final or ResultStatus.Corrected or ResultStatus.Cancelled).Select(r => r.CatalogCode).ToHashSet();
+            // Only validated results count (issue 13): a held one leaves the report partial until a lab doctor decides.
+            var done = results.Where(r => r.Validation == ValidationState.Rejected
+                    || (r.Validation.IsReleased() && r.Status is ResultStatus.Final or ResultStatus.Corrected or ResultStatus.Cancelled))
+                .Select(r => r.CatalogCode).ToHashSet();
             ReportStatus status;
             if (referral.Status == ReferralStatus.Cancelled && results.Count == 0) status = ReportStatus.Cancelled;
             else if (results.Count == 0) status = ReportStatus.Registered;

@@ -121,6 +121,9 @@ public sealed class ResultRow
     public long is_current { get; set; }
     public long last_updated { get; set; }
     public string? review { get; set; }
+    public string? hold_reasons { get; set; }
+    /// <summary>The lab doctor's <see cref="ValidationAction"/>, or null while undecided.</summary>
+    public string? decision { get; set; }
 
     public LabResult ToDomain() => new()
     {
@@ -150,6 +153,9 @@ public sealed class ResultRow
         IsCurrent = is_current != 0,
         LastUpdated = Time(last_updated),
         Review = review,
+        HoldReasons = HoldReasons(hold_reasons),
+        Validation = decision is not null ? ValidationStates.After(Enum<ValidationAction>(decision))
+            : hold_reasons is null ? ValidationState.AutoReleased : ValidationState.Held,
     };
 }
 
@@ -232,9 +238,10 @@ public sealed class OrganizationRow
     public string name { get; set; } = "";
     public string kind { get; set; } = "";
     public string? webhook_url { get; set; }
+    public string? phone { get; set; }
     public long created { get; set; }
 
-    public Organization ToDomain() => new() { Id = id, Name = name, Kind = Enum<OrganizationKind>(kind), WebhookUrl = webhook_url, Created = Time(created) };
+    public Organization ToDomain() => new() { Id = id, Name = name, Kind = Enum<OrganizationKind>(kind), WebhookUrl = webhook_url, Phone = phone, Created = Time(created) };
 }
 
 public sealed class GatewayRow

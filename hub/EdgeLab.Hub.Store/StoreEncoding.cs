@@ -38,6 +38,13 @@ public static class StoreEncoding
 
     public static T Enum<T>(string text) where T : struct, Enum => CanonicalText.Enum<T>(text);
 
+    /// <summary>Autoverification hold reasons as text (null = none: the rules released the result).</summary>
+    public static string? HoldReasons(IReadOnlyList<HoldReason> reasons) =>
+        reasons.Count == 0 ? null : CanonicalText.List(reasons.Select(r => r.ToString()).ToList());
+
+    public static IReadOnlyList<HoldReason> HoldReasons(string? text) =>
+        CanonicalText.List(text).Select(t => System.Enum.Parse<HoldReason>(t)).ToList();
+
     public static double? Real(decimal? value) => value is { } v ? (double)v : null;
 
     public static decimal? Dec(double? value) => value is { } v ? (decimal)v : null;

@@ -31,10 +31,11 @@ public interface IResultBulkWriter
 public static class SpecimenLookup
 {
     public const string Select =
-        "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date " +
+        "SELECT s.id, s.referral_id, s.patient_id, r.ordering_org_id, r.performing_lab_id, s.status, p.sex, p.birth_date, s.collected_at " +
         "FROM specimen s JOIN referral r ON r.id = s.referral_id JOIN patient p ON p.id = s.patient_id WHERE ";
 
     public static SpecimenLink Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-        Store.StoreEncoding.Enum<Domain.SpecimenStatus>(r.GetString(5)), Store.StoreEncoding.Sex(r.GetString(6)), Store.StoreEncoding.Date(r.GetString(7)));
+        Store.StoreEncoding.Enum<Domain.SpecimenStatus>(r.GetString(5)), Store.StoreEncoding.Sex(r.GetString(6)), Store.StoreEncoding.Date(r.GetString(7)),
+        r.IsDBNull(8) ? null : Store.StoreEncoding.Time(r.GetInt64(8)));
 }

@@ -92,8 +92,8 @@ public static class PlanWriter
         }
         if (plan.Notifications.Count > 0)
             await c.ExecuteAsync(Cmd(
-                "INSERT INTO critical_notification(org_id, result_id, patient_id, referral_id, catalog_code, interpretation, created_at, attempts, next_attempt_at) " +
-                "VALUES (@org, @rid, @pid, @ref, @code, @interp, @now, 0, @now)",
-                plan.Notifications.Select(n => new { org = n.OrganizationId, rid = n.ResultId, pid = n.PatientId, @ref = n.ReferralId, code = n.CatalogCode, interp = n.Interpretation, now = nowMs }))).ConfigureAwait(false);
+                "INSERT INTO critical_notification(org_id, result_id, patient_id, referral_id, catalog_code, interpretation, created_at, attempts, next_attempt_at, held) " +
+                "VALUES (@org, @rid, @pid, @ref, @code, @interp, @now, 0, @now, @held)",
+                plan.Notifications.Select(n => new { org = n.OrganizationId, rid = n.ResultId, pid = n.PatientId, @ref = n.ReferralId, code = n.CatalogCode, interp = n.Interpretation, now = nowMs, held = n.Held ? 1L : 0L }))).ConfigureAwait(false);
     }
 }

@@ -90,6 +90,7 @@ public sealed class PostgresResultBulkWriter(Catalog.ITestCatalog catalog) : IRe
         else await row.WriteNullAsync(ct).ConfigureAwait(false);
         await row.WriteAsync(StoreEncoding.Ms(r.LastUpdated), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
         await Text(r.Review).ConfigureAwait(false);
+        await Text(StoreEncoding.HoldReasons(r.HoldReasons)).ConfigureAwait(false);
 
         Task Text(string? value) => value is null ? row.WriteNullAsync(ct) : row.WriteAsync(value, NpgsqlDbType.Text, ct);
         Task Real(double? value) => value is { } v ? row.WriteAsync(v, NpgsqlDbType.Double, ct) : row.WriteNullAsync(ct);

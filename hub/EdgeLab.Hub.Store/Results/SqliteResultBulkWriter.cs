@@ -117,7 +117,7 @@ internal static class ResultInsert
     [
         "id", "specimen_id", "referral_id", "patient_id", "lab_id", "catalog_code", "loinc", "section", "analyzer_code", "value", "numeric_value",
         "comparator", "unit", "ref_low", "ref_high", "ref_text", "interpretation", "flags", "status", "effective_at", "issued_at", "gateway_id",
-        "instrument_id", "message_id", "sequence", "supersedes_id", "last_updated", "review",
+        "instrument_id", "message_id", "sequence", "supersedes_id", "last_updated", "review", "hold_reasons",
     ];
 
     public static string Sql(Func<int, string> parameter) =>
@@ -155,6 +155,7 @@ internal static class ResultInsert
         s.Bind(26, r.SupersedesId);
         s.Bind(27, Ms(r.LastUpdated));
         s.Bind(28, r.Review);
+        s.Bind(29, HoldReasons(r.HoldReasons));
     }
 
 }

@@ -20,6 +20,11 @@ namespace EdgeLab.Hub.Api;
 [JsonSerializable(typeof(IdentityConflictList))]
 [JsonSerializable(typeof(IdentityConflictItem))]
 [JsonSerializable(typeof(IdentityResolveRequest))]
+[JsonSerializable(typeof(WorklistResponse))]
+[JsonSerializable(typeof(DecisionRequest))]
+[JsonSerializable(typeof(DecisionResponse))]
+[JsonSerializable(typeof(CriticalBoardResponse))]
+[JsonSerializable(typeof(AcknowledgeRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>Writes Cyrillic as UTF-8 rather than \uXXXX escapes (the API returns JSON, never HTML).</summary>

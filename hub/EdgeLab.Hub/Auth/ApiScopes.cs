@@ -15,12 +15,14 @@ internal static class ApiScopes
     public const string UnmatchedWrite = "unmatched.write";
     /// <summary>Regional IT: list the gateway registry, accept or reject enrolled gateways (issue 12 §1).</summary>
     public const string GatewaysAdmin = "gateways.admin";
+    /// <summary>The lab doctor: the validation worklist (release, rerun, reject) and the critical-value board (acknowledge), for the organization's lab.</summary>
+    public const string ResultsValidate = "results.validate";
 
     public static IReadOnlyList<string> Default { get; } = [ReadAll, WriteAll];
 
     public static bool IsKnown(string scope)
     {
-        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin) return true;
+        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate) return true;
         if (!scope.StartsWith("system/", StringComparison.Ordinal)) return false;
         var dot = scope.LastIndexOf('.');
         if (dot < 0) return false;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Referrals;
 
@@ -11,6 +12,8 @@ internal static class HubGrainServices
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OrderStream>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
         services.AddHttpClient(NotificationDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<NotificationDelivery>();
+        services.TryAddSingleton(new CriticalValueOptions());
+        services.AddSingleton<CriticalEscalation>();
         services.AddSingleton<IIngestCommitObserver, IngestCommitNotifier>();
         services.AddSingleton<GrainWakeup>();
         services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<GrainWakeup>());

@@ -11,7 +11,7 @@ namespace EdgeLab.Hub.Grains;
 /// anything is undelivered a reminder — Orleans' durable, at-least-once wake-up (persisted on PostgreSQL) — in case
 /// this activation's node dies with the timer.
 /// </summary>
-internal sealed partial class OrganizationGrain(NotificationDelivery delivery, ILogger<OrganizationGrain> logger)
+internal sealed partial class OrganizationGrain(NotificationDelivery delivery, CriticalEscalation escalation, ILogger<OrganizationGrain> logger)
     : Grain, IOrganizationGrain
 {
     /// <summary>Waits up to this long run on a timer; longer ones are left to the reminder and the sweep.</summary>
@@ -40,7 +40,10 @@ internal sealed partial class OrganizationGrain(NotificationDelivery delivery, I
         _next?.Dispose();
         _next = null;
         await delivery.DeliverDueAsync(OrganizationId, ct);
-        var due = await delivery.NextDueAsync(OrganizationId, ct);
+        await escalation.EscalateDueAsync(OrganizationId, ct);
+        // The grain also owns escalating its critical values left unacknowledged (issue 13): the next wake-up is the
+        // earlier of the next webhook attempt and the next escalation, and the reminder stays while either is pending.
+        var due = Earliest(await delivery.NextDueAsync(OrganizationId, ct), await escalation.NextDueAsync(OrganizationId, ct));
         try
         {
             await KeepSafetyNetAsync(due is not null);
@@ -56,6 +59,8 @@ internal sealed partial class OrganizationGrain(NotificationDelivery delivery, I
         _next = this.RegisterGrainTimer(static (grain, ct) => grain.DeliverAsync(ct), this,
             new GrainTimerCreationOptions(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private async Task KeepSafetyNetAsync(bool pending)
     {

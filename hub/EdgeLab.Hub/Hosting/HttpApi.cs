@@ -59,6 +59,8 @@ internal static class HttpApi
             .RequireAuthorization(ClientPolicy);
         ReferralEndpoints.Map(api);
         UnmatchedEndpoints.Map(api);
+        ValidationEndpoints.Map(api);
+        CriticalValueEndpoints.Map(api);
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);
         GatewayRegistryEndpoints.Map(api);

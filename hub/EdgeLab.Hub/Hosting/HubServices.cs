@@ -24,6 +24,7 @@ internal static class HubServices
         services.AddSingleton<ITestCatalog>(_ => catalogFile is null ? CatalogLoader.LoadEmbedded() : CatalogLoader.LoadFile(catalogFile));
         services.AddSingleton<HubStore>();
         services.AddSingleton<IClinicalStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IValidationStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IReferralStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IApiClientStore>(sp => sp.GetRequiredService<HubStore>());

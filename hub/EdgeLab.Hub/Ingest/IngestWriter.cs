@@ -43,6 +43,7 @@ internal sealed record BatchOutcome(
 internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, TimeProvider time, IngestOptions? options = null)
 {
     private readonly ResultLinker _linker = new(catalog, (options ?? new IngestOptions()).MaxFutureSkew);
+    private readonly TimeSpan _longestDeltaWindow = PatientHistory.LongestWindow(catalog);
     private readonly IResultBulkWriter _bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
 
     /// <summary>
@@ -116,6 +117,15 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         var specimens = await _bulk.LoadSpecimensAsync(c, tx, specimenIds, cancellationToken).ConfigureAwait(false);
         var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
         await _bulk.LoadCurrentAsync(c, tx, reported, plan, cancellationToken).ConfigureAwait(false);
+        // The autoverification delta check compares each result with the patient's earlier ones of the same test.
+        if (specimens.Count > 0)
+        {
+            var earliest = results.SelectMany(e => e.Result!.Results.Select(i => i.CompletedAt ?? e.Result.ReceivedAt)).DefaultIfEmpty(now).Min();
+            var codes = results.SelectMany(e => e.Result!.Results.Select(i => catalog.TryMapAnalyzerCode(e.Result.Profile, i.Code, out var t, out _) ? t.Code : null))
+                .OfType<string>().Distinct().ToList();
+            await PatientHistory.LoadAsync(c, tx, database.Dialect, specimens.Values.Select(s => s.PatientId).Distinct().ToList(), codes,
+                earliest - _longestDeltaWindow, plan, cancellationToken).ConfigureAwait(false);
+        }
 
         // 3. Check provenance and link in memory, in arrival order (the gateway sends each instrument's messages in order).
         var itemCount = results.Sum(e => e.Result!.Results.Count);

@@ -11,7 +11,8 @@ namespace EdgeLab.Hub.Ingest;
 internal sealed record CriticalValueWebhook(string Event, long NotificationId, string ObservationId, string PatientId, string ReferralId, string Code, string Interpretation, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Delivers critical-value notifications to the ordering organization's webhook, one attempt per due row, with
+/// Delivers critical-value notifications to the ordering organization's webhook — only once the result is released
+/// (<c>held = 0</c>, issue 13: nothing reaches the EMR as final before a lab doctor has seen it) — one attempt per due row, with
 /// exponential backoff (1 s doubling to 5 min) recorded in the row until a 2xx. Who calls it and when is the
 /// organization's grain (<c>Grains/OrganizationGrain</c>): one activation per organization, so there is no row-claim
 /// lease any more. Two activations after a crash may both POST a row once: every request carries the notification's
@@ -45,7 +46,7 @@ internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFac
             due = (await c.QueryAsync<(long, string, long, string, string, string, string, long, long, string?)>(new CommandDefinition(
                 "SELECT n.id, n.org_id, n.result_id, n.patient_id, n.referral_id, n.catalog_code, n.interpretation, n.created_at, n.attempts, o.webhook_url " +
                 "FROM critical_notification n LEFT JOIN organization o ON o.id = n.org_id " +
-                "WHERE n.delivered_at IS NULL AND n.next_attempt_at <= @now AND (@org IS NULL OR n.org_id = @org) ORDER BY n.id LIMIT " + MaxPerPass,
+                "WHERE n.delivered_at IS NULL AND n.held = 0 AND n.next_attempt_at <= @now AND (@org IS NULL OR n.org_id = @org) ORDER BY n.id LIMIT " + MaxPerPass,
                 new { now = Ms(now), org = organizationId }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         }
         var delivered = 0;
@@ -94,7 +95,7 @@ internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFac
     {
         await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
         var next = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT MIN(next_attempt_at) FROM critical_notification WHERE org_id = @org AND delivered_at IS NULL",
+            "SELECT MIN(next_attempt_at) FROM critical_notification WHERE org_id = @org AND delivered_at IS NULL AND held = 0",
             new { org = organizationId }, cancellationToken: ct)).ConfigureAwait(false);
         return next is { } ms ? Time(ms) : null;
     }
@@ -107,7 +108,7 @@ internal sealed class NotificationDelivery(IHubDatabase database, IHttpClientFac
     {
         await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT org_id FROM critical_notification WHERE delivered_at IS NULL AND next_attempt_at <= @now",
+            "SELECT DISTINCT org_id FROM critical_notification WHERE delivered_at IS NULL AND held = 0 AND next_attempt_at <= @now",
             new { now = Ms(time.GetUtcNow()) }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Dapper;
 using EdgeLab.Hub.Domain;
+using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Tests.Support;
@@ -46,6 +47,7 @@ public sealed class OrganizationGrainTests
         var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
         var outcome = await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen.Id, hgb: "5.0"))]);
         Assert.Equal([TestHub.Clinic], outcome.NotifiedOrganizations);
+        await hub.ReleaseHeldCriticalAsync();
         await using var grains = await GrainCluster.StartAsync(hub, broker, deliveryTime: hub.Time);
 
         // Ingest tells the grain (one-way); the first attempt gets 500 and records the backoff: due 1 s later on the clock.
@@ -73,7 +75,13 @@ public sealed class OrganizationGrainTests
             Assert.Equal(2, await c.ExecuteScalarAsync<long>("SELECT attempts FROM critical_notification"));
             // The receiver can dedupe: the same key on both attempts, naming the notification.
             Assert.Equal([NotificationDelivery.IdempotencyKey(id), NotificationDelivery.IdempotencyKey(id)], keys.Select(k => k ?? "(none)").ToArray());
-            // Nothing left undelivered: the reminder is gone again.
+            // Delivered but not yet acknowledged by phone: the grain keeps the reminder for the escalation (issue 13).
+            // Once acknowledged nothing is pending: the reminder is gone again.
+            Assert.True(await hub.Store.AcknowledgeCriticalAsync(AccessScope.Region, id, new CriticalAcknowledgement
+            {
+                RecordedBy = "lab-1-lis", InformedBy = "Сидорова А. А.", InformedWhom = "Петров П. П.", InformedAt = hub.Time.GetUtcNow(), ReadBackConfirmed = true, RecordedAt = hub.Time.GetUtcNow(),
+            }));
+            await grains.Grains.GetGrain<IOrganizationGrain>(TestHub.Clinic).WakeNotificationsAsync();
             if (provider == "postgres")
                 await Eventually.TrueAsync(async () => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM OrleansRemindersTable") == 0, "reminder removed", Timeout);
         }

@@ -39,6 +39,7 @@ public sealed class NotificationDeliveryTests
         await hub.Store.UpsertOrganizationAsync(new Organization { Id = TestHub.Clinic, Name = "Clinic One", Kind = OrganizationKind.Clinic, WebhookUrl = $"http://127.0.0.1:{port}/hook/" });
         var specimen = (await hub.RegisterAsync(["WBC", "HGB", "PLT"])).Specimens.Single();
         await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, specimen.Id, hgb: "5.0"))]);
+        await hub.ReleaseHeldCriticalAsync();
 
         await using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
         var delivery = new NotificationDelivery(hub.Database, services.GetRequiredService<IHttpClientFactory>(), hub.Time, NullLogger<NotificationDelivery>.Instance);

@@ -76,6 +76,8 @@ internal sealed class GrainCluster : IAsyncDisposable
             silo.Services.AddSingleton(hub.Database);
             silo.Services.AddSingleton<ITestCatalog>(hub.Catalog);
             silo.Services.AddSingleton<IOrderOutboxStore>(hub.Store);
+            silo.Services.AddSingleton<IValidationStore>(hub.Store);
+            silo.Services.AddSingleton<IAuditStore>(hub.Store);
             silo.Services.AddSingleton(context.Mqtt);
             silo.Services.AddSingleton(sp => new HubMqttConnection(context.Mqtt, NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System));
             silo.Services.AddHostedService(sp => sp.GetRequiredService<HubMqttConnection>());
@@ -92,6 +94,7 @@ internal sealed class GrainCluster : IAsyncDisposable
             // The webhook backoff on the test's clock (registered after AddHubGrains: the last registration wins).
             silo.Services.AddSingleton(sp => new NotificationDelivery(hub.Database, sp.GetRequiredService<IHttpClientFactory>(), context.DeliveryTime,
                 sp.GetRequiredService<ILogger<NotificationDelivery>>()));
+            silo.Services.AddSingleton(sp => new CriticalEscalation(hub.Store, hub.Store, new CriticalValueOptions(), context.DeliveryTime, sp.GetRequiredService<ILogger<CriticalEscalation>>()));
         }
     }
 }

@@ -109,6 +109,29 @@ internal sealed class TestHub : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Releases every held critical result as a lab doctor would (issue 13: a critical value's webhook waits for the
+    /// release), for tests about webhook delivery itself.
+    /// </summary>
+    public async Task ReleaseHeldCriticalAsync()
+    {
+        foreach (var item in await Store.ListCriticalBoardAsync(AccessScope.Region))
+        {
+            if (item.Result.Validation == ValidationState.Held)
+                await Store.DecideAsync(AccessScope.Region, item.Result.Id, ValidationAction.Release, "test-lab-doctor", null);
+        }
+    }
+
+    /// <summary>Releases every held current result as a lab doctor would, for tests about what a released result looks like.</summary>
+    public async Task ReleaseHeldAsync()
+    {
+        foreach (var group in await Store.ListWorklistAsync(AccessScope.Region, HubStore.MaxPageSize))
+        {
+            foreach (var entry in group.Results)
+                await Store.DecideAsync(AccessScope.Region, entry.Result.Id, ValidationAction.Release, "test-lab-doctor", null);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Database is IAsyncDisposable d) await d.DisposeAsync();

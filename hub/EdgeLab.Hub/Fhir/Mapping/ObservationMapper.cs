@@ -10,7 +10,8 @@ internal static class ObservationMapper
     public static Observation ToFhir(LabResult result, ITestCatalog catalog)
     {
         var test = catalog.Find(result.CatalogCode);
-        var cancelled = result.Status == ResultStatus.Cancelled;
+        // A rejected result is never reported as a value (issue 13): like an analyzer's "no result", it has none.
+        var cancelled = result.Status == ResultStatus.Cancelled || result.Validation == ValidationState.Rejected;
         var quantity = cancelled ? null : CodeMapper.Quantity(result.Numeric, result.Unit, result.Comparator);
         var basedOn = ResourceIds.ServiceRequest(result.ReferralId, result.CatalogCode) is { } srId
             ? new[] { Reference.To("ServiceRequest", srId) }
@@ -21,7 +22,7 @@ internal static class ObservationMapper
             Meta = new Meta { LastUpdated = FhirDates.Instant(result.LastUpdated == default ? result.IssuedAt : result.LastUpdated) },
             Identifier = [new Identifier { System = FhirSystems.ResultId, Value = $"{result.MessageId}/{result.CatalogCode}" }],
             BasedOn = basedOn,
-            Status = Status(result.Status),
+            Status = Status(result),
             Category = [CodeMapper.LaboratoryCategory],
             Code = test is null ? CodeMapper.TestCode(catalog, result.CatalogCode) : CodeMapper.TestCode(test),
             Subject = PatientMapper.Reference(result.PatientId),
@@ -40,7 +41,19 @@ internal static class ObservationMapper
         };
     }
 
-    /// <summary>ObservationStatus (R4, required binding).</summary>
+    /// <summary>
+    /// ObservationStatus (R4, required binding) with validation (issue 13): a result waiting for a lab doctor (held, or a
+    /// rerun asked for) is <c>preliminary</c> whatever the analyzer said — the EMR must not take it as final; a rejected
+    /// one is <c>cancelled</c>; a released one keeps the analyzer's status (final, corrected, preliminary).
+    /// </summary>
+    public static string Status(LabResult result) => result.Validation switch
+    {
+        ValidationState.Rejected => "cancelled",
+        ValidationState.Held or ValidationState.RerunRequested when result.Status != ResultStatus.Cancelled => "preliminary",
+        _ => Status(result.Status),
+    };
+
+    /// <summary>ObservationStatus (R4, required binding) of the analyzer's status alone.</summary>
     public static string Status(ResultStatus status) => status switch
     {
         ResultStatus.Preliminary => "preliminary",
@@ -52,6 +65,18 @@ internal static class ObservationMapper
 
     private static IEnumerable<Annotation> Notes(LabResult result)
     {
+        switch (result.Validation)
+        {
+            case ValidationState.Held:
+                yield return new Annotation { Text = "Awaiting validation by a lab doctor: " + string.Join(", ", result.HoldReasons) };
+                break;
+            case ValidationState.RerunRequested:
+                yield return new Annotation { Text = "A lab doctor asked for the test to be run again." };
+                break;
+            case ValidationState.Rejected:
+                yield return new Annotation { Text = "Rejected by a lab doctor; no value is reported." };
+                break;
+        }
         if (result.Review is { } review)
             yield return new Annotation { Text = "Needs review: " + review };
         if (result.AnalyzerFlags.Count > 0)

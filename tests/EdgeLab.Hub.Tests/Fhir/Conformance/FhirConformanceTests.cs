@@ -72,6 +72,13 @@ public sealed class FhirConformanceTests
         }
         Assert.Superset(new HashSet<string> { "final", "partial", "amended" }, reportStatuses);
 
+        // A result waiting for validation (issue 13): Observation preliminary with a note, DiagnosticReport partial.
+        var waiting = await host.Hub.RegisterAsync(["WBC", "HGB", "PLT"], Patients.Sidorov);
+        await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(99, waiting.Specimens.Single().Id, hgb: "10.5"))]);
+        var held = (await host.Hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { ReferralId = waiting.Referral.Id })).Items.Single(o => o.CatalogCode == "HGB");
+        Assert.Equal("preliminary", (string?)(await Take("Observation read held", clinic, $"/fhir/Observation/{held.Id}", 200))["status"]);
+        Assert.Equal("partial", (string?)(await Take("DiagnosticReport read held", clinic, $"/fhir/DiagnosticReport/{waiting.Referral.Id}-{TestHub.Lab}", 200))["status"]);
+
         // Searchset pages: follow link[next] to the end, every page validated.
         var url = $"/fhir/Observation?patient={seed.Blood.Patient.Id}&category=laboratory&_count=3";
         for (var page = 1; url is not null; page++)
@@ -223,6 +230,7 @@ public sealed class FhirConformanceTests
             new ResultItem { Code = "MTB", Value = "DETECTED", Status = "F", CompletedAt = At.AddMinutes(40), Comments = ["Xpert MTB/RIF Ultra"] }))]);
         await host.Hub.Writer.WriteAsync([Messages.Envelope(Message(7, "sysmex-xn", "patient", edta,
             new ResultItem { Code = "PLT", Value = "", Units = "10*3/uL", Status = "X", CompletedAt = At.AddMinutes(50) }))]);
+        await host.Hub.ReleaseHeldAsync(); // a lab doctor validated what the rules held (issue 13)
         return new Seed(blood, mixed, recheck);
     }
 
