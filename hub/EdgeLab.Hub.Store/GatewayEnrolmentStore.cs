@@ -64,9 +64,14 @@ public sealed class GatewayEnrolmentStore(IHubDatabase database, TimeProvider ti
             "VALUES (@id, @lab, @now, @state, @now, @reason, @facility, @serial, @notAfter)",
             new
             {
-                id = enrolment.GatewayId, lab = enrolment.LabId, now, state = Enum(state),
+                id = enrolment.GatewayId,
+                lab = enrolment.LabId,
+                now,
+                state = Enum(state),
                 reason = enrolment.PreAuthorised ? "pre-authorised at enrolment" : "enrolled, waiting for acceptance",
-                facility, serial = enrolment.Certificate.SerialHex, notAfter = Ms(enrolment.Certificate.NotAfter),
+                facility,
+                serial = enrolment.Certificate.SerialHex,
+                notAfter = Ms(enrolment.Certificate.NotAfter),
             }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditAsync(c, tx, now, enrolment.Actor, enrolment.LabId, "enrol", enrolment.GatewayId, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Referrals;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeLab.Hub.Grains;
 

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using Dapper;
 using EdgeLab.Hub.Domain;
-using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Tests.Support;
 using EdgeLab.LocalServices;
 
@@ -79,7 +79,12 @@ public sealed class OrganizationGrainTests
             // Once acknowledged nothing is pending: the reminder is gone again.
             Assert.True(await hub.Store.AcknowledgeCriticalAsync(AccessScope.Region, id, new CriticalAcknowledgement
             {
-                RecordedBy = "lab-1-lis", InformedBy = "Сидорова А. А.", InformedWhom = "Петров П. П.", InformedAt = hub.Time.GetUtcNow(), ReadBackConfirmed = true, RecordedAt = hub.Time.GetUtcNow(),
+                RecordedBy = "lab-1-lis",
+                InformedBy = "Сидорова А. А.",
+                InformedWhom = "Петров П. П.",
+                InformedAt = hub.Time.GetUtcNow(),
+                ReadBackConfirmed = true,
+                RecordedAt = hub.Time.GetUtcNow(),
             }));
             await grains.Grains.GetGrain<IOrganizationGrain>(TestHub.Clinic).WakeNotificationsAsync();
             if (provider == "postgres")

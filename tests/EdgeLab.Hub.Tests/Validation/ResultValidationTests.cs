@@ -175,8 +175,12 @@ public sealed class ResultValidationTests
         Assert.Equal([TestHub.Clinic], await delivery.OrganizationsDueAsync(CancellationToken.None));
         var ack = new CriticalAcknowledgement
         {
-            RecordedBy = "lab-1-lis", InformedBy = "Сидорова А. А., лаборант", InformedWhom = "Петров П. П., врач", InformedAt = hub.Time.GetUtcNow().AddMinutes(-1),
-            ReadBackConfirmed = true, RecordedAt = hub.Time.GetUtcNow(),
+            RecordedBy = "lab-1-lis",
+            InformedBy = "Сидорова А. А., лаборант",
+            InformedWhom = "Петров П. П., врач",
+            InformedAt = hub.Time.GetUtcNow().AddMinutes(-1),
+            ReadBackConfirmed = true,
+            RecordedAt = hub.Time.GetUtcNow(),
         };
         Assert.False(await hub.Store.AcknowledgeCriticalAsync(AccessScope.ForOrganization(TestHub.OtherClinic), item.Notification.Id, ack));
         Assert.True(await hub.Store.AcknowledgeCriticalAsync(Lab, item.Notification.Id, ack));

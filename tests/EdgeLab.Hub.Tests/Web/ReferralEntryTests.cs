@@ -21,8 +21,14 @@ public sealed class ReferralEntryTests
 
         var saved = await WebTestHost.PostFormAsync(client, "/referrals/new", form, "referral", new()
         {
-            ["family"] = "Петрова", ["given"] = "Анна", ["birthDate"] = "1990-01-02", ["sex"] = "female",
-            ["snils"] = Patients.Ivanova.Snils!, ["practitioner"] = "Петров П. П.", ["lab"] = TestHub.Lab, ["test"] = "HGB",
+            ["family"] = "Петрова",
+            ["given"] = "Анна",
+            ["birthDate"] = "1990-01-02",
+            ["sex"] = "female",
+            ["snils"] = Patients.Ivanova.Snils!,
+            ["practitioner"] = "Петров П. П.",
+            ["lab"] = TestHub.Lab,
+            ["test"] = "HGB",
         });
 
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
