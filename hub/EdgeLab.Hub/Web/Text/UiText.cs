@@ -25,7 +25,31 @@ internal static partial class UiText
     public static string Lang => IsEnglish ? "en" : "ru";
 
     public static string T(string key) =>
-        (!IsEnglish && Ru.TryGetValue(key, out var ru)) ? ru : En.TryGetValue(key, out var en) ? en : key;
+        (!IsEnglish && All.Value.Ru.TryGetValue(key, out var ru)) ? ru : All.Value.En.TryGetValue(key, out var en) ? en : key;
+
+    /// <summary>
+    /// The strings of every area of pages. The first pages' strings are in UiText.Strings.cs; each later area (lab
+    /// console, cabinet, fleet…) keeps its own in UiText.{Area}.cs as a <see cref="UiStrings"/> and is named here, so
+    /// areas do not edit one shared dictionary. Built once, on first use, because static fields of a partial class
+    /// spread over files have no defined initialisation order.
+    /// </summary>
+    private static IEnumerable<UiStrings> Areas() => [];
+
+    private static readonly Lazy<(Dictionary<string, string> Ru, Dictionary<string, string> En)> All = new(() =>
+    {
+        var ru = new Dictionary<string, string>(Ru!, StringComparer.Ordinal); // set by then: the lambda runs after the type initialiser
+        var en = new Dictionary<string, string>(En!, StringComparer.Ordinal);
+        foreach (var area in Areas())
+        {
+            foreach (var (key, text) in area)
+            {
+                // A key defined twice is a mistake that would show the wrong label: fail at first use, in every test.
+                if (!ru.TryAdd(key, text.Ru) || !en.TryAdd(key, text.En))
+                    throw new InvalidOperationException($"Web string '{key}' is defined twice.");
+            }
+        }
+        return (ru, en);
+    });
 
     /// <summary>A string with placeholders ({0}…) filled in the current culture.</summary>
     public static string F(string key, params object?[] args) => string.Format(CultureInfo.InvariantCulture, T(key), args);
