@@ -23,6 +23,16 @@ internal static class HubServices
         services.AddSingleton(_ => CreateDatabase(storage));
         services.AddSingleton<ITestCatalog>(_ => catalogFile is null ? CatalogLoader.LoadEmbedded() : CatalogLoader.LoadFile(catalogFile));
         services.AddSingleton<HubStore>();
+        return services.AddHubStoreInterfaces();
+    }
+
+    /// <summary>
+    /// Every store interface, served by the registered <see cref="HubStore"/> (or its own class over the registered
+    /// <see cref="IHubDatabase"/>). One list for the run command, the CLI and the test hosts, so a store added here is
+    /// never missing from one of them.
+    /// </summary>
+    public static IServiceCollection AddHubStoreInterfaces(this IServiceCollection services)
+    {
         services.AddSingleton<IClinicalStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IValidationStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IReferralStore>(sp => sp.GetRequiredService<HubStore>());

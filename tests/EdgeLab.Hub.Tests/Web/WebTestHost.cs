@@ -53,16 +53,10 @@ internal sealed partial class WebTestHost : IAsyncDisposable
         builder.Services.AddSingleton(hub.Database);
         builder.Services.AddSingleton<ITestCatalog>(hub.Catalog);
         builder.Services.AddSingleton(hub.Store);
-        builder.Services.AddSingleton<IClinicalStore>(hub.Store);
-        builder.Services.AddSingleton<IReferralStore>(hub.Store);
-        builder.Services.AddSingleton<IDirectoryStore>(hub.Store);
-        builder.Services.AddSingleton<IApiClientStore>(hub.Store);
-        builder.Services.AddSingleton<IAuditStore>(hub.Store);
-        builder.Services.AddSingleton<IIdentityConflictStore>(hub.Store);
-        builder.Services.AddSingleton<IProvenanceStore>(hub.Store);
-        builder.Services.AddSingleton<IWebUserStore>(hub.Store);
-        builder.Services.AddSingleton<ISpecimenReceptionStore>(hub.Store);
-        builder.Services.AddSingleton<IReferralAccessCodeStore>(hub.Store);
+        builder.Services.AddHubStoreInterfaces();
+        // The gateway stores read the hub's clock: the test's one, so expiry and "last heard" follow the test.
+        builder.Services.AddSingleton<IGatewayStateStore>(new GatewayStateStore(hub.Database, hub.Time));
+        builder.Services.AddSingleton(new GatewayEnrolmentStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(new CountingOrderSignal());
         builder.Services.AddSingleton<IReferralService, ReferralService>();
