@@ -64,7 +64,8 @@ public sealed class GatewayCommandStore(IHubDatabase database, TimeProvider time
         var lab = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT lab_id FROM gateway WHERE id = @id", new { id = gatewayId }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false)
             ?? throw new StoreValidationException($"gateway '{gatewayId}' is not registered");
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO gateway_command(id, gateway_id, name, args, state, requested_at, requested_by, timeout_at) VALUES (@id, @gw, @name, @args, 'pending', @at, @actor, @timeout)",
+            "INSERT INTO gateway_command(id, seq, gateway_id, name, args, state, requested_at, requested_by, timeout_at) " +
+            "SELECT @id, COALESCE(MAX(seq), 0) + 1, @gw, @name, @args, 'pending', @at, @actor, @timeout FROM gateway_command",
             new { id = command.Id, gw = gatewayId, name, args = JsonSerializer.Serialize(args, FleetJson.Default.IReadOnlyDictionaryStringString), at = Ms(now), actor, timeout = Ms(command.TimeoutAt) },
             tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditAsync(c, tx, Ms(now), actor, lab, "command", gatewayId, $"{name} {command.Id}", 202, cancellationToken).ConfigureAwait(false);
@@ -82,7 +83,7 @@ public sealed class GatewayCommandStore(IHubDatabase database, TimeProvider time
     public async Task<IReadOnlyList<GatewayCommand>> ListAsync(string gatewayId, int limit = 50, CancellationToken cancellationToken = default)
     {
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await c.QueryAsync<Row>(new CommandDefinition(Select + " WHERE gateway_id = @gatewayId ORDER BY requested_at DESC, id LIMIT @limit",
+        return (await c.QueryAsync<Row>(new CommandDefinition(Select + " WHERE gateway_id = @gatewayId ORDER BY seq DESC LIMIT @limit",
             new { gatewayId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToCommand()).ToList();
     }
 
@@ -90,7 +91,7 @@ public sealed class GatewayCommandStore(IHubDatabase database, TimeProvider time
     public async Task<IReadOnlyList<GatewayCommand>> ListPendingAsync(string gatewayId, CancellationToken cancellationToken = default)
     {
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await c.QueryAsync<Row>(new CommandDefinition(Select + " WHERE gateway_id = @gatewayId AND state = 'pending' AND timeout_at > @now ORDER BY requested_at, id",
+        return (await c.QueryAsync<Row>(new CommandDefinition(Select + " WHERE gateway_id = @gatewayId AND state = 'pending' AND timeout_at > @now ORDER BY seq",
             new { gatewayId, now = Ms(time.GetUtcNow()) }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToCommand()).ToList();
     }
 
@@ -147,7 +148,7 @@ public sealed class GatewayCommandStore(IHubDatabase database, TimeProvider time
         using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var due = (await c.QueryAsync<Row>(new CommandDefinition(Select + " WHERE state IN ('pending', 'sent') AND timeout_at <= @now ORDER BY timeout_at, id",
+        var due = (await c.QueryAsync<Row>(new CommandDefinition(Select + " WHERE state IN ('pending', 'sent') AND timeout_at <= @now ORDER BY seq",
             new { now }, tx, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         var expired = new List<GatewayCommand>();
         foreach (var row in due)
