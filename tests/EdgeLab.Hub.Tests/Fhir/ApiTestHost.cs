@@ -69,6 +69,8 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IProvenanceStore>(hub.Store);
         builder.Services.AddSingleton<IGatewayStateStore>(new GatewayStateStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(new GatewayEnrolmentStore(hub.Database, hub.Time));
+        builder.Services.AddSingleton(new EdgeLab.Hub.Store.Fleet.FleetConfigStore(hub.Database, hub.Time));
+        builder.Services.AddSingleton(new EdgeLab.Hub.Store.Fleet.GatewayCommandStore(hub.Database, hub.Time));
         builder.Services.AddSingleton<IValidationStore>(hub.Store);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
