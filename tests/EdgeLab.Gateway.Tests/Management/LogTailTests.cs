@@ -17,8 +17,14 @@ public sealed class LogTailTests
 
         Assert.True(truncated);
         Assert.Equal(lines[^kept.Count..], kept);
-        var reply = new CommandReplyMessage { GatewayId = "test-gw01", Name = CommandNames.FetchLogs, Ok = true, Text = string.Join('\n', kept),
-            Data = new Dictionary<string, string> { ["lines"] = "9999", ["bytes"] = "524288", ["truncated"] = "true" } };
+        var reply = new CommandReplyMessage
+        {
+            GatewayId = "test-gw01",
+            Name = CommandNames.FetchLogs,
+            Ok = true,
+            Text = string.Join('\n', kept),
+            Data = new Dictionary<string, string> { ["lines"] = "9999", ["bytes"] = "524288", ["truncated"] = "true" }
+        };
         var size = JsonSerializer.SerializeToUtf8Bytes(reply, WireJson.Default.CommandReplyMessage).Length;
         Assert.True(size < WireLimits.MaxUplinkPayloadBytes, $"{size} bytes");
         Assert.True(bytes <= LogTail.MaxMaxBytes);
