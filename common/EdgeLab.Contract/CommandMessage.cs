@@ -23,6 +23,8 @@ public static class CommandNames
     public const string Update = "update";
     /// <summary>Forget an auto-detected instrument's rate and profile (args.instrumentId) and restart, so it is detected again.</summary>
     public const string Redetect = "redetect";
+    /// <summary>Make a new key and ask the hub for a certificate for it on <c>…/cert-request</c> now (issue 12 §1), whatever the renewal window says.</summary>
+    public const string RenewCertificate = "renew-certificate";
 }
 
 public sealed record CommandReplyMessage

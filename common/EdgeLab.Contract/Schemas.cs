@@ -11,4 +11,6 @@ public static class Schemas
     public const string Config = "edgelab.config/1";
     public const string Command = "edgelab.cmd/1";
     public const string CommandReply = "edgelab.cmd-reply/1";
+    public const string CertificateRequest = "edgelab.cert-request/1";
+    public const string Certificate = "edgelab.cert/1";
 }

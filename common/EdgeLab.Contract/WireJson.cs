@@ -17,6 +17,8 @@ namespace EdgeLab.Contract;
 [JsonSerializable(typeof(CommandMessage))]
 [JsonSerializable(typeof(CommandReplyMessage))]
 [JsonSerializable(typeof(ConfigMessage))]
+[JsonSerializable(typeof(CertificateRequestMessage))]
+[JsonSerializable(typeof(CertificateMessage))]
 [JsonSerializable(typeof(SchemaProbe))]
 public sealed partial class WireJson : JsonSerializerContext
 {

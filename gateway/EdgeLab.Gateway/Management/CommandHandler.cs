@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeLab.Gateway.Management;
 
 /// <summary>
-/// The hub's commands on <c>…/cmd</c>: ping, restart, fetch-logs (no patient data), resend from a sequence. The reply
+/// The hub's commands on <c>…/cmd</c>: ping, restart, fetch-logs (no patient data; byte-capped, <see cref="LogTail"/>), resend from a sequence. The reply
 /// goes to the request's Response Topic (default <c>…/cmd-reply</c>) with its Correlation Data (MQTT 5.0 §4.10).
 /// </summary>
 internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox, LogRing logs, Action requestRestart, ILogger log)
@@ -71,8 +71,17 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
         var lines = DefaultLogLines;
         if (command.Args.TryGetValue("lines", out var l) && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out lines) || lines is < 1 or > 10_000))
             return Fail(command, $"args.lines: \"{l}\" is not 1..10000");
-        var tail = logs.Tail(lines);
-        return Ok(command, string.Join('\n', tail), new Dictionary<string, string> { ["lines"] = tail.Count.ToString(CultureInfo.InvariantCulture) });
+        var maxBytes = LogTail.DefaultMaxBytes;
+        if (command.Args.TryGetValue("maxBytes", out var b)
+            && (!int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out maxBytes) || maxBytes is < LogTail.MinMaxBytes or > LogTail.MaxMaxBytes))
+            return Fail(command, $"args.maxBytes: \"{b}\" is not {LogTail.MinMaxBytes}..{LogTail.MaxMaxBytes}");
+        var (tail, bytes, truncated) = LogTail.Cap(logs.Tail(lines), maxBytes);
+        return Ok(command, string.Join('\n', tail), new Dictionary<string, string>
+        {
+            ["lines"] = tail.Count.ToString(CultureInfo.InvariantCulture),
+            ["bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
+            ["truncated"] = truncated ? "true" : "false",
+        });
     }
 
     /// <summary>Forgets what auto-detection kept for one instrument, then restarts: its pipeline listens again.</summary>

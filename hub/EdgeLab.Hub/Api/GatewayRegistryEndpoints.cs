@@ -27,13 +27,22 @@ internal static class GatewayRegistryEndpoints
         api.MapPost("/gateways/{id}/reject", (HttpContext http, string id, IServiceProvider services) => DecideAsync(http, id, GatewayState.Revoked, services));
     }
 
-    private static async Task<IResult> List(HttpContext http, [FromServices] GatewayEnrolmentStore registry, [FromServices] AuditTrail audit)
+    private static async Task<IResult> List(HttpContext http, [FromServices] GatewayEnrolmentStore registry, [FromServices] AuditTrail audit, IServiceProvider services)
     {
         var caller = ApiCaller.From(http);
         ScopeRequiredException.ThrowUnlessHas(caller, ApiScopes.GatewaysAdmin);
         var all = await registry.ListAsync(http.RequestAborted);
+        // Desired vs reported configuration per gateway (issue 12 §2), for the fleet console.
+        var configs = services.GetService<Store.Fleet.FleetConfigStore>() is { } fleet
+            ? (await fleet.ListStatesAsync(null, http.RequestAborted)).ToDictionary(s => s.GatewayId, StringComparer.Ordinal)
+            : [];
         await audit.RecordAsync(http, caller, "search", "Gateway", null, null, StatusCodes.Status200OK);
-        var items = all.OrderBy(g => g.State == GatewayState.Pending ? 0 : 1).ThenBy(g => g.GatewayId, StringComparer.Ordinal).Select(Item).ToList();
+        var items = all.OrderBy(g => g.State == GatewayState.Pending ? 0 : 1).ThenBy(g => g.GatewayId, StringComparer.Ordinal).Select(g => Item(g) with
+        {
+            DesiredConfigVersion = configs.GetValueOrDefault(g.GatewayId)?.DesiredVersion,
+            ReportedConfigVersion = configs.GetValueOrDefault(g.GatewayId)?.ReportedVersion,
+            ConfigDrift = configs.GetValueOrDefault(g.GatewayId)?.Drift,
+        }).ToList();
         return Results.Json(new GatewayList(items), GatewayRegistryJson.Default.GatewayList);
     }
 
@@ -109,6 +118,12 @@ internal sealed record GatewayItem
     public DateTimeOffset? PendingSeenAt { get; init; }
     public bool? Online { get; init; }
     public DateTimeOffset? LastStatusAt { get; init; }
+    /// <summary>The hub's desired configuration version (issue 12 §2; null: no layer applies).</summary>
+    public long? DesiredConfigVersion { get; init; }
+    /// <summary>The version the gateway reports in force (its retained status).</summary>
+    public long? ReportedConfigVersion { get; init; }
+    /// <summary>True when a desired version exists and the gateway does not report it.</summary>
+    public bool? ConfigDrift { get; init; }
 }
 
 internal sealed record GatewayList(IReadOnlyList<GatewayItem> Items);

@@ -9,7 +9,9 @@ namespace EdgeLab.Hub.Grains;
 /// loses nothing. Retries run on a grain timer with backoff (0.25 s doubling to 8 s); the sweep in
 /// <see cref="GrainWakeup"/> wakes the grain again on any node if this activation dies with rows pending.
 /// </summary>
-internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershipService membership, ILocalSiloDetails silo, ILogger<GatewayGrain> logger)
+internal sealed partial class GatewayGrain(
+    OrderStream orders, Fleet.DesiredConfigPublisher configs, Fleet.CommandPublisher commands, IClusterMembershipService membership, ILocalSiloDetails silo,
+    ILogger<GatewayGrain> logger)
     : Grain, IGatewayGrain
 {
     /// <summary>First retry after a failed publish; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
@@ -28,6 +30,21 @@ internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershi
     private string GatewayId => this.GetPrimaryKeyString();
 
     public Task WakeOrdersAsync() => DrainAsync(CancellationToken.None);
+
+    public async Task PublishFleetAsync()
+    {
+        try
+        {
+            // Configuration first: a command sent after a change (e.g. restart) finds the new version retained.
+            await configs.PublishAsync(GatewayId, CancellationToken.None);
+            await commands.SendPendingAsync(GatewayId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The rows stay; the sweep wakes this grain again.
+            FleetPublishFailed(logger, GatewayId, ex.Message);
+        }
+    }
 
     public Task IngestCommittedAsync(DateTimeOffset at)
     {
@@ -98,6 +115,9 @@ internal sealed partial class GatewayGrain(OrderStream orders, IClusterMembershi
 
     [LoggerMessage(10, LogLevel.Information, "Gateway {GatewayId}: taking over its order stream from {Owner}: membership declared that silo dead or its process is gone")]
     private static partial void TakingOver(ILogger logger, string gatewayId, string owner);
+
+    [LoggerMessage(12, LogLevel.Warning, "Gateway {GatewayId}: desired configuration or commands not published yet ({Reason}); retried by the sweep")]
+    private static partial void FleetPublishFailed(ILogger logger, string gatewayId, string reason);
 
     [LoggerMessage(11, LogLevel.Warning, "Gateway {GatewayId}: could not release the order stream claim on deactivation ({Reason}); it expires by itself")]
     private static partial void ReleaseFailed(ILogger logger, string gatewayId, string reason);

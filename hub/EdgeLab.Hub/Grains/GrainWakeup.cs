@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeLab.Hub.Grains;
 
 /// <summary>
-/// Finds work waiting in the hub's tables and wakes the grains that own it: gateways with order-outbox rows,
-/// organizations with a critical-value notification due. Runs on every node: when the node starts (pending work of
+/// Finds work waiting in the hub's tables and wakes the grains that own it: gateways with order-outbox rows, an
+/// unpublished desired configuration or pending commands (and times out commands nobody answered), organizations with a critical-value notification due. Runs on every node: when the node starts (pending work of
 /// a previous run — reminders on SQLite live in memory), when a referral change committed rows
 /// (<see cref="IOrderOutboxSignal"/>), when the broker connection is (re)established, and every
 /// <see cref="SweepInterval"/> — the safety net that re-activates, on a live node, the grains of a node that died
@@ -21,6 +21,8 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
 
     private readonly IGrainFactory _grains;
     private readonly IOrderOutboxStore _orders;
+    private readonly Store.Fleet.FleetConfigStore _configs;
+    private readonly Store.Fleet.GatewayCommandStore _commands;
     private readonly NotificationDelivery _notifications;
     private readonly CriticalEscalation _escalation;
     private readonly TimeProvider _time;
@@ -28,8 +30,13 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, CriticalEscalation escalation, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
+    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, Store.Fleet.FleetConfigStore configs, Store.Fleet.GatewayCommandStore commands,
+        Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, HubMqttConnection mqtt, TimeProvider time,
+        IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
+        _configs = configs;
+        _commands = commands;
+        mqtt.CommandReplyHandler = replies.HandleAsync;
         _lifetime = lifetime;
         _grains = grains;
         _orders = orders;
@@ -47,6 +54,11 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     {
         foreach (var gateway in await _orders.ListGatewaysWithPendingOrdersAsync(ct).ConfigureAwait(false))
             await _grains.GetGrain<IGatewayGrain>(gateway).WakeOrdersAsync().ConfigureAwait(false);
+        // Fleet (issue 12): desired versions not yet published (e.g. 'config set' from the command line, or a node that
+        // died before publishing), pending commands, and commands whose timeout passed.
+        await _commands.ExpireAsync(ct).ConfigureAwait(false);
+        foreach (var gateway in (await _configs.ListUnpublishedAsync(ct).ConfigureAwait(false)).Union(await _commands.ListGatewaysWithPendingAsync(ct).ConfigureAwait(false)))
+            await _grains.GetGrain<IGatewayGrain>(gateway).PublishFleetAsync().ConfigureAwait(false);
         var organizations = (await _notifications.OrganizationsDueAsync(ct).ConfigureAwait(false))
             .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false));
         foreach (var organization in organizations)

@@ -10,6 +10,12 @@ internal static class HubGrainServices
     public static IServiceCollection AddHubGrains(this IServiceCollection services)
     {
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OrderStream>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new Store.Fleet.FleetConfigStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Store.Fleet.GatewayCommandStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Fleet.DesiredConfigPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Fleet.CommandPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
+        services.AddSingleton<Fleet.CommandReplyReceiver>();
         services.AddHttpClient(NotificationDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<NotificationDelivery>();
         services.TryAddSingleton(new CriticalValueOptions());

@@ -5,7 +5,8 @@ namespace EdgeLab.Hub.Grains;
 /// <summary>
 /// One per gateway id (the grain key): owns what must happen once and in order for that gateway — its order stream
 /// (upserts and cancels from the order outbox, published in sequence and retried until the broker's PUBACK) — and
-/// knows when the hub last committed something from it. Commands and desired configuration join it later (fleet work).
+/// knows when the hub last committed something from it — and publishes its desired configuration (retained) and its
+/// commands (issue 12 §2, §5), so two hub nodes never publish one gateway's versions out of order.
 /// </summary>
 internal interface IGatewayGrain : IGrainWithStringKey
 {
@@ -19,6 +20,13 @@ internal interface IGatewayGrain : IGrainWithStringKey
     /// </summary>
     [OneWay, AlwaysInterleave]
     Task IngestCommittedAsync(DateTimeOffset at);
+
+    /// <summary>
+    /// A desired configuration version or a command for this gateway is (or may be) waiting: publish the latest version
+    /// and the pending commands now. Fire and forget; the sweep in <see cref="GrainWakeup"/> calls again until done.
+    /// </summary>
+    [OneWay]
+    Task PublishFleetAsync();
 
     /// <summary>What this activation knows (tests, diagnostics).</summary>
     [AlwaysInterleave]

@@ -89,6 +89,7 @@ internal static class GatewayCommands
             sync,
         };
         foreach (var c in EnrolmentCommands.GatewayCommandsOf()) gateways.Subcommands.Add(c);
+        foreach (var c in FleetCommands.GatewaySubcommands()) gateways.Subcommands.Add(c);
         foreach (var o in new Option[] { AclFile, AclBase, PasswordSource, PasswordFile, PidFile, EnrolmentCommands.CaDirectory, EnrolmentCommands.CaKey }) gateways.Options.Add(o);
         return gateways;
     }

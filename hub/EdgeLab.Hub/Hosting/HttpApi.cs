@@ -64,6 +64,7 @@ internal static class HttpApi
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);
         GatewayRegistryEndpoints.Map(api);
+        FleetEndpoints.Map(api);
         AuditEndpoints.Map(api);
         LabelEndpoints.Map(api);
         return app;

@@ -43,6 +43,8 @@ internal static class HubServices
         services.AddSingleton<IIdentityConflictStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IGatewayStateStore, GatewayStateStore>();
         services.AddSingleton<GatewayEnrolmentStore>();
+        services.AddSingleton<Store.Fleet.FleetConfigStore>();
+        services.AddSingleton<Store.Fleet.GatewayCommandStore>();
         services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());

@@ -120,7 +120,11 @@ internal static class RunCommand
         if (result.GetValue(BrokerAclFile) is { } aclFile)
             builder.Services.AddSingleton(new Broker.BrokerAccessOptions { AclFile = aclFile, AclBaseFile = result.GetValue(BrokerAclBase), BrokerPidFile = result.GetValue(BrokerPidFile) });
         if (result.GetValue(CaDirectory) is { } caDirectory)
+        {
             builder.Services.AddSingleton(new Api.DeviceCaLocation(caDirectory, result.GetValue(CaKey)));
+            // Renewal over MQTT is answered by the nodes that ingest (they hold the shared subscription).
+            if (ingest) builder.Services.AddHostedService<Enrolment.CertificateRenewalService>();
+        }
 
         var app = builder.Build();
         app.UseMiddleware<RequestLog>();

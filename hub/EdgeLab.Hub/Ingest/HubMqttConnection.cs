@@ -20,6 +20,11 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
 {
     public static readonly string[] UplinkLeaves = ["results", "events", "status"];
 
+    /// <summary>Fleet management's uplink (issue 12): command replies and certificate requests, not ingest's.</summary>
+    public const string CommandReplyLeaf = "cmd-reply";
+
+    public const string CertificateRequestLeaf = "cert-request";
+
     private readonly HubMqttOptions _options;
     private readonly ILogger<HubMqttConnection> _logger;
     private readonly MqttClient _client;
@@ -36,7 +41,7 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
         _logger = logger;
         _time = time;
         _client = CreateClient(options.ClientId, receiveMaximum: 1000, loggerFactory);
-        _client.Connected += info => _ = SubscribeAsync(_client, UplinkLeaves.Select(Topics.SharedAllGateways).ToList(), options.ClientId);
+        _client.Connected += info => _ = SubscribeAsync(_client, UplinkLeaves.Append(CommandReplyLeaf).Append(CertificateRequestLeaf).Select(Topics.SharedAllGateways).ToList(), options.ClientId);
         if (options.Ingest)
         {
             // STAT is a trickle: a small window is plenty and keeps the broker's queue for it short.
@@ -63,7 +68,7 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
         KeepAliveSeconds = 15,
         ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
         ReconnectMaxDelay = TimeSpan.FromSeconds(5),
-        OnMessage = m => Handler?.Invoke(m) ?? ValueTask.CompletedTask,
+        OnMessage = Dispatch,
         TimeProvider = _time,
     }, loggerFactory.CreateLogger<MqttClient>());
 
@@ -79,6 +84,23 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
     /// STAT session call it concurrently.
     /// </summary>
     public Func<MqttReceivedMessage, ValueTask>? Handler { get; set; }
+
+    /// <summary>Set by <c>Fleet/CommandReplyReceiver</c>: <c>…/cmd-reply</c> goes there, not to ingest.</summary>
+    public Func<MqttReceivedMessage, ValueTask>? CommandReplyHandler { get; set; }
+
+    /// <summary>Set by <c>Enrolment/CertificateRenewalService</c> on a node with the device CA: <c>…/cert-request</c> goes there.</summary>
+    public Func<MqttReceivedMessage, ValueTask>? CertificateRequestHandler { get; set; }
+
+    private ValueTask Dispatch(MqttReceivedMessage m)
+    {
+        if (Topics.TryParse(m.Topic, out _, out var leaf))
+        {
+            // No handler on this node (no CA, not started yet): acked and gone — the gateway asks again, the command times out.
+            if (leaf == CommandReplyLeaf) return CommandReplyHandler?.Invoke(m) ?? ValueTask.CompletedTask;
+            if (leaf == CertificateRequestLeaf) return CertificateRequestHandler?.Invoke(m) ?? ValueTask.CompletedTask;
+        }
+        return Handler?.Invoke(m) ?? ValueTask.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

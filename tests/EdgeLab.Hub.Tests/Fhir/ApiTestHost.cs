@@ -64,6 +64,8 @@ internal sealed class ApiTestHost : IAsyncDisposable
         // The gateway stores read the hub's clock: the test's one, so expiry and "last heard" follow the test.
         builder.Services.AddSingleton<IGatewayStateStore>(new GatewayStateStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(new GatewayEnrolmentStore(hub.Database, hub.Time));
+        builder.Services.AddSingleton(new EdgeLab.Hub.Store.Fleet.FleetConfigStore(hub.Database, hub.Time));
+        builder.Services.AddSingleton(new EdgeLab.Hub.Store.Fleet.GatewayCommandStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();
