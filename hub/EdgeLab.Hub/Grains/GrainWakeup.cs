@@ -23,18 +23,20 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly IOrderOutboxStore _orders;
     private readonly NotificationDelivery _notifications;
     private readonly CriticalEscalation _escalation;
+    private readonly Archive.RetrievalOverdue _retrievals;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, CriticalEscalation escalation, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
+    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
         _lifetime = lifetime;
         _grains = grains;
         _orders = orders;
         _notifications = notifications;
         _escalation = escalation;
+        _retrievals = retrievals;
         _time = time;
         _logger = logger;
         mqtt.Client.Connected += _ => Wake();
@@ -48,7 +50,8 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
         foreach (var gateway in await _orders.ListGatewaysWithPendingOrdersAsync(ct).ConfigureAwait(false))
             await _grains.GetGrain<IGatewayGrain>(gateway).WakeOrdersAsync().ConfigureAwait(false);
         var organizations = (await _notifications.OrganizationsDueAsync(ct).ConfigureAwait(false))
-            .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false));
+            .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false))
+            .Union(await _retrievals.OrganizationsDueAsync(ct).ConfigureAwait(false));
         foreach (var organization in organizations)
             await _grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync().ConfigureAwait(false);
     }
