@@ -75,8 +75,14 @@ internal static class ArchiveImportBenchmark
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var rows = Enumerable.Range(0, cards).Where(i => i % 10 == 0).Select(i => new
         {
-            id = HubId.New(), snils = SnilsOf(i), family = Family(i), fnorm = StoreEncoding.Norm(Family(i)), given = Given(i), gnorm = StoreEncoding.Norm(Given(i)),
-            bd = StoreEncoding.Date(BirthDate(i)), now,
+            id = HubId.New(),
+            snils = SnilsOf(i),
+            family = Family(i),
+            fnorm = StoreEncoding.Norm(Family(i)),
+            given = Given(i),
+            gnorm = StoreEncoding.Norm(Given(i)),
+            bd = StoreEncoding.Date(BirthDate(i)),
+            now,
         });
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO patient(id, managing_org_id, snils, family_name, family_norm, given_name, given_norm, sex, birth_date, created, last_updated) VALUES (@id, 'poly-1', @snils, @family, @fnorm, @given, @gnorm, 'female', @bd, @now, @now)",

@@ -16,8 +16,15 @@ public sealed partial class HubStore
             "INSERT INTO archive_document(id, card_number, patient_id, category, content, sha256, page_count, scanned_at, created) VALUES (@id, @card, @pid, @cat, @content, @sha, @pages, @scanned, @created)",
             new
             {
-                id = stored.Id, card = stored.CardNumber, pid = stored.PatientId, cat = stored.Category, content, sha = stored.Sha256, pages = stored.PageCount,
-                scanned = StoreEncoding.Ms(stored.ScannedAt), created = StoreEncoding.Ms(stored.Created),
+                id = stored.Id,
+                card = stored.CardNumber,
+                pid = stored.PatientId,
+                cat = stored.Category,
+                content,
+                sha = stored.Sha256,
+                pages = stored.PageCount,
+                scanned = StoreEncoding.Ms(stored.ScannedAt),
+                created = StoreEncoding.Ms(stored.Created),
             }, ct)).ConfigureAwait(false);
         return stored;
     }

@@ -141,7 +141,7 @@ internal static class ArchiveEndpoints
         var page = await store.ListQueuedCardsAsync(caller.Scope, count ?? 100, cursor, http.RequestAborted);
         await audit.RecordAsync(http, caller, "search", "PaperCard", "queue", null, 200);
         return Results.Json(new QueueDto(page.Items.Select(c => new QueuedCardDto(c.CardNumber, c.Polyclinic,
-            c.QueueReason is { } r ? StoreEncoding.Enum(r) : "", c.Demographics.Snils, c.Demographics.OmsPolicy)).ToList(), page.NextCursor), ArchiveJson.Default.QueueDto);
+            c.QueueReason switch { CardQueueReason.IdentityMismatch => "identity-mismatch", CardQueueReason.Ambiguous => "ambiguous", _ => "no-patient" }, c.Demographics.Snils, c.Demographics.OmsPolicy)).ToList(), page.NextCursor), ArchiveJson.Default.QueueDto);
     }
 
     private static async Task<IResult> Attach(string card, HttpContext http, IArchiveStore store, AuditTrail audit)
