@@ -17,6 +17,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   e2e               end-to-end latency, analyzer's last frame -> FHIR, at 1/50/300 analyzers
                     (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
   footprint         gateway memory and start time
+  archive-import    800,000-card archive inventory import on SQLite and PostgreSQL (cards/s, seconds; ≤ 60 s each)
   chaos             3 hub nodes on PostgreSQL under load, ≥ 20 SIGKILLs/SIGSTOPs of random nodes: ingest resumed,
                     grain work moved, declared dead, rejoined, beside a no-fault peer; 0 lost/doubled
                     (--kills N --duration S --seed N; bench/run.sh chaos --help; not part of all)

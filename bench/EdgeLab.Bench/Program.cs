@@ -1,4 +1,5 @@
 using EdgeLab.Bench;
+using EdgeLab.Bench.Archive;
 using EdgeLab.Bench.Cluster;
 using EdgeLab.Bench.Decode;
 using EdgeLab.Bench.EndToEnd;
@@ -48,6 +49,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("e2e", "end-to-end latency p50/p99 (analyzer's last frame → readable in FHIR) at 1, 50 and 300 analyzers, vs the broker hop (EDGELAB_E2E_LEVELS=1,50 to pick)", o => EndToEndLatencyBenchmark.RunAsync(o)),
     ("chaos", "3-node hub cluster on PostgreSQL under load, ≥ 20 SIGKILLs and SIGSTOPs: ingest resumed, grain work moved, 0 lost/doubled (--kills N --duration S; not part of all)", o => ChaosBenchmark.RunAsync(o, cluster)),
     ("soak", "3-node hub cluster under steady load for 10 minutes: membership events, 0 false deaths, ingest latency per minute (--duration S; not part of all)", o => SoakBenchmark.RunAsync(o, cluster)),
+    ("archive-import", "paper card archive: an 800,000-card inventory with bad rows imported on SQLite and PostgreSQL (cards/s, total s; target ≤ 60 s each)", o => ArchiveImportBenchmark.RunAsync(o)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
 };
 

@@ -14,6 +14,7 @@ root.Subcommands.Add(EnrolmentCommands.Ca());
 root.Subcommands.Add(ClientsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(AuditExportCommand.Create());
+root.Subcommands.Add(ArchiveCommands.Create());
 
 var parsed = root.Parse(args);
 try

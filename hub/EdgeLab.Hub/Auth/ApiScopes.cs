@@ -18,11 +18,14 @@ internal static class ApiScopes
     /// <summary>The lab doctor: the validation worklist (release, rerun, reject) and the critical-value board (acknowledge), for the organization's lab.</summary>
     public const string ResultsValidate = "results.validate";
 
+    /// <summary>The paper card archive (issue 15 §2): request cards, move requests on, upload scanned pages, decide queued cards.</summary>
+    public const string ArchiveWrite = "archive.write";
+
     public static IReadOnlyList<string> Default { get; } = [ReadAll, WriteAll];
 
     public static bool IsKnown(string scope)
     {
-        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate) return true;
+        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate or ArchiveWrite) return true;
         if (!scope.StartsWith("system/", StringComparison.Ordinal)) return false;
         var dot = scope.LastIndexOf('.');
         if (dot < 0) return false;
@@ -44,5 +47,5 @@ internal static class ApiScopes
     }
 
     private static readonly HashSet<string> KnownTypes =
-        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label"];
+        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label", "Location", "DocumentReference"];
 }

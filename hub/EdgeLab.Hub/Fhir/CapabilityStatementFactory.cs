@@ -71,6 +71,16 @@ internal static class CapabilityStatementFactory
                             Type = "DiagnosticReport", Interaction = ReadSearch(),
                             SearchParam = [P("patient", "reference", "Patient/id"), P("status", "token", "registered | partial | final | amended | cancelled"), P("based-on", "reference", "ServiceRequest/id"), count],
                         },
+                        new CapabilityResource
+                        {
+                            Type = "Location", Interaction = ReadSearch(),
+                            SearchParam = [P("name", "string", "Exact name"), P("partof", "reference", "Location/id (the level above)"), P("identifier", "token", "Box path (urn:edgelab:archive-location)"), count],
+                        },
+                        new CapabilityResource
+                        {
+                            Type = "DocumentReference", Interaction = ReadSearch(),
+                            SearchParam = [P("patient", "reference", "Patient/id"), P("category", "token", "urn:edgelab:archive-document-category code"), P("identifier", "token", "Paper card number"), count],
+                        },
                     ],
                 },
             ],

@@ -27,4 +27,13 @@ internal static class FhirSystems
     public const string ResultId = "urn:edgelab:result";
 
     public const string LaboratoryCategory = "laboratory";
+
+    /// <summary>The paper card archive (issue 15 §2): location paths, card numbers, document categories, content hashes.</summary>
+    public const string ArchiveLocationPath = "urn:edgelab:archive-location";
+    public const string ArchiveCardNumber = "urn:edgelab:archive-card";
+    public const string ArchiveDocumentCategory = "urn:edgelab:archive-document-category";
+    public const string DocumentSha256 = "urn:edgelab:document-sha256";
+    public const string LocationPhysicalType = "http://terminology.hl7.org/CodeSystem/location-physical-type";
+    /// <summary>R5's Attachment.pages, carried into R4 by the cross-version extension (FHIR R5 "Extensions for Using Data Elements from FHIR R5 in FHIR R4").</summary>
+    public const string AttachmentPagesExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Attachment.pages";
 }

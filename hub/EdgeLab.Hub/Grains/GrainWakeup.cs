@@ -25,13 +25,14 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly Store.Fleet.GatewayCommandStore _commands;
     private readonly NotificationDelivery _notifications;
     private readonly CriticalEscalation _escalation;
+    private readonly Archive.RetrievalOverdue _retrievals;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, Store.Fleet.FleetConfigStore configs, Store.Fleet.GatewayCommandStore commands,
-        Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, HubMqttConnection mqtt, TimeProvider time,
+        Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, HubMqttConnection mqtt, TimeProvider time,
         IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
         _configs = configs;
@@ -42,6 +43,7 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
         _orders = orders;
         _notifications = notifications;
         _escalation = escalation;
+        _retrievals = retrievals;
         _time = time;
         _logger = logger;
         mqtt.Client.Connected += _ => Wake();
@@ -60,7 +62,8 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
         foreach (var gateway in (await _configs.ListUnpublishedAsync(ct).ConfigureAwait(false)).Union(await _commands.ListGatewaysWithPendingAsync(ct).ConfigureAwait(false)))
             await _grains.GetGrain<IGatewayGrain>(gateway).PublishFleetAsync().ConfigureAwait(false);
         var organizations = (await _notifications.OrganizationsDueAsync(ct).ConfigureAwait(false))
-            .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false));
+            .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false))
+            .Union(await _retrievals.OrganizationsDueAsync(ct).ConfigureAwait(false));
         foreach (var organization in organizations)
             await _grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync().ConfigureAwait(false);
     }

@@ -20,6 +20,7 @@ internal static class HubGrainServices
         services.AddSingleton<NotificationDelivery>();
         services.TryAddSingleton(new CriticalValueOptions());
         services.AddSingleton<CriticalEscalation>();
+        services.AddSingleton<Archive.RetrievalOverdue>();
         services.AddSingleton<IIngestCommitObserver, IngestCommitNotifier>();
         services.AddSingleton<GrainWakeup>();
         services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<GrainWakeup>());

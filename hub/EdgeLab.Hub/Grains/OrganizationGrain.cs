@@ -11,7 +11,7 @@ namespace EdgeLab.Hub.Grains;
 /// anything is undelivered a reminder — Orleans' durable, at-least-once wake-up (persisted on PostgreSQL) — in case
 /// this activation's node dies with the timer.
 /// </summary>
-internal sealed partial class OrganizationGrain(NotificationDelivery delivery, CriticalEscalation escalation, ILogger<OrganizationGrain> logger)
+internal sealed partial class OrganizationGrain(NotificationDelivery delivery, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, ILogger<OrganizationGrain> logger)
     : Grain, IOrganizationGrain
 {
     /// <summary>Waits up to this long run on a timer; longer ones are left to the reminder and the sweep.</summary>
@@ -41,9 +41,12 @@ internal sealed partial class OrganizationGrain(NotificationDelivery delivery, C
         _next = null;
         await delivery.DeliverDueAsync(OrganizationId, ct);
         await escalation.EscalateDueAsync(OrganizationId, ct);
+        // And the overdue alert of its paper card retrievals (issue 15 §2): same timer, reminder and sweep.
+        await retrievals.MarkDueAsync(OrganizationId, ct);
         // The grain also owns escalating its critical values left unacknowledged (issue 13): the next wake-up is the
         // earlier of the next webhook attempt and the next escalation, and the reminder stays while either is pending.
-        var due = Earliest(await delivery.NextDueAsync(OrganizationId, ct), await escalation.NextDueAsync(OrganizationId, ct));
+        var due = Earliest(Earliest(await delivery.NextDueAsync(OrganizationId, ct), await escalation.NextDueAsync(OrganizationId, ct)),
+            await retrievals.NextDueAsync(OrganizationId, ct));
         try
         {
             await KeepSafetyNetAsync(due is not null);

@@ -50,6 +50,7 @@ internal static class HttpApi
             .AllowAnonymous();
         FhirReadEndpoints.Map(fhir);
         FhirSearchEndpoints.Map(fhir);
+        ArchiveFhirEndpoints.Map(fhir);
         FhirTransactionEndpoint.Map(fhir);
         fhir.Map("/{**rest}", Unsupported);
 
@@ -66,11 +67,13 @@ internal static class HttpApi
         GatewayRegistryEndpoints.Map(api);
         FleetEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        // The archive's uploads are application/pdf: its own group, without the JSON-only filter (it checks JSON bodies itself).
+        ArchiveEndpoints.Map(app.MapGroup("/api/archive").AddEndpointFilter<FhirErrorFilter>().RequireAuthorization(ClientPolicy));
         LabelEndpoints.Map(api);
         return app;
     }
 
-    private static readonly HashSet<string> Types = ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "metadata"];
+    private static readonly HashSet<string> Types = ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Location", "DocumentReference", "metadata"];
 
     /// <summary>Anything else under /fhir: 404 for an unknown resource type, 405 for an interaction not offered.</summary>
     private static FhirResult Unsupported(HttpContext http, string? rest)

@@ -41,6 +41,7 @@ internal static class HubServices
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IOrderOutboxStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IIdentityConflictStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IArchiveStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IGatewayStateStore, GatewayStateStore>();
         services.AddSingleton<GatewayEnrolmentStore>();
         services.AddSingleton<Store.Fleet.FleetConfigStore>();

@@ -13,6 +13,8 @@ namespace EdgeLab.Hub.Fhir.Resources;
 [JsonDerivedType(typeof(Specimen), "Specimen")]
 [JsonDerivedType(typeof(Observation), "Observation")]
 [JsonDerivedType(typeof(DiagnosticReport), "DiagnosticReport")]
+[JsonDerivedType(typeof(Location), "Location")]
+[JsonDerivedType(typeof(DocumentReference), "DocumentReference")]
 [JsonDerivedType(typeof(Bundle), "Bundle")]
 [JsonDerivedType(typeof(OperationOutcome), "OperationOutcome")]
 [JsonDerivedType(typeof(CapabilityStatement), "CapabilityStatement")]
