@@ -23,18 +23,20 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly IOrderOutboxStore _orders;
     private readonly NotificationDelivery _notifications;
     private readonly CriticalEscalation _escalation;
+    private readonly Transfers.TransferOverdueAlerts _transfers;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, CriticalEscalation escalation, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
+    public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, NotificationDelivery notifications, CriticalEscalation escalation, Transfers.TransferOverdueAlerts transfers, HubMqttConnection mqtt, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
         _lifetime = lifetime;
         _grains = grains;
         _orders = orders;
         _notifications = notifications;
         _escalation = escalation;
+        _transfers = transfers;
         _time = time;
         _logger = logger;
         mqtt.Client.Connected += _ => Wake();
@@ -51,6 +53,8 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
             .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false));
         foreach (var organization in organizations)
             await _grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync().ConfigureAwait(false);
+        // Specimen transfer deadlines (issue 15 §1): overdue shipments and results, raised once each.
+        await _transfers.RaiseAsync(ct).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -15,6 +15,7 @@ internal static class HubGrainServices
         services.TryAddSingleton(new CriticalValueOptions());
         services.AddSingleton<CriticalEscalation>();
         services.AddSingleton<IIngestCommitObserver, IngestCommitNotifier>();
+        services.AddSingleton<Transfers.TransferOverdueAlerts>();
         services.AddSingleton<GrainWakeup>();
         services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<GrainWakeup>());
         services.AddHostedService(sp => sp.GetRequiredService<GrainWakeup>());

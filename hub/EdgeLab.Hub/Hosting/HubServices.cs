@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Referrals;
@@ -37,6 +38,8 @@ internal static class HubServices
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IReferralAccessCodeStore>(sp => sp.GetRequiredService<HubStore>());
+        services.TryAddSingleton(TransferDeadlines.Default);
+        services.AddSingleton<TransferStore>();
         return services;
     }
 
