@@ -44,5 +44,5 @@ internal static class ApiScopes
     }
 
     private static readonly HashSet<string> KnownTypes =
-        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label"];
+        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label", "Task", "SupplyDelivery"];
 }

@@ -63,6 +63,7 @@ internal static class HttpApi
         CriticalValueEndpoints.Map(api);
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);
+        TransferEndpoints.Map(api);
         GatewayRegistryEndpoints.Map(api);
         AuditEndpoints.Map(api);
         LabelEndpoints.Map(api);
