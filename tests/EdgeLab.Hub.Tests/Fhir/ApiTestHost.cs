@@ -70,6 +70,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IGatewayStateStore>(new GatewayStateStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(new GatewayEnrolmentStore(hub.Database, hub.Time));
         builder.Services.AddSingleton<IValidationStore>(hub.Store);
+        builder.Services.AddSingleton(new TransferStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();
