@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Referrals;
 using EdgeLab.Hub.Store;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeLab.Hub.Hosting;
 
