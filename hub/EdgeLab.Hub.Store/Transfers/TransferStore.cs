@@ -134,8 +134,15 @@ public sealed class TransferStore(IHubDatabase database, TimeProvider time, Tran
             throw new StoreValidationException($"barcode: a box '{barcode}' exists already; label the box with a new barcode");
         var created = new ShipmentBox
         {
-            Id = HubId.New(), Barcode = barcode, FromLabId = sender.OrganizationId!, ToLabId = box.ToLabId, Capacity = box.Capacity,
-            Temperature = box.Temperature, Status = BoxStatus.Open, Created = now, LastUpdated = now,
+            Id = HubId.New(),
+            Barcode = barcode,
+            FromLabId = sender.OrganizationId!,
+            ToLabId = box.ToLabId,
+            Capacity = box.Capacity,
+            Temperature = box.Temperature,
+            Status = BoxStatus.Open,
+            Created = now,
+            LastUpdated = now,
         };
         await c.ExecuteAsync(Cmd(
             "INSERT INTO shipment_box(id, barcode, from_lab_id, to_lab_id, capacity, temperature, status, created, last_updated) VALUES (@id, @barcode, @from, @to, @cap, @temp, 'open', @now, @now)",
