@@ -2,7 +2,7 @@ namespace EdgeLab.Hub.Store;
 
 /// <summary>
 /// How long a shipment may travel before it is overdue (dispatch → receipt, N hours) and how long the receiving lab
-/// has for the results (receipt → result, M hours). Set per hub (<c>--transfer-shipment-hours</c>, <c>--transfer-results-hours</c>).
+/// has for the results (receipt → result, M hours). One value per hub, registered in DI (no command-line option yet).
 /// </summary>
 public sealed record TransferDeadlines
 {
