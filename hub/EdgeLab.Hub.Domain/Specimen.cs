@@ -7,6 +7,8 @@ public enum SpecimenStatus
     /// <summary>At least one result arrived for it.</summary>
     Received,
     Cancelled,
+    /// <summary>Refused by the lab it was sent to (FHIR Specimen.status unsatisfactory; issue 15 §1).</summary>
+    Unsatisfactory,
 }
 
 /// <summary>
@@ -24,6 +26,8 @@ public sealed record Specimen
     public required IReadOnlyList<string> TestCodes { get; init; }
     public required SpecimenStatus Status { get; init; }
     public DateTimeOffset? CollectedAt { get; init; }
+    /// <summary>The tube an aliquot was poured from (FHIR Specimen.parent); null for a primary tube.</summary>
+    public string? ParentId { get; init; }
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset LastUpdated { get; init; }
 }

@@ -10,6 +10,8 @@ public sealed partial class HubStore
 {
     private const string ReferralColumns = "id, patient_id, ordering_org_id, practitioner_name, practitioner_id, performing_lab_id, test_codes, priority, status, external_id, created, last_updated";
     private const string SpecimenColumns = "id, referral_id, patient_id, type, test_codes, status, collected_at, created, last_updated";
+    /// <summary>As read: <see cref="SpecimenColumns"/> and the aliquot's parent (migration 0090).</summary>
+    private const string SpecimenReadColumns = SpecimenColumns + ", parent_id";
 
     public async Task<Referral?> GetReferralAsync(AccessScope scope, string referralId, CancellationToken cancellationToken = default)
     {
@@ -37,7 +39,7 @@ public sealed partial class HubStore
     {
         var p = new DynamicParameters(new { id = specimenId });
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<SpecimenRow>(Cmd($"SELECT {SpecimenColumns} FROM specimen WHERE id = @id{ReferralScope(scope, "specimen.referral_id", p)}", p, cancellationToken)).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<SpecimenRow>(Cmd($"SELECT {SpecimenReadColumns} FROM specimen WHERE id = @id{ReferralScope(scope, "specimen.referral_id", p)}", p, cancellationToken)).ConfigureAwait(false);
         return row?.ToDomain();
     }
 
@@ -55,7 +57,7 @@ public sealed partial class HubStore
         if (query.Cursor is not null) { where += " AND id < @cursor"; p.Add("cursor", query.Cursor); }
         p.Add("take", limit + 1);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await c.QueryAsync<SpecimenRow>(Cmd($"SELECT {SpecimenColumns} FROM specimen {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
+        var rows = (await c.QueryAsync<SpecimenRow>(Cmd($"SELECT {SpecimenReadColumns} FROM specimen {where} ORDER BY id DESC LIMIT @take", p, cancellationToken)).ConfigureAwait(false)).AsList();
         return ToPage(rows, limit, r => r.ToDomain(), r => r.id);
     }
 
@@ -183,7 +185,7 @@ public sealed partial class HubStore
         DbConnection c, DbTransaction? tx, string patientId, string referralId, CancellationToken ct)
     {
         var patient = await c.QuerySingleAsync<PatientRow>(Cmd($"SELECT {PatientColumns} FROM patient WHERE id = @id", new { id = patientId }, ct, tx)).ConfigureAwait(false);
-        var specimens = await c.QueryAsync<SpecimenRow>(Cmd($"SELECT {SpecimenColumns} FROM specimen WHERE referral_id = @id ORDER BY id", new { id = referralId }, ct, tx)).ConfigureAwait(false);
+        var specimens = await c.QueryAsync<SpecimenRow>(Cmd($"SELECT {SpecimenReadColumns} FROM specimen WHERE referral_id = @id ORDER BY id", new { id = referralId }, ct, tx)).ConfigureAwait(false);
         return (patient.ToDomain(), specimens.Select(s => s.ToDomain()).ToList());
     }
 

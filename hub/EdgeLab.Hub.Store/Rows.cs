@@ -78,6 +78,7 @@ public sealed class SpecimenRow
     public long? collected_at { get; set; }
     public long created { get; set; }
     public long last_updated { get; set; }
+    public string? parent_id { get; set; }
 
     public Specimen ToDomain() => new()
     {
@@ -90,6 +91,7 @@ public sealed class SpecimenRow
         CollectedAt = Time(collected_at),
         Created = Time(created),
         LastUpdated = Time(last_updated),
+        ParentId = parent_id,
     };
 }
 

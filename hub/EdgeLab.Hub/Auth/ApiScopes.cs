@@ -47,5 +47,5 @@ internal static class ApiScopes
     }
 
     private static readonly HashSet<string> KnownTypes =
-        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label", "Location", "DocumentReference"];
+        ["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Unmatched", "Label", "Location", "DocumentReference", "Task", "SupplyDelivery"];
 }

@@ -26,13 +26,14 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly NotificationDelivery _notifications;
     private readonly CriticalEscalation _escalation;
     private readonly Archive.RetrievalOverdue _retrievals;
+    private readonly Transfers.TransferOverdueAlerts _transfers;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, Store.Fleet.FleetConfigStore configs, Store.Fleet.GatewayCommandStore commands,
-        Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, HubMqttConnection mqtt, TimeProvider time,
+        Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, Transfers.TransferOverdueAlerts transfers, HubMqttConnection mqtt, TimeProvider time,
         IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
         _configs = configs;
@@ -44,6 +45,7 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
         _notifications = notifications;
         _escalation = escalation;
         _retrievals = retrievals;
+        _transfers = transfers;
         _time = time;
         _logger = logger;
         mqtt.Client.Connected += _ => Wake();
@@ -66,6 +68,8 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
             .Union(await _retrievals.OrganizationsDueAsync(ct).ConfigureAwait(false));
         foreach (var organization in organizations)
             await _grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync().ConfigureAwait(false);
+        // Specimen transfer deadlines (issue 15 §1): overdue shipments and results, raised once each.
+        await _transfers.RaiseAsync(ct).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

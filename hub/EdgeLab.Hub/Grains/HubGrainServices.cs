@@ -22,6 +22,7 @@ internal static class HubGrainServices
         services.AddSingleton<CriticalEscalation>();
         services.AddSingleton<Archive.RetrievalOverdue>();
         services.AddSingleton<IIngestCommitObserver, IngestCommitNotifier>();
+        services.AddSingleton<Transfers.TransferOverdueAlerts>();
         services.AddSingleton<GrainWakeup>();
         services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<GrainWakeup>());
         services.AddHostedService(sp => sp.GetRequiredService<GrainWakeup>());

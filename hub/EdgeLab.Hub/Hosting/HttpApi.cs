@@ -64,6 +64,7 @@ internal static class HttpApi
         CriticalValueEndpoints.Map(api);
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);
+        TransferEndpoints.Map(api);
         GatewayRegistryEndpoints.Map(api);
         FleetEndpoints.Map(api);
         AuditEndpoints.Map(api);

@@ -2,6 +2,7 @@ using EdgeLab.Hub.Catalog;
 using EdgeLab.Hub.Ingest;
 using EdgeLab.Hub.Referrals;
 using EdgeLab.Hub.Store;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeLab.Hub.Hosting;
 
@@ -50,6 +51,8 @@ internal static class HubServices
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IReferralAccessCodeStore>(sp => sp.GetRequiredService<HubStore>());
+        services.TryAddSingleton(TransferDeadlines.Default);
+        services.AddSingleton<TransferStore>();
         return services;
     }
 

@@ -12,6 +12,9 @@ internal sealed record IngestOptions
     /// </summary>
     public TimeSpan MaxFutureSkew { get; init; } = DefaultMaxFutureSkew;
 
+    /// <summary>When a tube received by scan must have its results (issue 15 §1: overdue results).</summary>
+    public Store.TransferDeadlines Transfers { get; init; } = Store.TransferDeadlines.Default;
+
     public static readonly TimeSpan DefaultMaxFutureSkew = TimeSpan.FromHours(24);
     /// <summary>Bound of the queue between the MQTT handler and the writer (back-pressure on the broker beyond it).</summary>
     public int QueueCapacity { get; init; } = 8192;

@@ -43,6 +43,7 @@ internal sealed record BatchOutcome(
 internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, TimeProvider time, IngestOptions? options = null)
 {
     private readonly ResultLinker _linker = new(catalog, (options ?? new IngestOptions()).MaxFutureSkew);
+    private readonly TransferDeadlines _transfers = (options ?? new IngestOptions()).Transfers;
     private readonly TimeSpan _longestDeltaWindow = PatientHistory.LongestWindow(catalog);
     private readonly IResultBulkWriter _bulk = database.Dialect == DatabaseDialect.Sqlite ? new SqliteResultBulkWriter(catalog) : new PostgresResultBulkWriter(catalog);
 
@@ -115,6 +116,10 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         // Another hub node may be writing results of the same tubes right now: read "current" only once it is done.
         await WriteLocks.TakeAsync(c, tx, database.Dialect, specimenIds.Select(WriteLocks.Specimen), cancellationToken).ConfigureAwait(false);
         var specimens = await _bulk.LoadSpecimensAsync(c, tx, specimenIds, cancellationToken).ConfigureAwait(false);
+        // A box or tube scanned at the lab it was sent to is received before this batch's results are checked, so the
+        // receiving lab's results that travel in the same batch as the scan are already its own (issue 15 §1).
+        await TransferScans.ReceiveAsync(c, tx, fresh, gateways, _transfers, now, cancellationToken).ConfigureAwait(false);
+        var receivingLabs = await TransferLedger.ReceivingLabsAsync(c, tx, database.Dialect, specimenIds, cancellationToken).ConfigureAwait(false);
         var reported = specimens.Values.Where(s => s.Status != SpecimenStatus.Issued).Select(s => s.SpecimenId).ToArray();
         await _bulk.LoadCurrentAsync(c, tx, reported, plan, cancellationToken).ConfigureAwait(false);
         // The autoverification delta check compares each result with the patient's earlier ones of the same test.
@@ -138,7 +143,8 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
                 case EnvelopeKind.Result when e.Result!.Kind == "patient":
                     var specimen = e.Result.SpecimenId is { } sid ? specimens.GetValueOrDefault(sid.Trim()) : null;
                     var gateway = gateways.GetValueOrDefault(e.GatewayId);
-                    if (ResultProvenance.Check(e.GatewayId, gateway, specimen) is { } refusal)
+                    var receivedBy = specimen is null ? null : receivingLabs.GetValueOrDefault(specimen.SpecimenId);
+                    if (ResultProvenance.Check(e.GatewayId, gateway, specimen, receivedBy) is { } refusal)
                     {
                         plan.Violations.Add(new ProvenanceViolation
                         {
@@ -189,6 +195,8 @@ internal sealed class IngestWriter(IHubDatabase database, ITestCatalog catalog, 
         // 4. Write the plan and commit.
         await _bulk.InsertResultsAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
         await _bulk.MoveCurrentAsync(c, tx, plan, cancellationToken).ConfigureAwait(false);
+        if (receivingLabs.Count > 0)
+            await TransferLedger.AdvanceAsync(c, tx, database.Dialect, receivingLabs.Keys.ToList(), now, cancellationToken).ConfigureAwait(false);
         await PlanWriter.WriteRestAsync(c, tx, database.Dialect, plan, now, cancellationToken).ConfigureAwait(false);
         // The gateway's epoch row is the one row every batch of a gateway updates: on PostgreSQL a STAT transaction
         // updating it would wait for the routine transaction that holds it. The STAT lane only adds epochs it is first to

@@ -66,6 +66,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddSingleton(new GatewayEnrolmentStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(new EdgeLab.Hub.Store.Fleet.FleetConfigStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(new EdgeLab.Hub.Store.Fleet.GatewayCommandStore(hub.Database, hub.Time));
+        builder.Services.AddSingleton(new TransferStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(orders);
         builder.Services.AddSingleton<IReferralService, ReferralService>();

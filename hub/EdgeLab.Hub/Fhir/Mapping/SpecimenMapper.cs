@@ -27,6 +27,7 @@ internal static class SpecimenMapper
                 .OfType<string>()
                 .Select(id => Reference.To("ServiceRequest", id))
                 .NullIfEmpty(),
+            Parent = specimen.ParentId is { } parent ? [Reference.To("Specimen", parent)] : null,
             Collection = specimen.CollectedAt is { } at ? new SpecimenCollection { CollectedDateTime = FhirDates.Instant(at) } : null,
         };
     }
@@ -35,6 +36,8 @@ internal static class SpecimenMapper
     public static string Status(SpecimenStatus status) => status switch
     {
         SpecimenStatus.Cancelled => "unavailable",
+        // Refused at the receiving lab (Clinical Order Workflows IG, reference-lab flow: a rejected specimen).
+        SpecimenStatus.Unsatisfactory => "unsatisfactory",
         _ => "available",
     };
 }

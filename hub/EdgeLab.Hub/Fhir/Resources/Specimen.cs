@@ -17,6 +17,8 @@ internal sealed record Specimen : Resource
     public CodeableConcept? Type { get; init; }
     public Reference? Subject { get; init; }
     public string? ReceivedTime { get; init; }
+    /// <summary>The tube an aliquot was poured from (0..*; issue 15 §1).</summary>
+    public IReadOnlyList<Reference>? Parent { get; init; }
     public IReadOnlyList<Reference>? Request { get; init; }
     public SpecimenCollection? Collection { get; init; }
     public IReadOnlyList<Annotation>? Note { get; init; }
