@@ -65,6 +65,7 @@ internal static class WebUi
         app.MapGet("/web/edgelab.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).AllowAnonymous();
         app.MapPost("/signout", SignOutAsync).RequireAuthorization(WebRoles.AnyPerson).DisableAntiforgery();
         WebDocumentEndpoints.Map(app);
+        Lab.LabDecisionEndpoints.Map(app);
         app.MapRazorComponents<App>();
         return app;
     }

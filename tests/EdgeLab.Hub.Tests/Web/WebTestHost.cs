@@ -60,6 +60,7 @@ internal sealed partial class WebTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IAuditStore>(hub.Store);
         builder.Services.AddSingleton<IIdentityConflictStore>(hub.Store);
         builder.Services.AddSingleton<IProvenanceStore>(hub.Store);
+        builder.Services.AddSingleton<IValidationStore>(hub.Store);
         builder.Services.AddSingleton<IWebUserStore>(hub.Store);
         builder.Services.AddSingleton<ISpecimenReceptionStore>(hub.Store);
         builder.Services.AddSingleton<IReferralAccessCodeStore>(hub.Store);
