@@ -55,6 +55,7 @@ internal static class WebUi
         services.AddSingleton<Queues.LabQuarantine>();
         services.AddSingleton<Queues.TubeScans>();
         services.AddSingleton<ReferralSlipWriter>();
+        services.AddSingleton<Clinic.ClinicReportWriter>();
         return services;
     }
 
@@ -66,6 +67,7 @@ internal static class WebUi
         app.MapPost("/signout", SignOutAsync).RequireAuthorization(WebRoles.AnyPerson).DisableAntiforgery();
         WebDocumentEndpoints.Map(app);
         Lab.LabDecisionEndpoints.Map(app);
+        Clinic.ClinicDocumentEndpoints.Map(app);
         app.MapRazorComponents<App>();
         return app;
     }

@@ -61,6 +61,7 @@ internal sealed partial class WebTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IIdentityConflictStore>(hub.Store);
         builder.Services.AddSingleton<IProvenanceStore>(hub.Store);
         builder.Services.AddSingleton<IValidationStore>(hub.Store);
+        builder.Services.AddSingleton<IClinicViewStore>(hub.Store);
         builder.Services.AddSingleton<IWebUserStore>(hub.Store);
         builder.Services.AddSingleton<ISpecimenReceptionStore>(hub.Store);
         builder.Services.AddSingleton<IReferralAccessCodeStore>(hub.Store);
