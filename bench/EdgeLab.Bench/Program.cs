@@ -8,6 +8,7 @@ using EdgeLab.Bench.Ingest;
 using EdgeLab.Bench.Link;
 using EdgeLab.Bench.Mqtt;
 using EdgeLab.Bench.Outbox;
+using EdgeLab.Bench.Pages;
 
 // EdgeLab benchmarks: each prints its figures and the ratio against its peer. Run through bench/run.sh (Release).
 if (args is [GatewayFootprintBenchmark.IdlePeerArgument, var seconds])
@@ -48,6 +49,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("e2e", "end-to-end latency p50/p99 (analyzer's last frame → readable in FHIR) at 1, 50 and 300 analyzers, vs the broker hop (EDGELAB_E2E_LEVELS=1,50 to pick)", o => EndToEndLatencyBenchmark.RunAsync(o)),
     ("chaos", "3-node hub cluster on PostgreSQL under load, ≥ 20 SIGKILLs and SIGSTOPs: ingest resumed, grain work moved, 0 lost/doubled (--kills N --duration S; not part of all)", o => ChaosBenchmark.RunAsync(o, cluster)),
     ("soak", "3-node hub cluster under steady load for 10 minutes: membership events, 0 false deaths, ingest latency per minute (--duration S; not part of all)", o => SoakBenchmark.RunAsync(o, cluster)),
+    ("pages", "lab console pages with 1,000,000 results (SQLite, PostgreSQL): validation worklist, clinic referral list, cumulative view p50/p95 vs 300 ms", o => PagesBenchmark.RunAsync(o)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
 };
 
