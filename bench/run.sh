@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs EdgeLab's benchmarks in Release and prints each figure beside its peer as a ratio.
-# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|stat|ingest|e2e|footprint ...] | chaos|soak [options] | fuzz [options]
+# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|stat|ingest|e2e|pages|footprint ...] | chaos|soak [options] | fuzz [options]
 #        (default: all, which leaves out chaos, soak and fuzz; --help lists them; bench/run.sh chaos --help)
 # Needs what the tests need plus node/npm for the MQTT.js peer (installed when missing).
 set -euo pipefail
@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
                     (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
   footprint         gateway memory and start time
   archive-import    800,000-card archive inventory import on SQLite and PostgreSQL (cards/s, seconds; ≤ 60 s each)
+  pages             lab console pages (worklist, clinic list, cumulative) p50/p95 with 1M results, SQLite and PostgreSQL
   chaos             3 hub nodes on PostgreSQL under load, ≥ 20 SIGKILLs/SIGSTOPs of random nodes: ingest resumed,
                     grain work moved, declared dead, rejoined, beside a no-fault peer; 0 lost/doubled
                     (--kills N --duration S --seed N; bench/run.sh chaos --help; not part of all)

@@ -9,6 +9,7 @@ using EdgeLab.Bench.Ingest;
 using EdgeLab.Bench.Link;
 using EdgeLab.Bench.Mqtt;
 using EdgeLab.Bench.Outbox;
+using EdgeLab.Bench.Pages;
 
 // EdgeLab benchmarks: each prints its figures and the ratio against its peer. Run through bench/run.sh (Release).
 if (args is [GatewayFootprintBenchmark.IdlePeerArgument, var seconds])
@@ -50,6 +51,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("chaos", "3-node hub cluster on PostgreSQL under load, ≥ 20 SIGKILLs and SIGSTOPs: ingest resumed, grain work moved, 0 lost/doubled (--kills N --duration S; not part of all)", o => ChaosBenchmark.RunAsync(o, cluster)),
     ("soak", "3-node hub cluster under steady load for 10 minutes: membership events, 0 false deaths, ingest latency per minute (--duration S; not part of all)", o => SoakBenchmark.RunAsync(o, cluster)),
     ("archive-import", "paper card archive: an 800,000-card inventory with bad rows imported on SQLite and PostgreSQL (cards/s, total s; target ≤ 60 s each)", o => ArchiveImportBenchmark.RunAsync(o)),
+    ("pages", "lab console pages with 1,000,000 results (SQLite, PostgreSQL): validation worklist, clinic referral list, cumulative view p50/p95 vs 300 ms", o => PagesBenchmark.RunAsync(o)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
 };
 

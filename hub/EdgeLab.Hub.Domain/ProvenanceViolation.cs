@@ -34,4 +34,9 @@ public sealed record ProvenanceViolation
     public string? SpecimenLabId { get; init; }
     public required byte[] Payload { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>Who resolved it from the queue (<c>user:{login}</c>), when, and what they noted; null while open.</summary>
+    public string? ResolvedBy { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public string? ResolutionNote { get; init; }
+    public bool IsResolved => ResolvedAt is not null;
 }

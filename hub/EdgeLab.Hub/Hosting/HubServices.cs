@@ -36,6 +36,7 @@ internal static class HubServices
     {
         services.AddSingleton<IClinicalStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IValidationStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IClinicViewStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IReferralStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IApiClientStore>(sp => sp.GetRequiredService<HubStore>());

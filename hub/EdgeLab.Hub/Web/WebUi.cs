@@ -55,6 +55,7 @@ internal static class WebUi
         services.AddSingleton<Queues.LabQuarantine>();
         services.AddSingleton<Queues.TubeScans>();
         services.AddSingleton<ReferralSlipWriter>();
+        services.AddSingleton<Clinic.ClinicReportWriter>();
         return services;
     }
 
@@ -65,6 +66,8 @@ internal static class WebUi
         app.MapGet("/web/edgelab.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).AllowAnonymous();
         app.MapPost("/signout", SignOutAsync).RequireAuthorization(WebRoles.AnyPerson).DisableAntiforgery();
         WebDocumentEndpoints.Map(app);
+        Lab.LabDecisionEndpoints.Map(app);
+        Clinic.ClinicDocumentEndpoints.Map(app);
         app.MapRazorComponents<App>();
         return app;
     }

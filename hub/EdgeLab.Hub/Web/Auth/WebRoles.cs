@@ -42,12 +42,22 @@ internal static class WebRoles
     /// <summary>Policy: the identity-conflict queue (the registrar whose clinic sent it, the lab, the region).</summary>
     public const string IdentityQueue = "web-identity-queue";
 
+    /// <summary>Policy: the validation worklist — deciding on held results is the lab doctor's (regional admin for support).</summary>
+    public const string Validation = "web-validation";
+    /// <summary>Policy: the critical-value board — whoever phones the clinic (lab technician or lab doctor; regional admin).</summary>
+    public const string CriticalValues = "web-critical-values";
+    /// <summary>Policy: the clinic view of its referrals and results (clinic doctor; regional admin).</summary>
+    public const string ClinicView = "web-clinic-view";
+
     public static readonly IReadOnlyDictionary<string, WebRole[]> Policies = new Dictionary<string, WebRole[]>
     {
         [AnyPerson] = Enum.GetValues<WebRole>(),
         [ReferralEntry] = [WebRole.Registrar, WebRole.RegionalAdmin],
         [LabQueues] = [WebRole.LabTechnician, WebRole.LabDoctor, WebRole.RegionalAdmin],
         [IdentityQueue] = [WebRole.Registrar, WebRole.LabTechnician, WebRole.LabDoctor, WebRole.RegionalAdmin],
+        [Validation] = [WebRole.LabDoctor, WebRole.RegionalAdmin],
+        [CriticalValues] = [WebRole.LabTechnician, WebRole.LabDoctor, WebRole.RegionalAdmin],
+        [ClinicView] = [WebRole.ClinicDoctor, WebRole.RegionalAdmin],
     };
 
     public static bool Allows(string policy, WebRole role) => Policies[policy].Contains(role);
