@@ -37,6 +37,7 @@ internal static class HubServices
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IReferralAccessCodeStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<ICabinetStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 

@@ -1,4 +1,5 @@
 using EdgeLab.Hub.Web.Auth;
+using EdgeLab.Hub.Web.Cabinet;
 using EdgeLab.Hub.Web.Components;
 using EdgeLab.Hub.Web.Documents;
 using EdgeLab.Hub.Web.Text;
@@ -55,6 +56,7 @@ internal static class WebUi
         services.AddSingleton<Queues.LabQuarantine>();
         services.AddSingleton<Queues.TubeScans>();
         services.AddSingleton<ReferralSlipWriter>();
+        services.AddCabinet();
         return services;
     }
 
@@ -65,6 +67,7 @@ internal static class WebUi
         app.MapGet("/web/edgelab.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).AllowAnonymous();
         app.MapPost("/signout", SignOutAsync).RequireAuthorization(WebRoles.AnyPerson).DisableAntiforgery();
         WebDocumentEndpoints.Map(app);
+        CabinetWeb.Map(app);
         app.MapRazorComponents<App>();
         return app;
     }
