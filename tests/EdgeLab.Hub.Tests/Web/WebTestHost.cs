@@ -44,7 +44,8 @@ internal sealed partial class WebTestHost : IAsyncDisposable
     public TestHub Hub { get; }
     public Uri Address { get; }
 
-    public static async Task<WebTestHost> StartAsync(string provider)
+    /// <param name="time">The hub's clock for the pages (lockouts, session expiry); the system clock unless a test moves time.</param>
+    public static async Task<WebTestHost> StartAsync(string provider, TimeProvider? time = null)
     {
         var hub = await TestHub.CreateAsync(provider);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -63,7 +64,9 @@ internal sealed partial class WebTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IWebUserStore>(hub.Store);
         builder.Services.AddSingleton<ISpecimenReceptionStore>(hub.Store);
         builder.Services.AddSingleton<IReferralAccessCodeStore>(hub.Store);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ICabinetStore>(hub.Store);
+        builder.Services.AddSingleton<IValidationStore>(hub.Store);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(new CountingOrderSignal());
         builder.Services.AddSingleton<IReferralService, ReferralService>();
         builder.Services.AddHttpApi(builder.Configuration).AddWebUi();

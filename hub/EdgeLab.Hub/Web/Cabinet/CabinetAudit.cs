@@ -30,7 +30,8 @@ internal sealed class CabinetAudit(AuditTrail trail)
         CabinetAccessOutcome.SignedIn => StatusCodes.Status200OK,
         CabinetAccessOutcome.LockedOut => StatusCodes.Status429TooManyRequests,
         CabinetAccessOutcome.BadDateFormat => StatusCodes.Status400BadRequest,
-        CabinetAccessOutcome.UnknownCode or CabinetAccessOutcome.Expired => StatusCodes.Status404NotFound,
+        // Not 404: static SSR answers a page that sets 404 with the router's empty not-found response, losing the message.
+        CabinetAccessOutcome.Expired => StatusCodes.Status410Gone,
         _ => StatusCodes.Status401Unauthorized,
     };
 
