@@ -17,12 +17,14 @@ internal static class ApiScopes
     public const string GatewaysAdmin = "gateways.admin";
     /// <summary>The lab doctor: the validation worklist (release, rerun, reject) and the critical-value board (acknowledge), for the organization's lab.</summary>
     public const string ResultsValidate = "results.validate";
+    /// <summary>The clinician: releases a sensitive test's results to the patient's cabinet (issue 14), for referrals the organization sees.</summary>
+    public const string CabinetRelease = "cabinet.release";
 
     public static IReadOnlyList<string> Default { get; } = [ReadAll, WriteAll];
 
     public static bool IsKnown(string scope)
     {
-        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate) return true;
+        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate or CabinetRelease) return true;
         if (!scope.StartsWith("system/", StringComparison.Ordinal)) return false;
         var dot = scope.LastIndexOf('.');
         if (dot < 0) return false;
