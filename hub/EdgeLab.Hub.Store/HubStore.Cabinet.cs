@@ -50,6 +50,25 @@ public sealed partial class HubStore : ICabinetStore
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    public async Task RecordIssuedReportAsync(IssuedCabinetReport report, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await c.ExecuteAsync(Cmd(
+            "INSERT INTO cabinet_report_issue(verification_id, report_id, lab_name, patient_initials, issued_at, result_count, content_sha256) "
+            + "VALUES (@VerificationId, @ReportId, @LabName, @PatientInitials, @at, @count, @ContentSha256)",
+            new { report.VerificationId, report.ReportId, report.LabName, report.PatientInitials, at = Ms(report.IssuedAt), count = (long)report.ResultCount, report.ContentSha256 },
+            cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IssuedCabinetReport?> GetIssuedReportAsync(string verificationId, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<IssuedReportRow>(Cmd(
+            "SELECT verification_id, report_id, lab_name, patient_initials, issued_at, result_count, content_sha256 FROM cabinet_report_issue WHERE verification_id = @verificationId",
+            new { verificationId }, cancellationToken)).ConfigureAwait(false);
+        return row is null ? null : new IssuedCabinetReport(row.verification_id, row.report_id, row.lab_name, row.patient_initials, Time(row.issued_at), (int)row.result_count, row.content_sha256);
+    }
+
 #pragma warning disable IDE1006, CA1812 // Dapper row: column names; instantiated by Dapper
     private sealed class CabinetCodeRow
     {
@@ -57,6 +76,16 @@ public sealed partial class HubStore : ICabinetStore
         public long expires_at { get; set; }
         public long failed_count { get; set; }
         public long? locked_until { get; set; }
+    }
+    private sealed class IssuedReportRow
+    {
+        public string verification_id { get; set; } = "";
+        public string report_id { get; set; } = "";
+        public string lab_name { get; set; } = "";
+        public string patient_initials { get; set; } = "";
+        public long issued_at { get; set; }
+        public long result_count { get; set; }
+        public string content_sha256 { get; set; } = "";
     }
 #pragma warning restore IDE1006, CA1812
 }

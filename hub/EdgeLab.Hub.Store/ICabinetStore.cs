@@ -3,6 +3,9 @@ namespace EdgeLab.Hub.Store;
 /// <summary>A cabinet access code as the patient's cabinet checks it (issue 14): the referral, its expiry, the lock.</summary>
 public sealed record CabinetAccessCodeState(string ReferralId, DateTimeOffset ExpiresAt, int FailedCount, DateTimeOffset? LockedUntil);
 
+/// <summary>A PDF report the cabinet issued, as its verification page shows it (migration 0052).</summary>
+public sealed record IssuedCabinetReport(string VerificationId, string ReportId, string LabName, string PatientInitials, DateTimeOffset IssuedAt, int ResultCount, string ContentSha256);
+
 /// <summary>The patient's cabinet (issue 14): access codes of referral slips and the lockout after wrong birth dates (migration 0050).</summary>
 public interface ICabinetStore
 {
@@ -27,4 +30,10 @@ public interface ICabinetStore
 
     /// <summary>The sensitive tests of the referral released to the patient.</summary>
     Task<IReadOnlySet<string>> ReleasedToPatientAsync(string referralId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a PDF report as issued, under its verification id.</summary>
+    Task RecordIssuedReportAsync(IssuedCabinetReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>The issued report with this verification id, or null.</summary>
+    Task<IssuedCabinetReport?> GetIssuedReportAsync(string verificationId, CancellationToken cancellationToken = default);
 }

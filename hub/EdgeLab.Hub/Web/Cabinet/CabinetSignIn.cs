@@ -84,6 +84,16 @@ internal sealed class CabinetSignIn(ICabinetStore codes, IClinicalStore clinical
         return (CabinetAccessOutcome.SignedIn, info);
     }
 
+    /// <summary>The session's referral, patient and lab (for the initials on a report), or null if the referral is gone.</summary>
+    public async Task<CabinetCodeInfo?> ReferralInfoAsync(CabinetPatient session, CancellationToken cancellationToken)
+    {
+        var referral = await clinical.GetReferralAsync(AccessScope.Region, session.ReferralId, cancellationToken).ConfigureAwait(false);
+        var patient = referral is null ? null : await clinical.GetPatientAsync(AccessScope.Region, referral.PatientId, cancellationToken).ConfigureAwait(false);
+        if (referral is null || patient is null || patient.Id != session.PatientId) return null;
+        var lab = await directory.GetOrganizationAsync(referral.PerformingLabId, cancellationToken).ConfigureAwait(false);
+        return new CabinetCodeInfo(new CabinetAccessCodeState(referral.Id, DateTimeOffset.MaxValue, 0, null), referral, patient, lab?.Name ?? referral.PerformingLabId);
+    }
+
     public static Task SignInAsync(HttpContext http, CabinetCodeInfo info) =>
         http.SignInAsync(Scheme, new CabinetPatient(info.Patient.Id, info.Referral.Id).ToPrincipal(),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using EdgeLab.Hub.Store;
 
 namespace EdgeLab.Hub.Web.Cabinet;
 
@@ -35,11 +37,36 @@ internal static class CabinetWeb
         services.AddScoped<CabinetSignIn>();
         services.AddScoped<CabinetAudit>();
         services.AddScoped<CabinetRecords>();
+        services.AddScoped<CabinetReportPdf>();
         return services;
     }
 
-    public static void Map(WebApplication app) =>
+    public static void Map(WebApplication app)
+    {
         app.MapPost("/cabinet/signout", SignOutAsync).RequireAuthorization(CabinetSignIn.Policy).DisableAntiforgery();
+        app.MapGet("/cabinet/reports/{id}/report.pdf", ReportPdfAsync).RequireAuthorization(CabinetSignIn.Policy);
+    }
+
+    /// <summary>
+    /// The PDF of one of the session's reports; any other id is refused like the report page (403, audited). Each
+    /// download is a new issue with its own verification id, recorded before the file is sent.
+    /// </summary>
+    private static async Task<IResult> ReportPdfAsync(string id, HttpContext http, [FromServices] CabinetRecords records, [FromServices] CabinetReportPdf writer,
+        [FromServices] ICabinetStore store, [FromServices] CabinetSignIn access, [FromServices] CabinetAudit audit)
+    {
+        var patient = CabinetPatient.From(http.User)!;
+        var report = id.Length <= 200 ? await records.ReportAsync(patient, id, http.RequestAborted).ConfigureAwait(false) : null;
+        await audit.ViewAsync(http, patient, "ReportPdf", id.Length <= 200 ? id : id[..200], report is null ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK).ConfigureAwait(false);
+        if (report is null) return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var info = await access.ReferralInfoAsync(patient, http.RequestAborted).ConfigureAwait(false);
+        var verificationId = CabinetReportPdf.NewVerificationId();
+        var lines = writer.Lines(report);
+        var issuedAt = access.Now;
+        await store.RecordIssuedReportAsync(new IssuedCabinetReport(verificationId, report.Summary.Id, report.LabName, info?.Initials ?? "—", issuedAt, lines.Count,
+            CabinetReportPdf.ContentHash(lines)), http.RequestAborted).ConfigureAwait(false);
+        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/cabinet/verify/{verificationId}";
+        return Results.File(writer.Write(report, info?.Initials ?? "—", lines, verificationId, url, issuedAt), "application/pdf", $"results-{report.Summary.Id}.pdf");
+    }
 
     /// <summary>Sign-out is a POST with the antiforgery token, like the staff's.</summary>
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, CabinetAudit audit)

@@ -62,5 +62,12 @@ internal static partial class UiText
         { "cabinet.trend.date", "Дата", "Date" },
         { "cabinet.trend.empty", "Значений нет.", "No values." },
         { "cabinet.trend.desc", "{0} значений с {1} по {2}; последнее {3} {4}, норма {5}.", "{0} values from {1} to {2}; the latest {3} {4}, reference range {5}." },
+        { "cabinet.report.pdf", "Скачать отчёт (PDF)", "Download the report (PDF)" },
+        { "cabinet.verify.title", "Проверка подлинности отчёта", "Report authenticity check" },
+        { "cabinet.verify.unknown", "Отчёта с таким кодом проверки лаборатория не выдавала.", "The lab issued no report with this verification code." },
+        { "cabinet.verify.genuine", "Этот отчёт выдан лабораторией через кабинет пациента.", "This report was issued by the lab through the patient's cabinet." },
+        { "cabinet.verify.issued", "Выдан", "Issued" },
+        { "cabinet.verify.count", "Число результатов", "Number of results" },
+        { "cabinet.verify.hash", "SHA-256 строк результатов", "SHA-256 of the result lines" },
     };
 }
