@@ -69,5 +69,18 @@ internal static partial class UiText
         { "cabinet.verify.issued", "Выдан", "Issued" },
         { "cabinet.verify.count", "Число результатов", "Number of results" },
         { "cabinet.verify.hash", "SHA-256 строк результатов", "SHA-256 of the result lines" },
+        { "cabinet.log.link", "Кто смотрел мои данные", "Who read my record" },
+        { "cabinet.log.title", "Кто смотрел мои данные", "Who read my record" },
+        { "cabinet.log.intro", "Каждый просмотр и каждое действие с вашими данными записываются: врачи, лаборатория, медицинские информационные системы и вы сами в этом кабинете.", "Every view of and action on your data is recorded: doctors, the lab, medical information systems and you in this cabinet." },
+        { "cabinet.log.when", "Когда", "When" },
+        { "cabinet.log.who", "Кто", "Who" },
+        { "cabinet.log.org", "Организация", "Organization" },
+        { "cabinet.log.what", "Действие", "Action" },
+        { "cabinet.log.outcome", "Итог", "Outcome" },
+        { "cabinet.log.ok", "выполнено", "done" },
+        { "cabinet.log.refused", "отказано", "refused" },
+        { "cabinet.log.you", "Вы (личный кабинет)", "You (cabinet)" },
+        { "cabinet.log.person", "сотрудник {0}", "staff member {0}" },
+        { "cabinet.log.system", "информационная система {0}", "information system {0}" },
     };
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using EdgeLab.Hub.Tests.Support;
 using EdgeLab.Hub.Web.Cabinet;
 using EdgeLab.Testing;
@@ -157,5 +158,29 @@ public sealed class CabinetAccessTests
         time.Advance(CabinetSignIn.SessionIdle + TimeSpan.FromMinutes(1));
         var expired = await patient.GetAsync(new Uri("/cabinet/results", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Who_read_my_record_lists_the_staff_views_of_this_patient_only(string provider)
+    {
+        var time = NewClock();
+        await using var host = await WebTestHost.StartAsync(provider, time);
+        var slip = await RegisterAsync(host, time, ["HGB"]);
+        var other = await RegisterAsync(host, time, ["HGB"], Patients.Sidorov);
+        using var staff = host.NewClient();
+        await WebTestHost.SignInAsync(staff, WebTestHost.Registrar);
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync(new Uri($"/referrals/{slip.Registered.Referral.Id}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync(new Uri($"/referrals/{other.Registered.Referral.Id}", UriKind.Relative))).StatusCode);
+        using var patient = host.NewClient();
+        await SignInAsync(patient, slip.Code, IvanovaBirthDate);
+
+        var page = await patient.GetAsync(new Uri("/cabinet/access-log", UriKind.Relative));
+        var text = Text(await page.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"сотрудник {WebTestHost.Registrar} Clinic One read Referral", text, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(text, $"сотрудник {Regex.Escape(WebTestHost.Registrar)}"));
+        Assert.Contains("Вы (личный кабинет)", text, StringComparison.Ordinal);
     }
 }
