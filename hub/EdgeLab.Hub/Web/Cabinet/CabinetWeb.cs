@@ -1,8 +1,8 @@
+using EdgeLab.Hub.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using EdgeLab.Hub.Store;
 
 namespace EdgeLab.Hub.Web.Cabinet;
 
