@@ -67,6 +67,9 @@ public static partial class CatalogLoader
                 CriticalLow = t.CriticalLow,
                 CriticalHigh = t.CriticalHigh,
                 NormalText = t.NormalText,
+                PatientNote = t.PatientNote,
+                PatientNoteRu = t.PatientNoteRu,
+                Sensitive = t.Sensitive,
                 ReferenceRanges = (t.ReferenceRanges ?? []).Select(r => new ReferenceRangeRule
                 {
                     Sex = r.Sex switch
@@ -171,6 +174,9 @@ public static partial class CatalogLoader
         public decimal? CriticalLow { get; set; }
         public decimal? CriticalHigh { get; set; }
         public string? NormalText { get; set; }
+        public string? PatientNote { get; set; }
+        public string? PatientNoteRu { get; set; }
+        public bool Sensitive { get; set; }
         public List<RangeYaml>? ReferenceRanges { get; set; }
         public List<InstrumentYaml>? Instruments { get; set; }
         public AutoverifyYaml? Autoverify { get; set; }

@@ -36,6 +36,14 @@ public sealed record TestDefinition
     public decimal? CriticalHigh { get; init; }
     /// <summary>For coded results: the normal value (e.g. <c>NOT DETECTED</c>); anything else is interpreted as A.</summary>
     public string? NormalText { get; init; }
+    /// <summary>What the test measures, in plain words for the patient's cabinet (issue 14); English and Russian.</summary>
+    public string? PatientNote { get; init; }
+    public string? PatientNoteRu { get; init; }
+    /// <summary>
+    /// Sensitive (HIV, some PCR, genetics; issue 14, as Epic MyChart's release delays): the patient's cabinet shows its
+    /// results only after a clinician releases them to the patient, even once the lab has released them.
+    /// </summary>
+    public bool Sensitive { get; init; }
     public IReadOnlyList<InstrumentTestCode> InstrumentCodes { get; init; } = [];
     /// <summary>When a result may be released without a lab doctor; null = every result is held (<see cref="HoldReason.NoRule"/>).</summary>
     public AutoverificationRule? Autoverification { get; init; }

@@ -23,6 +23,7 @@ namespace EdgeLab.Hub.Api;
 [JsonSerializable(typeof(WorklistResponse))]
 [JsonSerializable(typeof(DecisionRequest))]
 [JsonSerializable(typeof(DecisionResponse))]
+[JsonSerializable(typeof(CabinetReleaseResponse))]
 [JsonSerializable(typeof(CriticalBoardResponse))]
 [JsonSerializable(typeof(AcknowledgeRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext

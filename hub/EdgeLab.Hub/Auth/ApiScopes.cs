@@ -17,6 +17,8 @@ internal static class ApiScopes
     public const string GatewaysAdmin = "gateways.admin";
     /// <summary>The lab doctor: the validation worklist (release, rerun, reject) and the critical-value board (acknowledge), for the organization's lab.</summary>
     public const string ResultsValidate = "results.validate";
+    /// <summary>The clinician: releases a sensitive test's results to the patient's cabinet (issue 14), for referrals the organization sees.</summary>
+    public const string CabinetRelease = "cabinet.release";
 
     /// <summary>The paper card archive (issue 15 §2): request cards, move requests on, upload scanned pages, decide queued cards.</summary>
     public const string ArchiveWrite = "archive.write";
@@ -25,7 +27,7 @@ internal static class ApiScopes
 
     public static bool IsKnown(string scope)
     {
-        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate or ArchiveWrite) return true;
+        if (scope is AuditRead or AuditRegion or UnmatchedWrite or GatewaysAdmin or ResultsValidate or ArchiveWrite or CabinetRelease) return true;
         if (!scope.StartsWith("system/", StringComparison.Ordinal)) return false;
         var dot = scope.LastIndexOf('.');
         if (dot < 0) return false;

@@ -61,6 +61,7 @@ internal static class HttpApi
         ReferralEndpoints.Map(api);
         UnmatchedEndpoints.Map(api);
         ValidationEndpoints.Map(api);
+        CabinetReleaseEndpoints.Map(api);
         CriticalValueEndpoints.Map(api);
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);

@@ -54,6 +54,7 @@ internal static class HubServices
         services.AddSingleton<IReferralAccessCodeStore>(sp => sp.GetRequiredService<HubStore>());
         services.TryAddSingleton(TransferDeadlines.Default);
         services.AddSingleton<TransferStore>();
+        services.AddSingleton<ICabinetStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 

@@ -1,4 +1,5 @@
 using EdgeLab.Hub.Web.Auth;
+using EdgeLab.Hub.Web.Cabinet;
 using EdgeLab.Hub.Web.Components;
 using EdgeLab.Hub.Web.Documents;
 using EdgeLab.Hub.Web.Text;
@@ -56,6 +57,7 @@ internal static class WebUi
         services.AddSingleton<Queues.TubeScans>();
         services.AddSingleton<ReferralSlipWriter>();
         services.AddSingleton<Clinic.ClinicReportWriter>();
+        services.AddCabinet();
         return services;
     }
 
@@ -68,6 +70,7 @@ internal static class WebUi
         WebDocumentEndpoints.Map(app);
         Lab.LabDecisionEndpoints.Map(app);
         Clinic.ClinicDocumentEndpoints.Map(app);
+        CabinetWeb.Map(app);
         app.MapRazorComponents<App>();
         return app;
     }

@@ -44,7 +44,8 @@ internal sealed partial class WebTestHost : IAsyncDisposable
     public TestHub Hub { get; }
     public Uri Address { get; }
 
-    public static async Task<WebTestHost> StartAsync(string provider)
+    /// <param name="time">The hub's clock for the pages (lockouts, session expiry); the system clock unless a test moves time.</param>
+    public static async Task<WebTestHost> StartAsync(string provider, TimeProvider? time = null)
     {
         var hub = await TestHub.CreateAsync(provider);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -57,7 +58,7 @@ internal sealed partial class WebTestHost : IAsyncDisposable
         // The gateway stores read the hub's clock: the test's one, so expiry and "last heard" follow the test.
         builder.Services.AddSingleton<IGatewayStateStore>(new GatewayStateStore(hub.Database, hub.Time));
         builder.Services.AddSingleton(new GatewayEnrolmentStore(hub.Database, hub.Time));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(new CountingOrderSignal());
         builder.Services.AddSingleton<IReferralService, ReferralService>();
         builder.Services.AddHttpApi(builder.Configuration).AddWebUi();

@@ -84,7 +84,8 @@ internal sealed class ReferralSlipWriter(LabelFont font, ITestCatalog catalog)
         page.TextFit(Margin + 50 * Mm, y, 11, 7, Width - 2 * Margin - 50 * Mm, value);
     }
 
-    private static void DrawQr(PdfCanvas page, string text, double x, double y, double size)
+    /// <summary>Also the cabinet's PDF report's verification QR (Web/Cabinet/CabinetReportPdf).</summary>
+    internal static void DrawQr(PdfCanvas page, string text, double x, double y, double size)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
