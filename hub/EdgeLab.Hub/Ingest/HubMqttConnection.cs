@@ -15,6 +15,7 @@ namespace EdgeLab.Hub.Ingest;
 /// broker queues each session's messages in order and sends at most its Receive Maximum unacknowledged ([MQTT-3.3.4-9]),
 /// so on one session a STAT result would wait behind the routine backlog already queued to this node. Its own session
 /// gives it its own queue and window. Same credentials, client id + <c>-stat</c>; acks and orders go on the main one.
+/// Not with a client certificate: see the constructor.
 /// </summary>
 internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
 {
@@ -41,8 +42,16 @@ internal sealed class HubMqttConnection : IHostedService, IAsyncDisposable
         _logger = logger;
         _time = time;
         _client = CreateClient(options.ClientId, receiveMaximum: 1000, loggerFactory);
-        _client.Connected += info => _ = SubscribeAsync(_client, UplinkLeaves.Append(CommandReplyLeaf).Append(CertificateRequestLeaf).Select(Topics.SharedAllGateways).ToList(), options.ClientId);
-        if (options.Ingest)
+        // With a client certificate the production broker takes the client id from the certificate
+        // (use_username_as_clientid), so a second session under the same certificate would take the first one over
+        // ([MQTT-3.1.4-3]) and the two would evict each other for ever. Then …/results/stat rides the main session: the
+        // writer still takes STAT first, but at the broker it queues behind the routine backlog.
+        var statSession = options.Ingest && options.Tls?.CertFile is null;
+        var leaves = UplinkLeaves.Append(CommandReplyLeaf).Append(CertificateRequestLeaf);
+        if (options.Ingest && !statSession) leaves = leaves.Append(Topics.StatResultsLeaf);
+        var mainTopics = leaves.Select(Topics.SharedAllGateways).ToList();
+        _client.Connected += info => _ = SubscribeAsync(_client, mainTopics, options.ClientId);
+        if (statSession)
         {
             // STAT is a trickle: a small window is plenty and keeps the broker's queue for it short.
             _statClient = CreateClient(StatClientId, receiveMaximum: 100, loggerFactory);

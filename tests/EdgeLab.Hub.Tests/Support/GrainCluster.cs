@@ -95,6 +95,7 @@ internal sealed class GrainCluster : IAsyncDisposable
             silo.Services.AddSingleton(sp => new NotificationDelivery(hub.Database, sp.GetRequiredService<IHttpClientFactory>(), context.DeliveryTime,
                 sp.GetRequiredService<ILogger<NotificationDelivery>>()));
             silo.Services.AddSingleton<IArchiveStore>(hub.Store);
+            silo.Services.AddSingleton(new TransferStore(hub.Database, hub.Time));
             silo.Services.AddSingleton(sp => new EdgeLab.Hub.Archive.RetrievalOverdue(hub.Store, hub.Store, context.DeliveryTime, sp.GetRequiredService<ILogger<EdgeLab.Hub.Archive.RetrievalOverdue>>()));
             silo.Services.AddSingleton(sp => new CriticalEscalation(hub.Store, hub.Store, new CriticalValueOptions(), context.DeliveryTime, sp.GetRequiredService<ILogger<CriticalEscalation>>()));
         }
