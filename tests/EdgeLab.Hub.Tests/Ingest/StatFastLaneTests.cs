@@ -38,19 +38,8 @@ public sealed class StatFastLaneTests
         var stat = Messages.Cbc(301, "STAT-1") with { Priority = "stat" };
         await pipeline.EnqueueAsync(Received(stat));
 
-        await pipeline.StartAsync(CancellationToken.None);
-        try
-        {
-            await Eventually.TrueAsync(() => pipeline.StoredMessages == 301, "all 301 messages stored", TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            await pipeline.StopAsync(CancellationToken.None);
-        }
-
-        var stored = StoredIds(trace);
+        var stored = await RunUntilStoredAsync(hub, pipeline, trace, 301, firstStored: stat.MessageId);
         Assert.Equal(301, stored.Count);
-        AmongTheFirst(stored, stat.MessageId, routineBatch: 64);
     }
 
     [Theory]
@@ -72,10 +61,7 @@ public sealed class StatFastLaneTests
         var stat = Messages.Cbc(202, "STAT-1") with { Priority = "stat" };
         await pipeline.EnqueueAsync(Received(stat, Topics.StatResults(TestHub.Gateway)));
 
-        await RunUntilStoredAsync(pipeline, 202);
-
-        var stored = StoredIds(trace);
-        AmongTheFirst(stored, stat.MessageId, routineBatch: 32);
+        var stored = await RunUntilStoredAsync(hub, pipeline, trace, 202, firstStored: stat.MessageId);
         Assert.True(stored.IndexOf(original.MessageId!) < stored.IndexOf(correction.MessageId!), "the STAT correction was committed before its routine original");
     }
 
@@ -144,36 +130,48 @@ public sealed class StatFastLaneTests
         await gateway.PublishAsync(Topics.StatResults(TestHub.Gateway), Messages.Json(stat), stat.MessageId);
         await Eventually.TrueAsync(() => pipeline.Lanes.Queued(IngestLane.Stat) == 1, "the STAT result received past the backlog", TimeSpan.FromSeconds(30));
 
-        await RunUntilStoredAsync(pipeline, 301);
-        AmongTheFirst(StoredIds(trace), stat.MessageId, routineBatch: 32);
+        await RunUntilStoredAsync(hub, pipeline, trace, 301, firstStored: stat.MessageId);
         await gateway.WaitForAcksAsync([301], TimeSpan.FromSeconds(30));
         await connection.StopAsync(CancellationToken.None);
-    }
-
-    /// <summary>
-    /// First on SQLite (one writer, STAT lane first at every turn); on PostgreSQL the two lanes' writers start side by
-    /// side, so the one routine batch begun with the STAT may commit a moment earlier — never more.
-    /// </summary>
-    private static void AmongTheFirst(List<string?> stored, string? id, int routineBatch)
-    {
-        var at = stored.IndexOf(id);
-        Assert.True(at >= 0 && at <= routineBatch, $"the STAT result was committed as number {at + 1} of {stored.Count}; at most one routine batch of {routineBatch} may precede it");
     }
 
     private static HubMqttConnection Unconnected() =>
         new(new HubMqttOptions(), NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
 
-    private static async Task RunUntilStoredAsync(IngestPipeline pipeline, int count)
+    /// <summary>
+    /// Runs the writers until <paramref name="count"/> messages are stored and asserts the STAT result was the first
+    /// committed. SQLite has one writer that takes the STAT lane first at every turn, so there the order is the
+    /// writer's own. On PostgreSQL the lanes' writers run side by side and which of two fresh transactions commits first
+    /// is the scheduler's choice (on a loaded box the routine lane once committed three batches before the STAT lane's
+    /// first); so the routine lane's first batch is held open — a test session holds the advisory lock of its first
+    /// tube, R0001, the lock every writer takes per specimen — until the STAT result is stored: the case the fast lane
+    /// exists for, a STAT arriving while a routine transaction is in progress.
+    /// </summary>
+    private static async Task<List<string?>> RunUntilStoredAsync(TestHub hub, IngestPipeline pipeline, string trace, int count, string? firstStored)
     {
+        await using var blocker = hub.ConnectionString is { } cs ? new NpgsqlConnection(cs) : null;
+        if (blocker is not null)
+        {
+            await blocker.OpenAsync();
+            await Sql(blocker, $"SELECT pg_advisory_lock({AdvisoryKey("specimen:R0001")})");
+        }
         await pipeline.StartAsync(CancellationToken.None);
         try
         {
+            if (blocker is not null)
+            {
+                await Eventually.TrueAsync(() => pipeline.StoredMessages >= 1, "the STAT result stored while the routine lane is held", TimeSpan.FromSeconds(60));
+                await Sql(blocker, $"SELECT pg_advisory_unlock({AdvisoryKey("specimen:R0001")})::int");
+            }
             await Eventually.TrueAsync(() => pipeline.StoredMessages == count, $"all {count} messages stored", TimeSpan.FromSeconds(60));
         }
         finally
         {
             await pipeline.StopAsync(CancellationToken.None);
         }
+        var stored = StoredIds(trace);
+        Assert.True(stored.Count > 0 && stored[0] == firstStored, $"the STAT result was committed as number {stored.IndexOf(firstStored) + 1} of {stored.Count}; it must be the first");
+        return stored;
     }
 
     private static List<string?> StoredIds(string trace) =>
