@@ -74,7 +74,19 @@ internal sealed class BrowserSession : IAsyncDisposable
         return violations.EnumerateArray()
             .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
             .Select(v => $"{v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}) at {v.GetProperty("target").GetString()}: {v.GetProperty("help").GetString()}")
+            .Concat(await WiderThanWindowAsync(page))
             .ToList();
+    }
+
+    /// <summary>
+    /// WCAG 2.1 SC 1.4.10 (reflow): the page itself never scrolls sideways — a wide table scrolls in its own region.
+    /// axe does not check this; a worklist table once ran past the window and the header bar stopped short of it.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> WiderThanWindowAsync(IPage page)
+    {
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var window = await page.EvaluateAsync<int>("() => window.innerWidth");
+        return width > window ? [$"reflow (serious): the page is {width} px wide in a {window} px window; wrap the wide element in a scrolling region"] : [];
     }
 
     /// <summary>Text of a PDF by poppler's pdftotext (UTF-8), so a test reads what a person would read.</summary>
