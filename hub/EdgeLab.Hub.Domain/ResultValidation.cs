@@ -7,7 +7,24 @@ public sealed record WorklistReferral
     public required string PatientId { get; init; }
     public required string OrderingOrganizationId { get; init; }
     public string? PractitionerName { get; init; }
+    /// <summary>The patient, loaded with the worklist (null only when the patient is outside the caller's scope).</summary>
+    public Patient? Patient { get; init; }
     public required IReadOnlyList<WorklistEntry> Results { get; init; }
+}
+
+/// <summary>
+/// Narrows the worklist in the database, before the page size is applied: a doctor searching for a patient finds the
+/// held result even when it is not among the oldest N.
+/// </summary>
+public sealed record WorklistFilter
+{
+    /// <summary>Only results held for this reason.</summary>
+    public HoldReason? Hold { get; init; }
+
+    /// <summary>Part of a referral, tube, test or instrument id, or of the patient's family or given name (case-insensitive, ё = е).</summary>
+    public string? Text { get; init; }
+
+    public static WorklistFilter None { get; } = new();
 }
 
 /// <summary>One held result with the patient's earlier results of the same test (newest first) and the change from the latest.</summary>

@@ -12,31 +12,61 @@ public sealed partial class HubStore : IValidationStore
     /// <summary>How many earlier results of a test the worklist shows beside a held one.</summary>
     public const int WorklistHistory = 5;
 
-    public async Task<IReadOnlyList<WorklistReferral>> ListWorklistAsync(AccessScope scope, int count = 200, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WorklistReferral>> ListWorklistAsync(AccessScope scope, int count = 200, WorklistFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var p = new DynamicParameters(new { take = Limit(count) });
-        var where = $"r.hold_reasons IS NOT NULL AND {Undecided} AND {IsCurrent}" + LabScope(scope, p);
+        var where = $"r.hold_reasons IS NOT NULL AND {Undecided} AND {IsCurrent}" + LabScope(scope, p) + Filter(filter ?? WorklistFilter.None, p);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var held = (await c.QueryAsync<ResultRow>(Cmd($"SELECT {ResultColumns} FROM lab_result r WHERE {where} ORDER BY r.effective_at, r.id LIMIT @take", p, cancellationToken)).ConfigureAwait(false))
             .Select(r => r.ToDomain()).ToList();
         if (held.Count == 0) return [];
+        var patientIds = held.Select(h => h.PatientId).Distinct().ToArray();
         // The patients' earlier results of the same tests, through ix_result_patient.
         var history = (await c.QueryAsync<ResultRow>(Cmd(
                 $"SELECT {ResultColumns} FROM lab_result r WHERE {SqlLists.In(database.Dialect, "r.patient_id", "patients")} AND {SqlLists.In(database.Dialect, "r.catalog_code", "codes")} AND r.effective_at <= @latest",
-                new { patients = held.Select(h => h.PatientId).Distinct().ToArray(), codes = held.Select(h => h.CatalogCode).Distinct().ToArray(), latest = Ms(held.Max(h => h.EffectiveAt)) }, cancellationToken)).ConfigureAwait(false))
+                new { patients = patientIds, codes = held.Select(h => h.CatalogCode).Distinct().ToArray(), latest = Ms(held.Max(h => h.EffectiveAt)) }, cancellationToken)).ConfigureAwait(false))
             .Select(r => r.ToDomain()).ToLookup(r => (r.PatientId, r.CatalogCode));
         var referrals = (await c.QueryAsync<(string Id, string Org, string? Practitioner)>(Cmd(
                 $"SELECT id, ordering_org_id, practitioner_name FROM referral WHERE {SqlLists.In(database.Dialect, "id", "ids")}",
                 new { ids = held.Select(h => h.ReferralId).Distinct().ToArray() }, cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Id);
+        // All the page's patients in one query (a page of 100 held results used to read them one by one).
+        var pp = new DynamicParameters(new { ids = patientIds });
+        var patients = (await c.QueryAsync<PatientRow>(Cmd(
+                $"SELECT {PatientColumns} FROM patient WHERE {SqlLists.In(database.Dialect, "id", "ids")}{Scope(scope, "id", pp)}", pp, cancellationToken)).ConfigureAwait(false))
+            .Select(r => r.ToDomain()).ToDictionary(x => x.Id, StringComparer.Ordinal);
         return held.GroupBy(h => h.ReferralId).Select(g => new WorklistReferral
         {
             ReferralId = g.Key,
             PatientId = g.First().PatientId,
+            Patient = patients.GetValueOrDefault(g.First().PatientId),
             OrderingOrganizationId = referrals.TryGetValue(g.Key, out var r) ? r.Org : "",
             PractitionerName = r.Practitioner,
             Results = g.Select(h => Entry(h, history[(h.PatientId, h.CatalogCode)])).ToList(),
         }).ToList();
+    }
+
+    /// <summary>The worklist filter as SQL on <c>lab_result r</c>: the hold reason among the listed ones; the text in an id or a name.</summary>
+    private static string Filter(WorklistFilter filter, DynamicParameters p)
+    {
+        var sql = "";
+        if (filter.Hold is { } hold)
+        {
+            // hold_reasons is a list joined by the unit separator (CanonicalText.List); wrapped in it, a reason matches whole.
+            p.Add("sep", ListSeparator.ToString());
+            p.Add("hold", $"%{ListSeparator}{hold}{ListSeparator}%");
+            sql += " AND (@sep || r.hold_reasons || @sep) LIKE @hold";
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var text = Norm(filter.Text);
+            p.Add("text", "%" + LikePrefix(text));
+            sql += " AND (LOWER(r.referral_id) LIKE @text ESCAPE '\\' OR LOWER(r.specimen_id) LIKE @text ESCAPE '\\' OR LOWER(r.catalog_code) LIKE @text ESCAPE '\\'" +
+                   " OR LOWER(r.instrument_id) LIKE @text ESCAPE '\\'" +
+                   " OR EXISTS (SELECT 1 FROM patient pt WHERE pt.id = r.patient_id AND (pt.family_norm LIKE @text ESCAPE '\\' OR pt.given_norm LIKE @text ESCAPE '\\'" +
+                   " OR (pt.family_norm || ' ' || pt.given_norm) LIKE @text ESCAPE '\\')))";
+        }
+        return sql;
     }
 
     private static WorklistEntry Entry(LabResult held, IEnumerable<LabResult> history)

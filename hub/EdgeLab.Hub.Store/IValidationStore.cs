@@ -9,8 +9,11 @@ namespace EdgeLab.Hub.Store;
 /// </summary>
 public interface IValidationStore
 {
-    /// <summary>Current held results without a decision, grouped by referral (oldest first), each with the patient's history of the test.</summary>
-    Task<IReadOnlyList<WorklistReferral>> ListWorklistAsync(AccessScope scope, int count = 200, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Current held results without a decision, the oldest <paramref name="count"/> that pass <paramref name="filter"/>,
+    /// grouped by referral, each with the patient and the patient's history of the test.
+    /// </summary>
+    Task<IReadOnlyList<WorklistReferral>> ListWorklistAsync(AccessScope scope, int count = 200, WorklistFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records a lab doctor's decision on a held, current result of the lab. A release also frees the result's

@@ -32,7 +32,14 @@ internal static class ValidationEndpoints
         var count = 200;
         if (http.Request.Query.TryGetValue("count", out var c) && (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > 1000))
             throw new FhirInputException(IssueType.Value, "count must be an integer from 1 to 1000.", "count");
-        var referrals = await store.ListWorklistAsync(caller.Scope, count, http.RequestAborted);
+        HoldReason? hold = null;
+        if (http.Request.Query.TryGetValue("hold", out var h) && h.ToString() is { Length: > 0 } holdText)
+            // As the worklist writes them (outside-reference-range); the enum's own spelling is taken too.
+            hold = Enum.GetValues<HoldReason>().Cast<HoldReason?>().FirstOrDefault(r => Kebab(r!.Value.ToString()) == holdText || r!.Value.ToString().Equals(holdText, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FhirInputException(IssueType.Value, $"hold must be one of {string.Join(", ", Enum.GetNames<HoldReason>().Select(Kebab))}; got '{holdText}'.", "hold");
+        var text = http.Request.Query["q"].ToString();
+        if (text.Length > 100) throw new FhirInputException(IssueType.Value, "q must be at most 100 characters.", "q");
+        var referrals = await store.ListWorklistAsync(caller.Scope, count, new WorklistFilter { Hold = hold, Text = text }, http.RequestAborted);
         await audit.RecordAsync(http, caller, "search", "ValidationWorklist", null, null, StatusCodes.Status200OK);
         var body = new WorklistResponse(referrals.Select(r => new WorklistReferralItem(r.ReferralId, r.PatientId, r.OrderingOrganizationId, r.PractitionerName,
             r.Results.Select(ToItem).ToList())).ToList());

@@ -188,6 +188,30 @@ public sealed class ResultValidationTests
         Assert.Empty(await hub.Store.ListCriticalBoardAsync(Lab));
     }
 
+    /// <summary>
+    /// The worklist's search and reason filter run before its page size: a held result beyond the oldest N is found
+    /// (the page used to filter the 100 it had read, so a patient whose result was 101st could not be found).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_worklist_search_finds_a_held_result_beyond_the_page_size(string provider)
+    {
+        await using var hub = await TestHub.CreateAsync(provider);
+        var ivanova = await hub.RegisterAsync(["WBC", "HGB", "PLT"]);
+        await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(1, ivanova.Specimens.Single().Id, hgb: "11.0"))]);
+        var sidorov = await hub.RegisterAsync(["WBC", "HGB", "PLT"], Patients.Sidorov);
+        await hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(2, sidorov.Specimens.Single().Id, hgb: "6.0", completed: Messages.At.AddMinutes(5)))]);
+
+        Assert.Equal(ivanova.Referral.Id, Assert.Single(await hub.Store.ListWorklistAsync(Lab, count: 1)).ReferralId);
+        var found = Assert.Single(await hub.Store.ListWorklistAsync(Lab, count: 1, new WorklistFilter { Text = "сидор" }));
+        Assert.Equal((sidorov.Referral.Id, "Сидоров"), (found.ReferralId, found.Patient!.FamilyName));
+        Assert.Equal(sidorov.Referral.Id, Assert.Single(await hub.Store.ListWorklistAsync(Lab, count: 1, new WorklistFilter { Hold = HoldReason.Critical })).ReferralId);
+        Assert.Equal(sidorov.Referral.Id, Assert.Single(await hub.Store.ListWorklistAsync(Lab, count: 1, new WorklistFilter { Text = sidorov.Specimens.Single().Id[^4..].ToUpperInvariant() })).ReferralId);
+        Assert.Equal(ivanova.Referral.Id, Assert.Single(await hub.Store.ListWorklistAsync(Lab, count: 5, new WorklistFilter { Text = "ИВАНОВА МАРИЯ" })).ReferralId);
+        Assert.Empty(await hub.Store.ListWorklistAsync(Lab, count: 5, new WorklistFilter { Text = "%" })); // a wildcard is a letter
+        Assert.Empty(await hub.Store.ListWorklistAsync(Lab, count: 5, new WorklistFilter { Text = "сидор", Hold = HoldReason.OutsideReferenceRange }));
+    }
+
     private static async Task<IReadOnlyList<LabResult>> CurrentAsync(TestHub hub, string referralId) =>
         (await hub.Store.SearchObservationsAsync(AccessScope.Region, new ObservationQuery { ReferralId = referralId })).Items;
 

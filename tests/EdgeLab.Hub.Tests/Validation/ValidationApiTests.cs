@@ -57,6 +57,12 @@ public sealed class ValidationApiTests
         Assert.Equal("HGB", (string?)held["catalogCode"]);
         Assert.Equal("outside-reference-range", (string?)held["holdReasons"]![0]);
         var id = (long)held["id"]!;
+        // Filters run in the database: by reason (as the worklist spells it) and by part of the patient's name.
+        Assert.Single((await doctor.FetchAsync("/api/validation/worklist?hold=outside-reference-range&q=иванова")).Body!["referrals"]!.AsArray());
+        Assert.Empty((await doctor.FetchAsync("/api/validation/worklist?hold=critical")).Body!["referrals"]!.AsArray());
+        var (badHold, badHoldOutcome, _) = await doctor.FetchAsync("/api/validation/worklist?hold=sometimes");
+        Assert.Equal(400, badHold);
+        Assert.Contains("outside-reference-range", badHoldOutcome!.ToJsonString(), StringComparison.Ordinal);
 
         Assert.Equal(403, (await host.Client(host.LabToken).PostJsonAsync($"/api/validation/results/{id}/release", "{}")).Status);
         var (rejectStatus, rejectOutcome, _) = await doctor.PostJsonAsync($"/api/validation/results/{id}/reject", "{}");
