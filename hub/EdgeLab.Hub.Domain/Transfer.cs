@@ -39,6 +39,10 @@ public sealed record TransferTask
     /// <summary>Why it was rejected or failed (Task.statusReason), as the receiving lab wrote it.</summary>
     public string? StatusReason { get; init; }
     public string? BoxId { get; init; }
+    /// <summary>Where the box carrying it is (null = not boxed yet): the Task's businessStatus follows it.</summary>
+    public BoxStatus? BoxStatus { get; init; }
+    /// <summary>The HL7 v2 table 0544 condition the receiving lab noted on the box (null = intact or not received).</summary>
+    public string? BoxCondition { get; init; }
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset? ReceivedAt { get; init; }
     public DateTimeOffset? ResultsDueAt { get; init; }

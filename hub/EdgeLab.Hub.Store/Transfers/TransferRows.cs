@@ -38,9 +38,9 @@ public sealed class TransferTaskRow
 {
     public const string Columns =
         "t.id, t.referral_id, s.patient_id, t.specimen_id, t.source_specimen_id, t.test_code, t.requester_lab_id, t.owner_lab_id, t.status, " +
-        "t.status_reason, t.box_id, t.created, t.received_at, t.results_due_at, t.completed_at, t.last_updated";
+        "t.status_reason, t.box_id, b.status AS box_status, b.condition AS box_condition, t.created, t.received_at, t.results_due_at, t.completed_at, t.last_updated";
 
-    public const string From = "transfer_task t JOIN specimen s ON s.id = t.specimen_id";
+    public const string From = "transfer_task t JOIN specimen s ON s.id = t.specimen_id LEFT JOIN shipment_box b ON b.id = t.box_id";
 
     public string id { get; set; } = "";
     public string referral_id { get; set; } = "";
@@ -53,6 +53,8 @@ public sealed class TransferTaskRow
     public string status { get; set; } = "";
     public string? status_reason { get; set; }
     public string? box_id { get; set; }
+    public string? box_status { get; set; }
+    public string? box_condition { get; set; }
     public long created { get; set; }
     public long? received_at { get; set; }
     public long? results_due_at { get; set; }
@@ -72,6 +74,8 @@ public sealed class TransferTaskRow
         Status = TransferStatusText.TryParse(status, out var st) ? st : TransferStatus.Failed,
         StatusReason = status_reason,
         BoxId = box_id,
+        BoxStatus = box_status is null ? null : TransferStatusText.Box(box_status),
+        BoxCondition = box_condition,
         Created = Time(created),
         ReceivedAt = Time(received_at),
         ResultsDueAt = Time(results_due_at),

@@ -37,6 +37,9 @@ public sealed class TransferStore(IHubDatabase database, TimeProvider time, Tran
 
     public TransferDeadlines Deadlines => _deadlines;
 
+    /// <summary>Paged Task and box searches, the FHIR views and the turnaround report (reads only).</summary>
+    public TransferReader Reader { get; } = new(database);
+
     public async Task<SendOut> SendOutAsync(AccessScope sender, SendOutRequest request, CancellationToken ct = default)
     {
         if (request.TestCodes.Count == 0) throw new StoreValidationException("testCodes: name at least one test of the tube to send out");
@@ -319,7 +322,7 @@ public sealed class TransferStore(IHubDatabase database, TimeProvider time, Tran
     }
 
     /// <summary>A Task is seen by its requester, its owner and the organization that placed the referral (IG: the Task is shared by placer and filler).</summary>
-    private static string Scope(AccessScope scope, DynamicParameters p)
+    internal static string Scope(AccessScope scope, DynamicParameters p)
     {
         if (scope.IsRegion) return "";
         p.Add("scope_org", scope.OrganizationId);

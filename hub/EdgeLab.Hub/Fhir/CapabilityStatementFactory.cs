@@ -3,7 +3,7 @@ using EdgeLab.Hub.Fhir.Resources;
 namespace EdgeLab.Hub.Fhir;
 
 /// <summary>
-/// <c>GET /fhir/metadata</c> (R4 §3.1.0.13 capabilities): what this server does — read and search on five resource
+/// <c>GET /fhir/metadata</c> (R4 §3.1.0.13 capabilities): what this server does — read and search on the clinical, archive and transfer resource
 /// types with the search parameters it supports, the transaction interaction, JSON only, bearer-token security.
 /// </summary>
 internal static class CapabilityStatementFactory
@@ -80,6 +80,26 @@ internal static class CapabilityStatementFactory
                         {
                             Type = "DocumentReference", Interaction = ReadSearch(),
                             SearchParam = [P("patient", "reference", "Patient/id"), P("category", "token", "urn:edgelab:archive-document-category code"), P("identifier", "token", "Paper card number"), count],
+                        },
+                        new CapabilityResource
+                        {
+                            Type = "Task", Interaction = ReadSearch(),
+                            SearchParam =
+                            [
+                                P("owner", "reference", "The performing lab: Organization/id or its id"), P("requester", "reference", "The sending lab: Organization/id or its id"),
+                                P("status", "token", "requested | accepted | in-progress | completed | rejected | failed | cancelled"),
+                                P("focus", "reference", "ServiceRequest/id (one test of a referral)"), P("patient", "reference", "Patient/id"),
+                                P("_lastUpdated", "date", "When the Task last changed"), count,
+                            ],
+                        },
+                        new CapabilityResource
+                        {
+                            Type = "SupplyDelivery", Interaction = ReadSearch(),
+                            SearchParam =
+                            [
+                                P("status", "token", "in-progress (open or in transit) | completed (received)"), P("supplier", "reference", "The sending lab: Organization/id or its id"),
+                                P("receiver", "reference", "The receiving lab's organization id (carried as destination: R4 receiver allows practitioners only)"), count,
+                            ],
                         },
                     ],
                 },

@@ -48,10 +48,13 @@ internal static class FhirReadEndpoints
         return await Answer(http, caller, audit, "ServiceRequest", id, patientId, resource);
     }
 
-    private static async Task<IResult> ReadSpecimen(string id, HttpContext http, IClinicalStore store, AuditTrail audit)
+    private static async Task<IResult> ReadSpecimen(string id, HttpContext http, IClinicalStore store, TransferStore transfers, AuditTrail audit)
     {
         var caller = Authorize(http, "Specimen");
         var specimen = ResourceIds.IsValid(id) ? await store.GetSpecimenAsync(caller.Scope, id, http.RequestAborted) : null;
+        // The lab a tube was sent out to reads it (and an aliquot's parent link) like the filler of the IG's reference-lab flow.
+        if (specimen is null && ResourceIds.IsValid(id) && await transfers.Reader.IsSentToAsync(caller.Scope, id, http.RequestAborted))
+            specimen = await store.GetSpecimenAsync(AccessScope.Region, id, http.RequestAborted);
         return await Answer(http, caller, audit, "Specimen", id, specimen?.PatientId,
             specimen is null ? null : SpecimenMapper.ToFhir(specimen));
     }

@@ -36,4 +36,17 @@ internal static class FhirSystems
     public const string LocationPhysicalType = "http://terminology.hl7.org/CodeSystem/location-physical-type";
     /// <summary>R5's Attachment.pages, carried into R4 by the cross-version extension (FHIR R5 "Extensions for Using Data Elements from FHIR R5 in FHIR R4").</summary>
     public const string AttachmentPagesExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Attachment.pages";
+
+    /// <summary>Specimen transfer (issue 15 §1): Task ids, box barcodes, the send-out's business status, Task input/output types.</summary>
+    public const string TransferTaskId = "urn:edgelab:transfer-task";
+    public const string ShipmentBoxBarcode = "urn:edgelab:shipment-box";
+    public const string TransferBusinessStatus = "urn:edgelab:transfer-business-status";
+    public const string TransferParameterType = "urn:edgelab:transfer-parameter";
+    public const string ShipmentTemperature = "urn:edgelab:shipment-temperature";
+    /// <summary>R4 task-code (example binding): <c>fulfill</c> = "Fulfill the focal request".</summary>
+    public const string TaskCode = "http://hl7.org/fhir/CodeSystem/task-code";
+    /// <summary>R4 supply-item-type: <c>device</c> (a box of tubes is a device, not medication).</summary>
+    public const string SupplyItemType = "http://terminology.hl7.org/CodeSystem/supply-item-type";
+    /// <summary>HL7 v2 table 0544 Container condition (the receiving lab's note on the box).</summary>
+    public const string ContainerCondition = "http://terminology.hl7.org/CodeSystem/v2-0544";
 }

@@ -51,6 +51,7 @@ internal static class HttpApi
         FhirReadEndpoints.Map(fhir);
         FhirSearchEndpoints.Map(fhir);
         ArchiveFhirEndpoints.Map(fhir);
+        TransferFhirEndpoints.Map(fhir);
         FhirTransactionEndpoint.Map(fhir);
         fhir.Map("/{**rest}", Unsupported);
 
@@ -66,6 +67,7 @@ internal static class HttpApi
         IdentityConflictEndpoints.Map(api);
         ProvenanceEndpoints.Map(api);
         TransferEndpoints.Map(api);
+        TransferReportEndpoints.Map(api);
         GatewayRegistryEndpoints.Map(api);
         FleetEndpoints.Map(api);
         AuditEndpoints.Map(api);

@@ -98,6 +98,11 @@ public sealed class SpecimenTransferTests
         Assert.Equal("12.9", results.Single(r => r.CatalogCode == "HGB").Value);
         var report = Assert.Single(await hub.Store.ListReportsAsync(clinic, new ReportQuery { ReferralId = registered.Referral.Id }), r => r.PerformingLabId == LabB);
         Assert.Equal(3, report.ResultIds.Count);
+        // On FHIR each Task is completed with results returned; its output names that very report and the box's 0544 condition.
+        var fhirTask = EdgeLab.Hub.Fhir.Mapping.TransferMapper.ToFhir(tasks[0]);
+        Assert.Equal(("completed", "results-returned"), (fhirTask.Status, fhirTask.BusinessStatus!.Coding![0].Code));
+        Assert.Contains(fhirTask.Output!, o => o.ValueReference?.ReferenceValue == $"DiagnosticReport/{report.Id}");
+        Assert.Contains(fhirTask.Output!, o => o.ValueCodeableConcept?.Coding?[0].Code == "SB");
         var refused = (await hub.Store.ListProvenanceViolationsAsync(AccessScope.Region)).Items;
         Assert.Equal(3, refused.Count);
         Assert.Equal(2, refused.Count(v => v.GatewayId == GatewayC && v.Reason == ProvenanceReason.ForeignSpecimen));

@@ -15,6 +15,8 @@ namespace EdgeLab.Hub.Fhir.Resources;
 [JsonDerivedType(typeof(DiagnosticReport), "DiagnosticReport")]
 [JsonDerivedType(typeof(Location), "Location")]
 [JsonDerivedType(typeof(DocumentReference), "DocumentReference")]
+[JsonDerivedType(typeof(FhirTask), "Task")]
+[JsonDerivedType(typeof(SupplyDelivery), "SupplyDelivery")]
 [JsonDerivedType(typeof(Bundle), "Bundle")]
 [JsonDerivedType(typeof(OperationOutcome), "OperationOutcome")]
 [JsonDerivedType(typeof(CapabilityStatement), "CapabilityStatement")]
