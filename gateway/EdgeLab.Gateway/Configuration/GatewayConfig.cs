@@ -65,7 +65,7 @@ internal sealed record MqttTlsConfig
     /// <summary>PEM file of the device's private key.</summary>
     public string? Key { get; init; }
     /// <summary>Ask the hub for a new certificate this many days before the current one's notAfter (issue 12 §1).</summary>
-    public int RenewBeforeDays { get; init; } = 30;
+    public int RenewBeforeDays { get; set; } = 30;
 }
 
 internal sealed record ManagementConfig

@@ -83,7 +83,15 @@ internal sealed partial class CertificateRenewal : IDisposable
         if (days <= 0) return;
         var notAfter = _runtime.CertificateNotAfter ?? DateTimeOffset.MaxValue;
         if (_runtime.Time.GetUtcNow() < notAfter - TimeSpan.FromDays(days)) return;
-        await RequestAsync("inside the renewal window").ConfigureAwait(false);
+        try
+        {
+            await RequestAsync($"inside the renewal window: valid until {notAfter:yyyy-MM-dd}, renewed {days} days before").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // From a timer or the connect event: nobody awaits this, so say it here.
+            await FailedAsync($"certificate request not made: {ex.Message}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>The uplink connected: a trial pair that got through is kept; then the window is checked (a box that was off for months).</summary>
@@ -200,16 +208,20 @@ internal sealed partial class CertificateRenewal : IDisposable
             _trialTimer = _runtime.Time.CreateTimer(_ => _ = AbandonTrialAsync(renewed!), null, TrialTimeout, Timeout.InfiniteTimeSpan);
         }
         RenewalLog.Trying(_log, renewed!.SerialNumber, renewed.NotAfter.ToUniversalTime());
-        if (_client is { } client)
+        // Not inside the client's delivery of this message: the reconnect closes the connection that delivers it.
+        _ = Task.Run(ReconnectAsync, CancellationToken.None);
+    }
+
+    private async Task ReconnectAsync()
+    {
+        if (_client is not { } client) return;
+        try
         {
-            try
-            {
-                await client.ReconnectAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                RenewalLog.ReconnectFailed(_log, ex.Message);
-            }
+            await client.ReconnectAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            RenewalLog.ReconnectFailed(_log, ex.Message);
         }
     }
 
@@ -297,17 +309,7 @@ internal sealed partial class CertificateRenewal : IDisposable
         }
         await FailedAsync($"the broker did not accept the renewed certificate (serial {renewed.SerialNumber}) within {TrialTimeout.TotalSeconds:0} s; the previous certificate is used again").ConfigureAwait(false);
         renewed.Dispose();
-        if (_client is { } client)
-        {
-            try
-            {
-                await client.ReconnectAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                RenewalLog.ReconnectFailed(_log, ex.Message);
-            }
-        }
+        await ReconnectAsync().ConfigureAwait(false);
     }
 
     private async Task FailedAsync(string cause)
