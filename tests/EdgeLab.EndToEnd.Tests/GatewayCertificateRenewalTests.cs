@@ -69,6 +69,11 @@ public sealed class GatewayCertificateRenewalTests
                 ["transport"] = new JsonObject { ["type"] = "serial", ["path"] = cable.GatewayEnd, ["baud"] = 9600 },
             },
         };
+        // reboot runs a real process: a script that leaves a file where `systemctl reboot` would reboot.
+        var rebootMarker = scratch.File("rebooted");
+        var rebootScript = scratch.File("reboot.sh");
+        await File.WriteAllTextAsync(rebootScript, $"#!/bin/sh\necho \"$0 $*\" > {rebootMarker}\n");
+        config["management"] = new JsonObject { ["rebootCommand"] = $"/bin/sh {rebootScript} now" };
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
         var certPath = Path.Combine(etc, "gateway.crt");
         var enrolled = SerialOnCard(certPath);
@@ -115,6 +120,13 @@ public sealed class GatewayCertificateRenewalTests
             Assert.False(File.Exists(certPath + ".new"));
             Assert.Equal(1, Scalar(hubDb, $"SELECT COUNT(*) FROM gateway WHERE id = $gw AND cert_serial = '{commanded}'", Gw));
             await SendResultAsync(cable, gateway, hubDb, "RNW0000003");
+
+            // 4. reboot (issue 12 §5): the reply first, then the configured command line runs.
+            Assert.False(File.Exists(rebootMarker));
+            var rebooting = await HubAsync("gateways", "command", "--id", Gw, "--name", CommandNames.Reboot, "--data", hubData);
+            Assert.Contains("rebooting", rebooting, StringComparison.Ordinal);
+            await WaitAsync(() => File.Exists(rebootMarker) && File.ReadAllText(rebootMarker).Contains("now", StringComparison.Ordinal), "the reboot command line run", () => gateway.Output);
+            Assert.Equal(1, Scalar(hubDb, "SELECT COUNT(*) FROM audit_entry WHERE resource_type = 'Gateway' AND resource_id = $gw AND action = 'command-result' AND query LIKE 'reboot % ok'", Gw));
             await gateway.StopAsync(TimeSpan.FromSeconds(10));
             Assert.Equal(2, Scalar(hubDb, "SELECT COUNT(*) FROM audit_entry WHERE resource_type = 'Gateway' AND resource_id = $gw AND action = 'renew'", Gw));
         }
