@@ -25,6 +25,8 @@ public static class CommandNames
     public const string Redetect = "redetect";
     /// <summary>Make a new key and ask the hub for a certificate for it on <c>…/cert-request</c> now (issue 12 §1), whatever the renewal window says.</summary>
     public const string RenewCertificate = "renew-certificate";
+    /// <summary>Reboot the box: the gateway answers first, then runs its configured reboot command line (issue 12 §5).</summary>
+    public const string Reboot = "reboot";
 }
 
 public sealed record CommandReplyMessage

@@ -30,4 +30,8 @@ public static class EventTypes
     public const string Identify = "identify";
     /// <summary>Auto-detection settled an instrument's line, protocol and model (data: baud, framing, protocol, sender, profile, matched, confidence, suggestion).</summary>
     public const string InstrumentDetected = "instrument-detected";
+    /// <summary>The gateway's client certificate was renewed over MQTT and the broker accepted it (data: serial, previousSerial, notAfter).</summary>
+    public const string CertificateRenewed = "certificate-renewed";
+    /// <summary>A renewal did not go through (hub refused, wrong subject or key, bad chain, broker refused); the text says why. The old certificate stays.</summary>
+    public const string CertificateRenewalFailed = "certificate-renewal-failed";
 }

@@ -13,6 +13,8 @@ public sealed record StatusMessage
     public long? OutboxDepth { get; init; }
     public double? OldestUnsentAgeSeconds { get; init; }
     public long? DiskFreeBytes { get; init; }
+    /// <summary>notAfter of the client certificate in force (issue 12 §1); absent without a client certificate.</summary>
+    public DateTimeOffset? CertificateNotAfter { get; init; }
     public IReadOnlyList<InstrumentLinkState> Instruments { get; init; } = [];
 }
 

@@ -36,6 +36,12 @@ public interface IMqttClient : IAsyncDisposable
 
     Task<MqttUnsubscribeResult> UnsubscribeAsync(IReadOnlyList<string> topicFilters, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ends the current connection with a normal DISCONNECT (no Will, [MQTT-3.14.4-3]) and lets the client reconnect at
+    /// once, resuming the session: new credentials (<see cref="MqttTlsOptions.ClientCertificateSource"/>) take effect.
+    /// </summary>
+    Task ReconnectAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException("this MQTT client cannot reconnect on request");
+
     /// <summary>Sends DISCONNECT with the reason and stops reconnecting. 0x04 asks the server to publish the Will.</summary>
     Task DisconnectAsync(MqttDisconnectReasonCode reason = MqttDisconnectReasonCode.NormalDisconnection, CancellationToken cancellationToken = default);
 }

@@ -122,6 +122,15 @@ public sealed partial class MqttClient : IMqttClient
         MqttClientLog.Stopped(_logger, reason);
     }
 
+    public async Task ReconnectAsync(CancellationToken cancellationToken = default)
+    {
+        MqttConnection? connection;
+        lock (_gate) connection = _connection;
+        // None open: the reconnect loop is already trying, and its next attempt reads the options afresh.
+        if (connection is null || _stopping.IsCancellationRequested) return;
+        await connection.DisconnectAsync(MqttDisconnectReasonCode.NormalDisconnection, "reconnecting on request", cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_state != MqttConnectionState.Stopped)

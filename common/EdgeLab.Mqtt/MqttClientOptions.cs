@@ -53,6 +53,11 @@ public sealed class MqttTlsOptions
     public X509Certificate2? CaCertificate { get; init; }
     /// <summary>The device's certificate with private key: its identity at the broker.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
+    /// <summary>
+    /// Asked on every connection attempt and preferred to <see cref="ClientCertificate"/> when it returns one: a device
+    /// that renewed its certificate switches on the next connection without a new client (and keeps its session).
+    /// </summary>
+    public Func<X509Certificate2?>? ClientCertificateSource { get; init; }
     /// <summary>Name expected in the server certificate; defaults to <see cref="MqttClientOptions.Host"/>.</summary>
     public string? TargetHost { get; init; }
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }

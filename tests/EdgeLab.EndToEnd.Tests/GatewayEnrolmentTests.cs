@@ -139,7 +139,7 @@ public sealed class GatewayEnrolmentTests
     }
 
     /// <summary>deploy/mosquitto/edgelab-production.conf pointed at the device CA's files and a scratch install.</summary>
-    private static async Task<string> ProductionConfigAsync(string caDir)
+    internal static async Task<string> ProductionConfigAsync(string caDir)
     {
         var config = await File.ReadAllTextAsync(Path.Combine(EdgeLabComponents.RepositoryRoot(), "deploy", "mosquitto", "edgelab-production.conf"));
         foreach (var (from, to) in new[]
@@ -164,7 +164,7 @@ public sealed class GatewayEnrolmentTests
             """;
     }
 
-    private static long Scalar(string file, string sql, string? gatewayId = null)
+    internal static long Scalar(string file, string sql, string? gatewayId = null)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
         using var connection = new SqliteConnection(builder.ToString());
@@ -175,7 +175,7 @@ public sealed class GatewayEnrolmentTests
         return (long)cmd.ExecuteScalar()!;
     }
 
-    private static async Task<string> HubAsync(params string[] args)
+    internal static async Task<string> HubAsync(params string[] args)
     {
         await using var cli = EdgeLabComponents.Start(EdgeLabComponents.Hub, args);
         Assert.True(await cli.WaitForExitAsync(Patience), cli.Output);
@@ -184,9 +184,9 @@ public sealed class GatewayEnrolmentTests
         return cli.Output;
     }
 
-    private static Task WaitAsync(Func<bool> condition, string what, Func<string> output) => WaitAsync(() => Task.FromResult(condition()), what, output);
+    internal static Task WaitAsync(Func<bool> condition, string what, Func<string> output) => WaitAsync(() => Task.FromResult(condition()), what, output);
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what, Func<string> output)
+    internal static async Task WaitAsync(Func<Task<bool>> condition, string what, Func<string> output)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!await condition())

@@ -98,6 +98,7 @@ public sealed class ProductionBrokerTlsTests
             await Assert.ThrowsAnyAsync<Exception>(() => outsider.ConnectAsync());
 
         // The real hub (TLS options, its certificate) and a real gateway (mqtt.tls ca/cert/key) deliver a result.
+        var brokerLogBeforeHub = broker.Output.Length;
         await using var hub = EdgeLabComponents.Start(EdgeLabComponents.Hub,
         [
             "run", "--roles", "ingest", "--data", hubData, "--mqtt-host", broker.Host, "--mqtt-port", broker.Port.ToString(CultureInfo.InvariantCulture),
@@ -120,6 +121,23 @@ public sealed class ProductionBrokerTlsTests
                 "the hub's ack at the gateway (an empty outbox)", () => gateway.Output);
             await gateway.StopAsync(TimeSpan.FromSeconds(10));
         }
+
+        // One session for the hub under a client certificate: the broker takes the client id from the certificate
+        // (use_username_as_clientid), so a second (STAT) session would take the first one over [MQTT-3.1.4-3] and the two
+        // would evict each other for ever. A STAT and a routine publish both reach the hub on its one session (both are
+        // malformed, so it quarantines them: proof they were delivered), and the broker saw hub-1 connect once.
+        await using (var sender = new MqttClient(Options(broker, pki, GatewayA, GatewayA, new Inbox())))
+        {
+            await sender.ConnectAsync();
+            Assert.True((await sender.PublishAsync(new MqttApplicationMessage { Topic = Topics.StatResults(GatewayA), Payload = "{\"stat\":true}"u8.ToArray() })).IsSuccess);
+            Assert.True((await sender.PublishAsync(new MqttApplicationMessage { Topic = Topics.Results(GatewayA), Payload = "{\"routine\":true}"u8.ToArray() })).IsSuccess);
+            await sender.DisconnectAsync();
+        }
+        await WaitAsync(() => Count(Path.Combine(hubData, "hub.db"), "SELECT COUNT(*) FROM quarantine WHERE gateway_id = $gw", GatewayA) >= 2,
+            "the STAT and the routine publish at the hub", () => hub.Output + broker.Output);
+        var sinceHub = broker.Output[brokerLogBeforeHub..];
+        Assert.DoesNotContain("Client hub-1 already connected", sinceHub, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(sinceHub, @" as hub-1 \("));
         foreach (var table in new[] { "unmatched_result", "quarantine", "provenance_violation" })
             Assert.Equal(0, Count(Path.Combine(hubData, "hub.db"), $"SELECT COUNT(*) FROM {table} WHERE gateway_id = $gw", GatewayB));
 

@@ -26,7 +26,7 @@ internal static class TransportConnector
                     TargetHost = tls.TargetHost ?? options.Host,
                     RemoteCertificateValidationCallback = tls.ServerCertificateValidation ?? ((_, cert, chain, errors) => Validate(tls, cert, errors)),
                 };
-                if (tls.ClientCertificate is { } clientCert) auth.ClientCertificates = [clientCert];
+                if ((tls.ClientCertificateSource?.Invoke() ?? tls.ClientCertificate) is { } clientCert) auth.ClientCertificates = [clientCert];
                 await ssl.AuthenticateAsClientAsync(auth, cancellationToken).ConfigureAwait(false);
                 return ssl;
             }

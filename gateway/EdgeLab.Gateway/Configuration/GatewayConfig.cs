@@ -64,6 +64,8 @@ internal sealed record MqttTlsConfig
     public string? Cert { get; init; }
     /// <summary>PEM file of the device's private key.</summary>
     public string? Key { get; init; }
+    /// <summary>Ask the hub for a new certificate this many days before the current one's notAfter (issue 12 §1).</summary>
+    public int RenewBeforeDays { get; set; } = 30;
 }
 
 internal sealed record ManagementConfig
@@ -71,6 +73,8 @@ internal sealed record ManagementConfig
     public int HeartbeatSeconds { get; set; } = 30;
     /// <summary>After a configuration from the hub is applied, instruments that were up must be up again within this time, or it is rolled back.</summary>
     public int ConfigApplyTimeoutSeconds { get; set; } = 60;
+    /// <summary>Run after the hub's <c>reboot</c> command was answered (issue 12 §5): program and arguments separated by spaces, no quoting.</summary>
+    public string RebootCommand { get; set; } = "systemctl reboot";
 }
 
 internal sealed record InstrumentConfig

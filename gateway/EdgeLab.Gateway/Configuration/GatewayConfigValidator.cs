@@ -16,9 +16,9 @@ internal static partial class GatewayConfigValidator
     private static readonly string[] OutboxFields = ["maxRows", "maxBytes", "transcriptRetentionDays", "ackTimeoutSeconds", "maxInFlight", "repeatWindowMinutes", "repeatWindowMessages"];
     private static readonly string[] MqttFields = ["host", "port", "keepAliveSeconds", "username", "passwordFile", "tls"];
     private static readonly string[] MqttRequired = ["host"];
-    private static readonly string[] TlsFields = ["ca", "cert", "key"];
+    private static readonly string[] TlsFields = ["ca", "cert", "key", "renewBeforeDays"];
     private static readonly string[] TlsRequired = ["ca"];
-    private static readonly string[] ManagementFields = ["heartbeatSeconds", "configApplyTimeoutSeconds"];
+    private static readonly string[] ManagementFields = ["heartbeatSeconds", "configApplyTimeoutSeconds", "rebootCommand"];
     private static readonly string[] InstrumentFields = ["id", "profile", "enabled", "transport"];
     private static readonly string[] InstrumentRequired = ["id", "profile", "transport"];
     private static readonly string[] TransportFields = ["type", "path", "baud", "dataBits", "parity", "stopBits", "flowControl", "host", "port"];
@@ -67,12 +67,14 @@ internal static partial class GatewayConfigValidator
                 var key = c.String(tls, "mqtt.tls", "key", minLength: 1);
                 if ((cert is null) != (key is null))
                     c.Add(cert is null ? "mqtt.tls.cert" : "mqtt.tls.key", "cert and key go together: set both or neither");
+                c.Integer(tls, "mqtt.tls", "renewBeforeDays", 0, 3650);
             }
         }
         if (c.Member(root, "management") is { } mgmt && c.Object(mgmt, "management", ManagementFields, []))
         {
             c.Integer(mgmt, "management", "heartbeatSeconds", 1, 3600);
             c.Integer(mgmt, "management", "configApplyTimeoutSeconds", 1, 3600);
+            c.String(mgmt, "management", "rebootCommand", minLength: 1);
         }
         ValidateTechnician(c, root);
         // Scanners and instruments share one id space: both appear as links in the status and as event sources.

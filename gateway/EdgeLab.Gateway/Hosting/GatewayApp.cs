@@ -103,16 +103,37 @@ internal sealed class GatewayApp : IAsyncDisposable
         UplinkService? uplink = null;
         var commands = new CommandHandler(runtime, outbox, logs, options.RequestRestart ?? (() => { }), loggers.CreateLogger("EdgeLab.Gateway.Management"));
         commands.Detections = detections.Store;
+        commands.UpdateInProgress = options.UpdateInProgress;
+        var renewal = CreateRenewal(config, runtime, outbox, loggers.CreateLogger("EdgeLab.Gateway.Renewal"));
+        commands.Renewal = renewal;
         var applier = new ConfigApplier(runtime, pipelines, outbox, () => _ = uplink?.PublishStatusAsync(online: true), loggers.CreateLogger("EdgeLab.Gateway.Management"));
         var mqttFactory = options.MqttClientFactory ?? ((o, l) => new MqttClient(o, l));
         uplink = new UplinkService(runtime, outbox, orders, commands, applier,
-            (mqttLog, onMessage) => mqttFactory(MqttOptionsFactory.Create(runtime.Config, onMessage, options.MqttTime ?? time), mqttLog), trace, loggers,
-            options.MqttTime ?? time);
+            (mqttLog, onMessage) => mqttFactory(MqttOptionsFactory.Create(runtime.Config, onMessage, options.MqttTime ?? time, renewal), mqttLog), trace, loggers,
+            options.MqttTime ?? time, renewal);
         var box = new BoxHost(runtime, outbox, options.GpioDriverFactory ?? GpioDrivers.Create, loggers.CreateLogger("EdgeLab.Gateway.Box"));
         var localStatus = new LocalStatusBuilder(runtime, outbox, () => box.Status);
         box.Health = () => localStatus.Build().Health;
         var statusEndpoint = new StatusEndpoint(localStatus.Build, loggers.CreateLogger("EdgeLab.Gateway.LocalStatus"));
         return new GatewayApp(runtime, outbox, orders, pipelines, uplink, trace, logs, log, localStatus, statusEndpoint, box);
+    }
+
+    /// <summary>With a client certificate: finish or drop a switch a power cut interrupted, then renew over MQTT (issue 12 §1).</summary>
+    private static EdgeLab.Gateway.Uplink.Renewal.CertificateRenewal? CreateRenewal(GatewayConfig config, GatewayRuntime runtime, OutboxStore outbox, ILogger renewalLog)
+    {
+        if (config.Mqtt.Tls is not { Cert: { } cert, Key: { } key } tls) return null;
+        var files = new EdgeLab.Gateway.Uplink.Renewal.ClientCertificateFiles(cert, key);
+        System.Security.Cryptography.X509Certificates.X509Certificate2 current;
+        try
+        {
+            if (files.RecoverAtStart() is { } recovered) EdgeLab.Gateway.Uplink.Renewal.RenewalLog.Recovered(renewalLog, recovered);
+            current = files.Load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new GatewayConfigException("config", [$"mqtt.tls.cert: cannot load {cert} with key {key}: {ex.Message}"]);
+        }
+        return new EdgeLab.Gateway.Uplink.Renewal.CertificateRenewal(runtime, files, MqttOptionsFactory.LoadCa(tls), current, outbox, renewalLog);
     }
 
     private static ProfileCatalog LoadProfiles(GatewayConfig config)

@@ -18,6 +18,8 @@ internal sealed record GatewayAppOptions
     public Func<MqttClientOptions, ILogger, IMqttClient>? MqttClientFactory { get; init; }
     /// <summary>Called for the hub's <c>restart</c> command, after the reply is sent.</summary>
     public Action? RequestRestart { get; init; }
+    /// <summary>Why a reboot must wait (a new version on trial), or null; asked by the hub's <c>reboot</c> command.</summary>
+    public Func<string?>? UpdateInProgress { get; init; }
     /// <summary>Makes the GPIO driver of the box (LED, buzzer, button) when the configuration has <c>gpio</c>; default libgpiod or sysfs.</summary>
     public Func<Configuration.GpioConfig, System.Device.Gpio.GpioDriver>? GpioDriverFactory { get; init; }
 }

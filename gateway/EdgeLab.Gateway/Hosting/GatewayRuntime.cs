@@ -50,6 +50,9 @@ internal sealed class GatewayRuntime
 
     public TimeProvider Time { get; }
 
+    /// <summary>notAfter of the client certificate in force; null without one (set by <c>Uplink/Renewal</c>).</summary>
+    public DateTimeOffset? CertificateNotAfter { get; set; }
+
     public TimeZoneInfo SiteZone { get; private set; }
 
     public TimeSpan Uptime => Time.GetElapsedTime(_startedAt);

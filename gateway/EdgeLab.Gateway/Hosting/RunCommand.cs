@@ -99,6 +99,7 @@ internal static class RunCommand
             l.AddFilter("EdgeLab.Mqtt", LogLevel.Warning);
         });
         UpdateTrial? trial = null;
+        var trialJudged = false;
         if (updateRoot is not null)
         {
             trial = new UpdateTrial(new SlotInstaller(new SlotDirectory(updateRoot.FullName)), healthWindow ?? UpdateTrial.DefaultWindow,
@@ -115,6 +116,9 @@ internal static class RunCommand
                 ConfigPath = configFile.FullName,
                 TraceFile = traceFile?.FullName,
                 Loggers = loggers,
+                UpdateInProgress = () => trial is { Decision: StartDecision.RunTrial } && !trialJudged
+                    ? "a new version is on trial (its health check decides whether it stays); reboot after it committed or rolled back"
+                    : null,
                 RequestRestart = () =>
                 {
                     restart = true;
@@ -147,7 +151,9 @@ internal static class RunCommand
                 var appLifetime = lifetime;
                 appLifetime.ApplicationStarted.Register(() => judging = Task.Run(async () =>
                 {
-                    if (await trial.JudgeAsync(app, stopping).ConfigureAwait(false))
+                    var rollBack = await trial.JudgeAsync(app, stopping).ConfigureAwait(false);
+                    trialJudged = true;
+                    if (rollBack)
                     {
                         restart = true;
                         appLifetime.StopApplication();

@@ -35,6 +35,8 @@ internal sealed record UplinkStatus
     public required bool Connected { get; init; }
     public required DateTimeOffset Since { get; init; }
     public DateTimeOffset? LastHubAckAt { get; init; }
+    /// <summary>notAfter of the client certificate in force; renewed over MQTT before it (issue 12 §1).</summary>
+    public DateTimeOffset? CertificateNotAfter { get; init; }
 }
 
 internal sealed record OutboxStatus

@@ -24,7 +24,7 @@ internal sealed class LocalStatusBuilder(GatewayRuntime runtime, OutboxStore out
             Version = GatewayRuntime.Version,
             UptimeSeconds = Math.Round(runtime.Uptime.TotalSeconds, 1),
             TimeZone = config.TimeZone,
-            Uplink = new UplinkStatus { Broker = $"{config.Mqtt.Host}:{config.Mqtt.Port}", Connected = uplink.Connected, Since = uplink.Since, LastHubAckAt = uplink.LastHubAckAt },
+            Uplink = new UplinkStatus { Broker = $"{config.Mqtt.Host}:{config.Mqtt.Port}", Connected = uplink.Connected, Since = uplink.Since, LastHubAckAt = uplink.LastHubAckAt, CertificateNotAfter = runtime.CertificateNotAfter },
             Outbox = outboxStatus,
             Instruments = instruments,
             Box = box?.Invoke(),

@@ -34,6 +34,7 @@ internal static class StatusText
         if (uplink.ToDo is { } upTodo) Line(b, T("what to do", "что делать"), upTodo);
         Line(b, T("confirmed", "подтверждение"), words.LastHubAck(s.Uplink.LastHubAckAt));
         Line(b, T("outbox", "очередь"), words.Outbox(s.Outbox));
+        if (s.Uplink.CertificateNotAfter is { } notAfter) Line(b, T("certificate", "сертификат"), words.CertificateExpiry(notAfter));
         return b.ToString();
     }
 

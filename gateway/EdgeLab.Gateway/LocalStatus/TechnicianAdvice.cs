@@ -191,6 +191,10 @@ internal sealed class TechnicianAdvice(ViewLanguage language, TimeZoneInfo siteZ
         ? Ru ? $"сервер последний раз подтвердил приём в {Time(a)}" : $"the hub last confirmed receipt at {Time(a)}"
         : Ru ? "сервер ещё не подтверждал приём после запуска" : "no confirmation from the hub since start";
 
+    /// <summary>The client certificate's expiry; the gateway renews it by itself, so this is for information.</summary>
+    public string CertificateExpiry(DateTimeOffset notAfter) =>
+        Ru ? $"действителен до {Time(notAfter)} (обновляется автоматически)" : $"valid until {Time(notAfter)} (renewed automatically)";
+
     public string Outbox(OutboxStatus o)
     {
         if (o.Depth == 0) return Ru ? "Всё отправлено на сервер." : "Everything has been sent to the hub.";

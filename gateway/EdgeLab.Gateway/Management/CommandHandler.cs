@@ -10,11 +10,14 @@ using Microsoft.Extensions.Logging;
 namespace EdgeLab.Gateway.Management;
 
 /// <summary>
-/// The hub's commands on <c>…/cmd</c>: ping, restart, fetch-logs (no patient data; byte-capped, <see cref="LogTail"/>), resend from a sequence. The reply
+/// The hub's commands on <c>…/cmd</c>: ping, restart, fetch-logs (no patient data; byte-capped, <see cref="LogTail"/>), resend from a sequence,
+/// renew-certificate (<see cref="Uplink.Renewal.CertificateRenewal"/>), reboot (<see cref="RebootRunner"/>). The reply
 /// goes to the request's Response Topic (default <c>…/cmd-reply</c>) with its Correlation Data (MQTT 5.0 §4.10).
 /// </summary>
 internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox, LogRing logs, Action requestRestart, ILogger log)
 {
+    private readonly RebootRunner reboot = new(log);
+
     public const int DefaultLogLines = 200;
 
     /// <summary>The kept auto-detection results (redetect); null where the gateway runs without them.</summary>
@@ -22,6 +25,12 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
 
     /// <summary>Set once the dispatcher exists (resend).</summary>
     public OutboxDispatcher? Dispatcher { get; set; }
+
+    /// <summary>Certificate renewal (renew-certificate); null without a client certificate.</summary>
+    public Uplink.Renewal.CertificateRenewal? Renewal { get; set; }
+
+    /// <summary>Why a reboot must wait (a new version on trial), or null.</summary>
+    public Func<string?>? UpdateInProgress { get; set; }
 
     public void Handle(MqttReceivedMessage message, IMqttClient client, CancellationToken cancellationToken)
     {
@@ -35,13 +44,13 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
         catch (JsonException ex)
         {
             reply = new CommandReplyMessage { GatewayId = gatewayId, Name = "?", Ok = false, Text = $"not a command document: {ex.Message}" };
-            Reply(message, reply, client, cancellationToken);
+            _ = Reply(message, reply, client, cancellationToken);
             return;
         }
         if (command is null || command.Schema != Schemas.Command)
         {
             reply = new CommandReplyMessage { GatewayId = gatewayId, Name = command?.Name ?? "?", Ok = false, Text = $"unknown schema \"{command?.Schema}\" (expected {Schemas.Command})" };
-            Reply(message, reply, client, cancellationToken);
+            _ = Reply(message, reply, client, cancellationToken);
             return;
         }
         reply = command.Name switch
@@ -57,13 +66,32 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
             CommandNames.Resend => Resend(command),
             CommandNames.Restart => Ok(command, "restarting", null),
             CommandNames.Redetect => Redetect(command),
+            CommandNames.RenewCertificate => RenewCertificate(command),
+            CommandNames.Reboot => Reboot(command),
             CommandNames.Update => Fail(command, "update is not supported by this build: install the new package and use restart"),
-            _ => Fail(command, $"unknown command \"{command.Name}\" (known: ping, restart, fetch-logs, resend, redetect)"),
+            _ => Fail(command, $"unknown command \"{command.Name}\" (known: ping, restart, fetch-logs, resend, redetect, renew-certificate, reboot)"),
         };
         var restart = command.Name == CommandNames.Restart || (command.Name == CommandNames.Redetect && reply.Ok);
         GatewayLog.CommandHandled(log, command.Name, reply.Ok ? "ok" : reply.Text ?? "failed");
-        Reply(message, reply, client, cancellationToken);
+        var replied = Reply(message, reply, client, cancellationToken);
         if (restart) requestRestart();
+        if (command.Name == CommandNames.RenewCertificate && reply.Ok && Renewal is { } renewal)
+            // Outside the broker's delivery to us: the request is a publish of its own; its outcome is an event.
+            _ = Task.Run(() => renewal.RequestAsync("the hub's renew-certificate command"), CancellationToken.None);
+        if (command.Name == CommandNames.Reboot && reply.Ok)
+            _ = Task.Run(() => reboot.RunAfterReplyAsync(runtime.Config.Management.RebootCommand, replied), CancellationToken.None);
+    }
+
+    private CommandReplyMessage RenewCertificate(CommandMessage command) => Renewal is null
+        ? Fail(command, "this gateway has no client certificate (mqtt.tls.cert/key) to renew")
+        : Ok(command, "renewing: a new key is made and a certificate requested on …/cert-request; the outcome is a certificate-renewed or certificate-renewal-failed event",
+            Renewal.Current is { } c ? new Dictionary<string, string> { ["currentSerial"] = c.SerialNumber, ["notAfter"] = c.NotAfter.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) } : null);
+
+    private CommandReplyMessage Reboot(CommandMessage command)
+    {
+        if (UpdateInProgress?.Invoke() is { } why) return Fail(command, $"not rebooting now: {why}");
+        var line = runtime.Config.Management.RebootCommand;
+        return Ok(command, $"rebooting: '{line}' runs once this reply is sent", new Dictionary<string, string> { ["command"] = line });
     }
 
     private CommandReplyMessage FetchLogs(CommandMessage command)
@@ -109,7 +137,7 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
     private CommandReplyMessage Fail(CommandMessage c, string text) =>
         new() { GatewayId = runtime.Config.GatewayId, Name = c.Name, Ok = false, Text = text };
 
-    private void Reply(MqttReceivedMessage request, CommandReplyMessage reply, IMqttClient client, CancellationToken cancellationToken)
+    private Task Reply(MqttReceivedMessage request, CommandReplyMessage reply, IMqttClient client, CancellationToken cancellationToken)
     {
         var topic = string.IsNullOrEmpty(request.ResponseTopic) ? Topics.CommandReply(runtime.Config.GatewayId) : request.ResponseTopic;
         var message = new MqttApplicationMessage
@@ -121,7 +149,7 @@ internal sealed class CommandHandler(GatewayRuntime runtime, OutboxStore outbox,
             CorrelationData = request.CorrelationData,
         };
         // Not awaited for the PUBACK inside the broker's delivery to us: the reply may wait for quota behind a drain.
-        _ = PublishReplyAsync(client, message, cancellationToken);
+        return PublishReplyAsync(client, message, cancellationToken);
     }
 
     private async Task PublishReplyAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)

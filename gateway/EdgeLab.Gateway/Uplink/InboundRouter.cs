@@ -23,7 +23,8 @@ internal sealed class InboundRouter(
     Func<IMqttClient?> client,
     ILogger log,
     CancellationToken stopping,
-    LocalStatus.UplinkHealth? health = null)
+    LocalStatus.UplinkHealth? health = null,
+    Renewal.CertificateRenewal? renewal = null)
 {
     public async ValueTask HandleAsync(MqttReceivedMessage message)
     {
@@ -46,6 +47,10 @@ internal sealed class InboundRouter(
                     // Applying waits for instruments to come back (up to a minute): not inside the client's delivery.
                     var payload = message.Payload.ToArray();
                     _ = Task.Run(() => config.HandleAsync(payload, stopping), CancellationToken.None);
+                    break;
+                case "cert":
+                    if (renewal is not null) await renewal.HandleAnswerAsync(message).ConfigureAwait(false);
+                    else GatewayLog.InboundRejected(log, message.Topic, "a certificate, but this gateway has no client certificate to renew");
                     break;
                 case "cmd":
                     if (client() is { } c) commands.Handle(message, c, stopping);

@@ -14,7 +14,8 @@ internal static class MqttOptionsFactory
     /// </summary>
     public const uint SessionExpirySeconds = 7 * 24 * 3600;
 
-    public static MqttClientOptions Create(GatewayConfig config, Func<MqttReceivedMessage, ValueTask> onMessage, TimeProvider time)
+    public static MqttClientOptions Create(GatewayConfig config, Func<MqttReceivedMessage, ValueTask> onMessage, TimeProvider time,
+        Renewal.CertificateRenewal? renewal = null)
     {
         var gw = config.GatewayId;
         return new MqttClientOptions
@@ -39,10 +40,33 @@ internal static class MqttOptionsFactory
             },
             UserName = config.Mqtt.PasswordFile is null ? config.Mqtt.Username : config.Mqtt.Username ?? gw,
             Password = config.Mqtt.PasswordFile is { } passwordFile ? LoadPassword(passwordFile) : null,
-            Tls = config.Mqtt.Tls is { } tls ? LoadTls(tls, config.Mqtt.Host) : null,
+            Tls = config.Mqtt.Tls is { } tls ? WithRenewal(LoadTls(tls, config.Mqtt.Host), renewal) : null,
             OnMessage = onMessage,
             TimeProvider = time,
         };
+    }
+
+    /// <summary>A renewing gateway presents whatever <see cref="Renewal.CertificateRenewal"/> says on each connection.</summary>
+    private static MqttTlsOptions WithRenewal(MqttTlsOptions tls, Renewal.CertificateRenewal? renewal) => renewal is null ? tls : new MqttTlsOptions
+    {
+        CaCertificate = tls.CaCertificate,
+        ClientCertificate = tls.ClientCertificate,
+        ClientCertificateSource = renewal.Present,
+        TargetHost = tls.TargetHost,
+    };
+
+    /// <summary>The CA of <c>mqtt.tls.ca</c> (the broker's, which also signs the devices' certificates).</summary>
+    /// <exception cref="GatewayConfigException">Missing or unreadable.</exception>
+    public static X509Certificate2 LoadCa(MqttTlsConfig tls)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPem(File.ReadAllText(tls.Ca));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new GatewayConfigException("config", [$"mqtt.tls.ca: cannot load {tls.Ca}: {ex.Message}"]);
+        }
     }
 
     /// <exception cref="GatewayConfigException">The password file is missing or unreadable.</exception>
@@ -62,15 +86,7 @@ internal static class MqttOptionsFactory
     /// <exception cref="GatewayConfigException">A certificate file is missing or unreadable; names the field.</exception>
     private static MqttTlsOptions LoadTls(MqttTlsConfig tls, string host)
     {
-        X509Certificate2 ca;
-        try
-        {
-            ca = X509Certificate2.CreateFromPem(File.ReadAllText(tls.Ca));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new GatewayConfigException("config", [$"mqtt.tls.ca: cannot load {tls.Ca}: {ex.Message}"]);
-        }
+        var ca = LoadCa(tls);
         X509Certificate2? client = null;
         if (tls.Cert is not null && tls.Key is not null)
         {

@@ -27,6 +27,7 @@ internal sealed class StatusReporter(GatewayRuntime runtime, OutboxStore outbox)
             OutboxDepth = outbox.PendingRows,
             OldestUnsentAgeSeconds = oldest is { } o ? Math.Max(0, Math.Round((now - o).TotalSeconds, 1)) : 0,
             DiskFreeBytes = DiskFree(config.DataDirectory),
+            CertificateNotAfter = runtime.CertificateNotAfter,
             Instruments = runtime.Links(),
         };
     }

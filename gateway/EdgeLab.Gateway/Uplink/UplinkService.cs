@@ -38,7 +38,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
 
     public UplinkService(GatewayRuntime runtime, OutboxStore outbox, SqliteOrderCache orders, CommandHandler commands, ConfigApplier config,
         Func<ILogger, Func<MqttReceivedMessage, ValueTask>, IMqttClient> clientFactory, PipelineTrace trace, ILoggerFactory loggers,
-        TimeProvider? connectionTime = null)
+        TimeProvider? connectionTime = null, Renewal.CertificateRenewal? renewal = null)
     {
         _runtime = runtime;
         // Connection timing (the first connect's retries) runs on the MQTT client's clock, like its own reconnects;
@@ -51,11 +51,15 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
         _log = loggers.CreateLogger("EdgeLab.Gateway.Uplink");
         _mqttLog = loggers.CreateLogger("EdgeLab.Mqtt");
         Commands = commands;
-        _router = new InboundRouter(runtime.Config.GatewayId, outbox, orders, commands, config, () => _dispatcher, () => _client, _log, _stopping.Token, runtime.UplinkHealth);
+        Renewal = renewal;
+        _router = new InboundRouter(runtime.Config.GatewayId, outbox, orders, commands, config, () => _dispatcher, () => _client, _log, _stopping.Token, runtime.UplinkHealth, renewal);
         runtime.LinksChanged += PublishStatusSoon;
     }
 
     public CommandHandler Commands { get; }
+
+    /// <summary>Certificate renewal over MQTT; null without a client certificate.</summary>
+    public Renewal.CertificateRenewal? Renewal { get; }
 
     public OutboxDispatcher? Dispatcher => _dispatcher;
 
@@ -74,6 +78,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
             MaxInFlight = config.Outbox.MaxInFlight,
         }, _runtime.Time, _trace, _log);
         Commands.Dispatcher = _dispatcher;
+        Renewal?.Start(_client);
         _client.Connected += OnConnected;
         _client.Disconnected += OnDisconnected;
         _dispatcherTask = Task.Run(() => RunDispatcherAsync(_stopping.Token), CancellationToken.None);
@@ -175,6 +180,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
                 new MqttSubscription { TopicFilter = Topics.Orders(gw) },
                 new MqttSubscription { TopicFilter = Topics.Config(gw) },
                 new MqttSubscription { TopicFilter = Topics.Command(gw) },
+                new MqttSubscription { TopicFilter = Topics.Certificate(gw) },
             ], _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -184,6 +190,8 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
         // Drain even if subscribing failed: unacked rows are resent after the ack timeout, so nothing is lost.
         if (!info.SessionPresent && _client!.State == MqttConnectionState.Connected) _dispatcher?.OnConnected(info);
         await PublishStatusAsync(online: true).ConfigureAwait(false);
+        // After subscribing to …/cert: a renewed certificate that got through is kept, the window checked.
+        Renewal?.OnConnected();
     }
 
     private void PublishStatusSoon() => _ = PublishStatusAsync(online: true);
@@ -264,6 +272,7 @@ internal sealed class UplinkService : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync().ConfigureAwait(false);
+        Renewal?.Dispose();
         _dispatcher?.Dispose();
         _stopping.Dispose();
     }

@@ -35,7 +35,7 @@ public sealed class GatewayCommandStore(IHubDatabase database, TimeProvider time
 {
     /// <summary>What the hub may send (the gateway answers others with "unknown command").</summary>
     public static readonly IReadOnlyList<string> Known =
-        [CommandNames.Ping, CommandNames.Restart, CommandNames.FetchLogs, CommandNames.Resend, CommandNames.Redetect, CommandNames.RenewCertificate];
+        [CommandNames.Ping, CommandNames.Restart, CommandNames.FetchLogs, CommandNames.Resend, CommandNames.Redetect, CommandNames.RenewCertificate, CommandNames.Reboot];
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);

@@ -79,7 +79,7 @@ internal static class FleetCommands
     public static IEnumerable<Command> GatewaySubcommands()
     {
         var id = new Option<string>("--id") { Description = "Gateway id", Required = true };
-        var name = new Option<string>("--name") { Description = "ping, restart, fetch-logs, resend, redetect or renew-certificate", Required = true };
+        var name = new Option<string>("--name") { Description = "ping, restart, fetch-logs, resend, redetect, renew-certificate or reboot", Required = true };
         var args = new Option<string[]>("--arg") { Description = "Command argument key=value (repeatable), e.g. lines=500, maxBytes=65536, fromSequence=120", AllowMultipleArgumentsPerToken = false };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the gateway's reply before the command times out", DefaultValueFactory = _ => 30 };
         var command = new Command("command", "Send a command to a gateway through the running hub and wait for its result (exit 0 ok, 1 failed or timed out)") { id, name, args, timeout };
