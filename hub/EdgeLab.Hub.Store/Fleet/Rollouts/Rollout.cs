@@ -2,7 +2,7 @@ namespace EdgeLab.Hub.Store.Fleet.Rollouts;
 
 /// <summary>A rollout as stored: what it changes, how, where it stands, each gateway it took and its history.</summary>
 public sealed record Rollout(
-    string Id, RolloutPayload Payload, RolloutPlan Plan, RolloutState State, int Wave, DateTimeOffset? WaveStartedAt, string? Reason,
+    string Id, RolloutPayload Payload, RolloutPlan Plan, IReadOnlyList<string> InitialTarget, RolloutState State, int Wave, DateTimeOffset? WaveStartedAt, string? Reason,
     DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
     IReadOnlyList<RolloutGateway> Gateways, IReadOnlyList<RolloutHistoryEntry> History)
 {

@@ -27,7 +27,7 @@ public sealed partial class RolloutStore
     {
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await c.QueryAsync<RolloutRow>(new CommandDefinition(
-            "SELECT id, kind, scope_kind, scope_value, payload, plan, state, wave, wave_started_at, reason, created_at, created_by, updated_at, finished_at FROM rollout ORDER BY created_at DESC, id",
+            "SELECT id, kind, scope_kind, scope_value, payload, plan, initial_target, state, wave, wave_started_at, reason, created_at, created_by, updated_at, finished_at FROM rollout ORDER BY created_at DESC, id",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var gateways = (await c.QueryAsync<GatewayRow>(new CommandDefinition(
                 "SELECT g.rollout_id, g.gateway_id, g.wave, g.state, g.desired_version, g.baseline_links, g.baseline_outbox, g.baseline_event_id, g.started_at, g.reported_at, g.watch_until, g.reason, g.rollback_version " +
@@ -102,7 +102,7 @@ public sealed partial class RolloutStore
 
     private static Task<RolloutRow?> RowAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<RolloutRow>(new CommandDefinition(
-            "SELECT id, kind, scope_kind, scope_value, payload, plan, state, wave, wave_started_at, reason, created_at, created_by, updated_at, finished_at FROM rollout WHERE id = @id",
+            "SELECT id, kind, scope_kind, scope_value, payload, plan, initial_target, state, wave, wave_started_at, reason, created_at, created_by, updated_at, finished_at FROM rollout WHERE id = @id",
             new { id }, tx, cancellationToken: ct));
 
     private sealed class RolloutRow
@@ -113,6 +113,7 @@ public sealed partial class RolloutStore
         public string scope_value { get; set; } = "";
         public string payload { get; set; } = "";
         public string plan { get; set; } = "";
+        public string initial_target { get; set; } = "";
         public string state { get; set; } = "";
         public long wave { get; set; }
         public long? wave_started_at { get; set; }
@@ -126,7 +127,7 @@ public sealed partial class RolloutStore
 
         public Rollout ToRollout(IReadOnlyList<RolloutGateway> gateways, IReadOnlyList<RolloutHistoryEntry> history) => new(
             id, new ConfigLayerPayload(Scope, JsonNode.Parse(payload)!.AsObject()), JsonSerializer.Deserialize(plan, RolloutJson.Default.RolloutPlan)!,
-            Enum<RolloutState>(state), (int)wave, Time(wave_started_at), reason, Time(created_at), created_by, Time(updated_at), Time(finished_at), gateways, history);
+            Codes(initial_target), Enum<RolloutState>(state), (int)wave, Time(wave_started_at), reason, Time(created_at), created_by, Time(updated_at), Time(finished_at), gateways, history);
     }
 
     private sealed class GatewayRow

@@ -33,9 +33,9 @@ public sealed partial class RolloutStore(IHubDatabase database, TimeProvider tim
             if (targets.Count == 0) throw new StoreValidationException($"no enabled gateway is in {config.Scope}: nothing to roll out to");
             var now = Ms(time.GetUtcNow());
             await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO rollout(id, kind, scope_kind, scope_value, payload, plan, state, wave, created_at, created_by, updated_at) " +
-                "VALUES (@id, @kind, @k, @v, @payload, @plan, 'running', -1, @now, @actor, @now)",
-                new { id, kind = payload.Kind, k = config.Scope.KindText, v = config.Scope.Value, payload = ConfigLayers.Canonical(config.Document), plan = JsonSerializer.Serialize(plan, RolloutJson.Default.RolloutPlan), now, actor },
+                "INSERT INTO rollout(id, kind, scope_kind, scope_value, payload, plan, initial_target, state, wave, created_at, created_by, updated_at) " +
+                "VALUES (@id, @kind, @k, @v, @payload, @plan, @initial, 'running', -1, @now, @actor, @now)",
+                new { id, initial = string.Join(' ', targets.Select(t => t.GatewayId)), kind = payload.Kind, k = config.Scope.KindText, v = config.Scope.Value, payload = ConfigLayers.Canonical(config.Document), plan = JsonSerializer.Serialize(plan, RolloutJson.Default.RolloutPlan), now, actor },
                 tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await HistoryAsync(c, tx, id, now, actor, "start", null, $"{config.Scope} to {targets.Count} gateway(s) in waves {string.Join(", ", plan.Waves)}", cancellationToken).ConfigureAwait(false);
             await FleetConfigStore.AuditAsync(c, tx, now, actor, AuditOrg(config.Scope), "rollout-start", "Rollout", id, cancellationToken).ConfigureAwait(false);
@@ -55,11 +55,11 @@ public sealed partial class RolloutStore(IHubDatabase database, TimeProvider tim
         var (from, to) = action switch
         {
             RolloutAction.Pause => (new[] { RolloutState.Running }, RolloutState.Paused),
-            RolloutAction.Resume => ([RolloutState.Paused], RolloutState.Running),
-            _ => ([RolloutState.Running, RolloutState.Paused], RolloutState.Aborted),
+            RolloutAction.Resume => (new[] { RolloutState.Paused }, RolloutState.Running),
+            _ => (new[] { RolloutState.Running, RolloutState.Paused }, RolloutState.Aborted),
         };
         if (!from.Contains(state))
-            throw new StoreValidationException($"rollout '{id}' is {Enum(state)}; {Enum(action)} applies to a {string.Join(" or ", from.Select(Enum))} rollout");
+            throw new StoreValidationException($"rollout '{id}' is {Enum(state)}; {Enum(action)} applies to a {string.Join(" or ", from.Select(f => Enum(f)))} rollout");
         var now = Ms(time.GetUtcNow());
         var versions = new List<DesiredVersion>();
         if (action == RolloutAction.Abort)
@@ -202,7 +202,7 @@ public sealed partial class RolloutStore(IHubDatabase database, TimeProvider tim
             var version = gateways.TryGetValue(gw, out var g) ? await FleetConfigStore.RecomputeAsync(c, tx, g, layers, "rollout:" + row.id, now, ct).ConfigureAwait(false) : null;
             if (version is not null) versions.Add(version);
             await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE rollout_gateway SET state = 'rolledback', rollback_version = @version, reason = COALESCE(reason, @reason) WHERE rollout_id = @id AND gateway_id = @gw",
+                "UPDATE rollout_gateway SET state = 'rolledback', rollback_version = @version, reason = CASE WHEN state = 'failed' THEN reason ELSE @reason END WHERE rollout_id = @id AND gateway_id = @gw",
                 new { id = row.id, gw, version = version?.Version, reason }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await HistoryAsync(c, tx, row.id, now, actor, "gateway-rolled-back", gw, version is null ? reason : $"{reason}; previous document as version {version.Version}", ct).ConfigureAwait(false);
         }

@@ -1,10 +1,12 @@
 -- Issue 12 §3 "Rollouts": a configuration change (a layer's new document) applied to the gateways of that layer's
 -- scope in waves. The rollout's grain (Grains/RolloutGrain) drives it from these rows only, so any hub node continues a
 -- rollout another node left mid-wave. plan: the waves, watch period and thresholds (Fleet/Rollouts/RolloutPlan, JSON).
--- state: running | paused | completed | stopped (error threshold) | aborted. wave: the wave in progress (0-based).
+-- state: running | paused | completed | stopped (error threshold) | aborted. wave: the wave in progress (0-based, -1
+-- before the first). initial_target: the target's gateway ids at the start; a gateway not among them joined later and
+-- goes first into the next wave.
 CREATE TABLE rollout (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, scope_kind TEXT NOT NULL, scope_value TEXT NOT NULL, payload TEXT NOT NULL,
-    plan TEXT NOT NULL, state TEXT NOT NULL, wave BIGINT NOT NULL, wave_started_at BIGINT, reason TEXT,
+    plan TEXT NOT NULL, initial_target TEXT NOT NULL, state TEXT NOT NULL, wave BIGINT NOT NULL, wave_started_at BIGINT, reason TEXT,
     created_at BIGINT NOT NULL, created_by TEXT NOT NULL, updated_at BIGINT NOT NULL, finished_at BIGINT);
 CREATE INDEX ix_rollout_state ON rollout(state);
 
