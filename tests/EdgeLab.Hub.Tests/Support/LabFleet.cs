@@ -47,9 +47,10 @@ internal sealed class LabFleet : IAsyncDisposable
     public static async Task<LabFleet> StartAsync(string provider, int gateways)
     {
         var fleet = await CreateAsync(provider);
+        var broker = fleet.Broker;
         fleet._ingestConnection = new HubMqttConnection(new HubMqttOptions { Host = broker.Host, Port = broker.Port, UserName = broker.HubCredentials.UserName, PasswordFile = broker.HubPasswordFile },
             NullLogger<HubMqttConnection>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
-        fleet._ingest = new IngestPipeline(fleet._ingestConnection, hub.Writer, new IngestOptions(), TimeProvider.System, NullLogger<IngestPipeline>.Instance);
+        fleet._ingest = new IngestPipeline(fleet._ingestConnection, fleet.Hub.Writer, new IngestOptions(), TimeProvider.System, NullLogger<IngestPipeline>.Instance);
         await fleet._ingestConnection.StartAsync(CancellationToken.None);
         await fleet._ingest.StartAsync(CancellationToken.None);
         fleet.Grains = await GrainCluster.StartAsync(fleet.Hub, fleet.Broker, rolloutTime: fleet.RolloutClock);
@@ -117,7 +118,7 @@ internal sealed class LabFleet : IAsyncDisposable
         // Its own layer: what its file says, but the instruments (the lab's) and what the hub sets.
         var own = JsonNode.Parse(GatewayConfigLoader.Serialize(config))!.AsObject();
         foreach (var key in new[] { "gatewayId", "configVersion", "instruments", "statusPage" }) own.Remove(key);
-        await Eventually.TrueAsync(async () => ReportedVersion(await Hub.Store.GetGatewayAsync(id)) == 1, $"{id} reports version 1", Timeout);
+        await Eventually.TrueAsync(async () => (await Configs.GetStateAsync(id))!.ReportedVersion == 1, $"{id} reports version 1", Timeout);
         await Configs.SetLayerAsync(ConfigScope.Gateway(id), own.ToJsonString(), "it-admin");
         var desired = (await Configs.GetStateAsync(id))!.DesiredVersion;
         await Eventually.TrueAsync(() => Task.FromResult(app.Runtime.Config.ConfigVersion == desired && app.Runtime.IsUp(Instrument)), $"{id} runs version {desired} with its instrument up", Timeout);
@@ -126,9 +127,6 @@ internal sealed class LabFleet : IAsyncDisposable
     }
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    private static long? ReportedVersion(EdgeLab.Hub.Domain.GatewayRecord? gateway) =>
-        gateway?.LastStatusJson is { } json ? FleetConfigStore.ReportedVersion(json) : null;
 
     public async ValueTask DisposeAsync()
     {
