@@ -1,3 +1,4 @@
+using Dapper;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Store.Fleet;
 using EdgeLab.Hub.Store.Fleet.Rollouts;
@@ -40,7 +41,8 @@ public sealed class RolloutTests
         var layer = (await fleet.Configs.GetLayerAsync(LabScope))!;
         Assert.Equal(2, layer.Revision);
         Assert.Equal(next.Port, layer.Document["instruments"]![0]!["transport"]!["port"]!.GetValue<int>());
-        Assert.All(await fleet.Configs.ListStatesAsync(), s => Assert.DoesNotContain(s.Layers, l => l.Contains("@rollout", StringComparison.Ordinal)));
+        await using (var c = await fleet.Hub.Database.OpenAsync())
+            Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM config_layer_pin"));
         Assert.Equal(["start", "wave-start", "wave-start", "wave-start", "complete"], done.History.Where(h => !h.Action.StartsWith("gateway-", StringComparison.Ordinal)).Select(h => h.Action));
         Assert.Equal(20, done.History.Count(h => h.Action.StartsWith("gateway-", StringComparison.Ordinal))); // watching, then healthy, for each
     }
@@ -126,7 +128,8 @@ public sealed class RolloutTests
         var aborted = (await store.GetAsync(rollout.Id))!;
         Assert.Equal(RolloutState.Aborted, aborted.State);
         Assert.Equal(["it-admin pause", "it-admin resume", "it-admin abort"],
-            aborted.History.Where(h => h.Actor == "it-admin" && h.Action != "start").Select(h => $"{h.Actor} {h.Action}"));
+            aborted.History.Where(h => h.Actor == "it-admin" && h.Action is not "start" and not "gateway-rolled-back").Select(h => $"{h.Actor} {h.Action}"));
+        Assert.Equal(wave2.Order(), aborted.History.Where(h => h.Actor == "it-admin" && h.Action == "gateway-rolled-back").Select(h => h.GatewayId!).Order());
         var audit = await fleet.Hub.Store.ReadAuditChunkAsync(new AuditPosition(DateTimeOffset.UnixEpoch, 0), null, 10_000);
         Assert.Equal(["rollout-start", "rollout-pause", "rollout-resume", "rollout-abort"], audit.Where(a => a.ResourceId == rollout.Id).Select(a => a.Action));
     }
