@@ -10,6 +10,7 @@ root.Subcommands.Add(AdminCommands.Migrate());
 root.Subcommands.Add(AdminCommands.Organizations());
 root.Subcommands.Add(GatewayCommands.Create());
 root.Subcommands.Add(FleetCommands.Config());
+root.Subcommands.Add(RolloutCommands.Rollouts());
 root.Subcommands.Add(EnrolmentCommands.Ca());
 root.Subcommands.Add(ClientsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());

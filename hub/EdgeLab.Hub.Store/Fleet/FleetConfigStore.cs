@@ -177,9 +177,19 @@ public sealed class FleetConfigStore(IHubDatabase database, TimeProvider time)
             new { id = gatewayId, version, now = Ms(time.GetUtcNow()) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private static async Task<DesiredVersion?> RecomputeAsync(
+    internal static async Task<DesiredVersion?> RecomputeAsync(
         DbConnection c, DbTransaction tx, GatewayRow gateway, IReadOnlyList<LayerRow> layers, string actor, long now, CancellationToken ct)
     {
+        // A rollout's pin (migration 0110) stands in for the layer's latest revision on this gateway: the new document
+        // while its wave runs, the previous one (or none) after it was rolled back.
+        var pins = (await c.QueryAsync<PinRow>(new CommandDefinition(
+            "SELECT scope_kind, scope_value, document, rollout_id FROM config_layer_pin WHERE gateway_id = @id", new { id = gateway.id }, tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        if (pins.Count > 0)
+        {
+            layers = layers.Where(l => !pins.Any(p => p.scope_kind == l.scope_kind && p.scope_value == l.scope_value))
+                .Concat(pins.Where(p => p.document is not null).Select(p => new LayerRow { scope_kind = p.scope_kind, scope_value = p.scope_value, document = p.document!, pin = p.rollout_id }))
+                .ToList();
+        }
         var applying = ConfigLayers.InPrecedenceOrder(layers.Where(l => Matches(gateway, l.Scope)), l => l.Scope).ToList();
         if (applying.Count == 0) return null;
         var document = ConfigLayers.Merge(gateway.id, applying.Select(l => JsonNode.Parse(l.document)!.AsObject()));
@@ -190,7 +200,7 @@ public sealed class FleetConfigStore(IHubDatabase database, TimeProvider time)
             new { id = gateway.id }, tx, cancellationToken: ct)).ConfigureAwait(false);
         if (last?.sha256 == sha) return null;
         var version = Math.Max(last?.version ?? 0, ReportedVersion(gateway.last_status_json) ?? 0) + 1;
-        var layerNames = string.Join(' ', applying.Select(l => $"{l.Scope}#{l.revision}"));
+        var layerNames = string.Join(' ', applying.Select(l => l.pin is null ? $"{l.Scope}#{l.revision}" : $"{l.Scope}@rollout:{l.pin}"));
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO gateway_desired_config(gateway_id, version, document, sha256, layers, created_at) VALUES (@id, @version, @canonical, @sha, @layerNames, @now)",
             new { id = gateway.id, version, canonical, sha, layerNames, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
@@ -203,7 +213,7 @@ public sealed class FleetConfigStore(IHubDatabase database, TimeProvider time)
         return new DesiredVersion(gateway.id, version);
     }
 
-    private static bool Matches(GatewayRow g, ConfigScope scope) => scope.Kind switch
+    internal static bool Matches(GatewayRow g, ConfigScope scope) => scope.Kind switch
     {
         ConfigScopeKind.Facility => g.facility == scope.Value,
         ConfigScopeKind.Lab => g.lab_id == scope.Value,
@@ -227,22 +237,22 @@ public sealed class FleetConfigStore(IHubDatabase database, TimeProvider time)
         }
     }
 
-    private static async Task<List<GatewayRow>> LoadGatewaysAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
+    internal static async Task<List<GatewayRow>> LoadGatewaysAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
         (await c.QueryAsync<GatewayRow>(new CommandDefinition(
             "SELECT id, lab_id, facility, box_model, labels, last_status_json, last_status_at FROM gateway ORDER BY id", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
-    private static async Task<IReadOnlyList<LayerRow>> LoadLatestLayersAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
+    internal static async Task<IReadOnlyList<LayerRow>> LoadLatestLayersAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
         (await c.QueryAsync<LayerRow>(new CommandDefinition(
             "SELECT l.scope_kind, l.scope_value, l.revision, l.document, l.changed_at, l.changed_by FROM config_layer l " +
             "WHERE l.revision = (SELECT MAX(m.revision) FROM config_layer m WHERE m.scope_kind = l.scope_kind AND m.scope_value = l.scope_value) " +
             "ORDER BY l.scope_kind, l.scope_value", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
-    private static Task AuditAsync(DbConnection c, DbTransaction tx, long at, string actor, string org, string action, string type, string id, CancellationToken ct) =>
+    internal static Task AuditAsync(DbConnection c, DbTransaction tx, long at, string actor, string org, string action, string type, string id, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO audit_entry(at, client_id, org_id, action, resource_type, resource_id, status_code) VALUES (@at, @actor, @org, @action, @type, @id, 200)",
             new { at, actor, org, action, type, id }, tx, cancellationToken: ct));
 
-    private sealed class GatewayRow
+    internal sealed class GatewayRow
     {
         public string id { get; set; } = "";
         public string lab_id { get; set; } = "";
@@ -255,8 +265,11 @@ public sealed class FleetConfigStore(IHubDatabase database, TimeProvider time)
         public GatewayGroups Groups => new(box_model, (labels ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private sealed class LayerRow
+    internal sealed class LayerRow
     {
+        /// <summary>The rollout whose pin this is; null for a stored revision.</summary>
+        public string? pin { get; set; }
+
         public string scope_kind { get; set; } = "";
         public string scope_value { get; set; } = "";
         public long revision { get; set; }
@@ -267,6 +280,14 @@ public sealed class FleetConfigStore(IHubDatabase database, TimeProvider time)
         public ConfigScope Scope => ConfigScope.Parse(scope_kind, scope_value);
 
         public ConfigLayer ToLayer() => new(Scope, revision, JsonNode.Parse(document)!.AsObject(), Time(changed_at), changed_by);
+    }
+
+    private sealed class PinRow
+    {
+        public string scope_kind { get; set; } = "";
+        public string scope_value { get; set; } = "";
+        public string? document { get; set; }
+        public string rollout_id { get; set; } = "";
     }
 
     private sealed class DesiredRow

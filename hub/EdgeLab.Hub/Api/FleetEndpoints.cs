@@ -137,7 +137,7 @@ internal static class FleetEndpoints
         return Results.Json(CommandItem(command), FleetApiJson.Default.CommandItem);
     }
 
-    private static ApiCaller Authorize(HttpContext http)
+    internal static ApiCaller Authorize(HttpContext http)
     {
         var caller = ApiCaller.From(http);
         ScopeRequiredException.ThrowUnlessHas(caller, ApiScopes.GatewaysAdmin);
@@ -145,13 +145,13 @@ internal static class FleetEndpoints
     }
 
     /// <summary>Tells the grains at once; without a silo (or if the call fails) the sweep does within a second.</summary>
-    private static void Wake(IServiceProvider services, IEnumerable<string> gateways)
+    internal static void Wake(IServiceProvider services, IEnumerable<string> gateways)
     {
         if (services.GetService<IGrainFactory>() is not { } grains) return;
         foreach (var gateway in gateways) _ = grains.GetGrain<IGatewayGrain>(gateway).PublishFleetAsync();
     }
 
-    private static async Task<string> ReadBodyAsync(HttpContext http)
+    internal static async Task<string> ReadBodyAsync(HttpContext http)
     {
         if (http.Request.ContentLength > MaxBodyBytes)
             throw new FhirInputException(IssueType.Invalid, $"the body is larger than {MaxBodyBytes / 1024} KiB", "body", StatusCodes.Status413PayloadTooLarge);
@@ -163,7 +163,7 @@ internal static class FleetEndpoints
         return new string(buffer, 0, read);
     }
 
-    private static T Parse<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    internal static T Parse<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
         try
         {

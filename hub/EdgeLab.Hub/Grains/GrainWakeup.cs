@@ -23,6 +23,7 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly IOrderOutboxStore _orders;
     private readonly Store.Fleet.FleetConfigStore _configs;
     private readonly Store.Fleet.GatewayCommandStore _commands;
+    private readonly Store.Fleet.Rollouts.RolloutStore _rollouts;
     private readonly NotificationDelivery _notifications;
     private readonly CriticalEscalation _escalation;
     private readonly Archive.RetrievalOverdue _retrievals;
@@ -33,11 +34,12 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, Store.Fleet.FleetConfigStore configs, Store.Fleet.GatewayCommandStore commands,
-        Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, Transfers.TransferOverdueAlerts transfers, HubMqttConnection mqtt, TimeProvider time,
+        Store.Fleet.Rollouts.RolloutStore rollouts, Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, Transfers.TransferOverdueAlerts transfers, HubMqttConnection mqtt, TimeProvider time,
         IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
         _configs = configs;
         _commands = commands;
+        _rollouts = rollouts;
         mqtt.CommandReplyHandler = replies.HandleAsync;
         _lifetime = lifetime;
         _grains = grains;
@@ -63,6 +65,9 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
         await _commands.ExpireAsync(ct).ConfigureAwait(false);
         foreach (var gateway in (await _configs.ListUnpublishedAsync(ct).ConfigureAwait(false)).Union(await _commands.ListGatewaysWithPendingAsync(ct).ConfigureAwait(false)))
             await _grains.GetGrain<IGatewayGrain>(gateway).PublishFleetAsync().ConfigureAwait(false);
+        // Rollouts (issue 12 §3): the sweep is each running rollout's durable timer; its grain steps it.
+        foreach (var rollout in await _rollouts.ListRunningAsync(ct).ConfigureAwait(false))
+            await _grains.GetGrain<IRolloutGrain>(rollout).WakeAsync().ConfigureAwait(false);
         var organizations = (await _notifications.OrganizationsDueAsync(ct).ConfigureAwait(false))
             .Union(await _escalation.OrganizationsDueAsync(ct).ConfigureAwait(false))
             .Union(await _retrievals.OrganizationsDueAsync(ct).ConfigureAwait(false));

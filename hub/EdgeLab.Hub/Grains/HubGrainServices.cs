@@ -13,6 +13,8 @@ internal static class HubGrainServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new Store.Fleet.FleetConfigStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Store.Fleet.GatewayCommandStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Store.Fleet.Rollouts.RolloutStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Fleet.Rollouts.RolloutEngine(sp.GetRequiredService<Store.Fleet.Rollouts.RolloutStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Fleet.DesiredConfigPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Fleet.CommandPublisher>(sp, sp.GetRequiredService<HubMqttConnection>().Client));
         services.AddSingleton<Fleet.CommandReplyReceiver>();

@@ -70,6 +70,7 @@ internal static class HttpApi
         TransferReportEndpoints.Map(api);
         GatewayRegistryEndpoints.Map(api);
         FleetEndpoints.Map(api);
+        RolloutEndpoints.Map(api);
         AuditEndpoints.Map(api);
         // The archive's uploads are application/pdf: its own group, without the JSON-only filter (it checks JSON bodies itself).
         ArchiveEndpoints.Map(app.MapGroup("/api/archive").AddEndpointFilter<FhirErrorFilter>().RequireAuthorization(ClientPolicy));

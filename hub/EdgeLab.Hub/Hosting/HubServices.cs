@@ -48,6 +48,7 @@ internal static class HubServices
         services.AddSingleton<GatewayEnrolmentStore>();
         services.AddSingleton<Store.Fleet.FleetConfigStore>();
         services.AddSingleton<Store.Fleet.GatewayCommandStore>();
+        services.AddSingleton<Store.Fleet.Rollouts.RolloutStore>();
         services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());

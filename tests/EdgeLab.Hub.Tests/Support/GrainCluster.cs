@@ -39,7 +39,8 @@ internal sealed class GrainCluster : IAsyncDisposable
     /// <summary>What a referral change calls after commit (the sweep, as in a hub node).</summary>
     public IOrderOutboxSignal OrderSignal => Services.GetRequiredService<IOrderOutboxSignal>();
 
-    public static async Task<GrainCluster> StartAsync(TestHub hub, MosquittoProcess broker, TimeProvider? deliveryTime = null)
+    /// <param name="rolloutTime">The clock of rollout watch periods and report timeouts (a fake one in tests); default the system's.</param>
+    public static async Task<GrainCluster> StartAsync(TestHub hub, MosquittoProcess broker, TimeProvider? deliveryTime = null, TimeProvider? rolloutTime = null)
     {
         var id = Guid.NewGuid().ToString("N");
         Contexts[id] = new Context(hub, new HubMqttOptions
@@ -49,7 +50,7 @@ internal sealed class GrainCluster : IAsyncDisposable
             UserName = broker.HubCredentials.UserName,
             PasswordFile = broker.HubPasswordFile,
             Ingest = false,
-        }, deliveryTime ?? TimeProvider.System);
+        }, deliveryTime ?? TimeProvider.System, rolloutTime ?? TimeProvider.System);
         var builder = new TestClusterBuilder(1);
         builder.Properties[ContextKey] = id;
         builder.AddSiloBuilderConfigurator<HubGrainsConfigurator>();
@@ -65,7 +66,7 @@ internal sealed class GrainCluster : IAsyncDisposable
         Contexts.TryRemove(_id, out _);
     }
 
-    private sealed record Context(TestHub Hub, HubMqttOptions Mqtt, TimeProvider DeliveryTime);
+    private sealed record Context(TestHub Hub, HubMqttOptions Mqtt, TimeProvider DeliveryTime, TimeProvider RolloutTime);
 
     private sealed class HubGrainsConfigurator : ISiloConfigurator
     {
@@ -94,6 +95,7 @@ internal sealed class GrainCluster : IAsyncDisposable
             // The webhook backoff on the test's clock (registered after AddHubGrains: the last registration wins).
             silo.Services.AddSingleton(sp => new NotificationDelivery(hub.Database, sp.GetRequiredService<IHttpClientFactory>(), context.DeliveryTime,
                 sp.GetRequiredService<ILogger<NotificationDelivery>>()));
+            silo.Services.AddSingleton(sp => new EdgeLab.Hub.Fleet.Rollouts.RolloutEngine(sp.GetRequiredService<EdgeLab.Hub.Store.Fleet.Rollouts.RolloutStore>(), context.RolloutTime));
             silo.Services.AddSingleton<IArchiveStore>(hub.Store);
             silo.Services.AddSingleton(new TransferStore(hub.Database, hub.Time));
             silo.Services.AddSingleton(sp => new EdgeLab.Hub.Archive.RetrievalOverdue(hub.Store, hub.Store, context.DeliveryTime, sp.GetRequiredService<ILogger<EdgeLab.Hub.Archive.RetrievalOverdue>>()));
