@@ -52,6 +52,7 @@ internal static class HttpApi
         FhirSearchEndpoints.Map(fhir);
         ArchiveFhirEndpoints.Map(fhir);
         FhirTransactionEndpoint.Map(fhir);
+        Fhir.Semd.SemdEndpoints.Map(fhir);
         fhir.Map("/{**rest}", Unsupported);
 
         var api = app.MapGroup("/api")
