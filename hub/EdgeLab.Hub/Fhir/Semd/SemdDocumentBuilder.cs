@@ -12,35 +12,41 @@ namespace EdgeLab.Hub.Fhir.Semd;
 /// A final DiagnosticReport → the СЭМД «Протокол лабораторного исследования» as a FHIR R4 document Bundle shaped by the
 /// fhir-ru Ru-SEMD guide (PLI_SEMD_Composition and the example bundle-pli-oak): Composition first (bdl-11), then the
 /// Patient, the labs (Organization: author and custodian), the DiagnosticReport, the tubes (Specimen), the analyzers
-/// (Device) and the results (Observation). Every entry has a name-based <c>urn:uuid</c> fullUrl, so the same report
-/// version always gives the same document, and every reference points inside the Bundle.
+/// (Device) and the results (Observation). Every reference points inside the Bundle; the same report version always
+/// gives the same entries.
 /// The guide is written on FHIR R5; where R4 differs (Composition.identifier 0..1, Device.deviceName) the R4 element is used.
 /// </summary>
 internal static class SemdDocumentBuilder
 {
-    public static SemdDocument Build(SemdSource source, ITestCatalog catalog, DateTimeOffset assembledAt)
+    /// <param name="fhirBase">The hub's FHIR base (e.g. <c>https://hub.example/fhir</c>): the entries' fullUrls are <c>{base}/{type}/{id}</c>.</param>
+    public static SemdDocument Build(SemdSource source, ITestCatalog catalog, DateTimeOffset assembledAt, string fhirBase)
     {
         var report = source.Report;
         var version = report.Issued.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        string Url(string kind, string id) => NameBasedUrn($"{report.Id}|{version}|{kind}|{id}");
+        fhirBase = fhirBase.TrimEnd('/');
+        // Like the guide's example: RESTful fullUrls and relative references (R4 §2.36.4.1 resolves them against the
+        // fullUrl's base). Resources the hub serves keep their ids, so their fullUrls can be read back from the API;
+        // the Composition and the Devices get name-based ids, stable for the same report version.
+        string Minted(string key) => NameBasedUuid($"{report.Id}|{version}|{key}");
+        string Url(string reference) => $"{fhirBase}/{reference}";
 
         var notes = new List<OperationOutcomeIssue>();
         // Entry 0 (Composition) and the DiagnosticReport are filled in last, once what they point at has URLs.
         var entries = new List<BundleEntry> { null!, null! };
-        int Add(string url, Resource resource)
+        int Add(string reference, Resource resource)
         {
-            entries.Add(new BundleEntry { FullUrl = url, Resource = resource });
+            entries.Add(new BundleEntry { FullUrl = Url(reference), Resource = resource });
             return entries.Count - 1;
         }
 
-        var patientUrl = Url("Patient", source.Patient.Id);
-        Add(patientUrl, PatientMapper.ToFhir(source.Patient) with { Id = null, Meta = null });
+        var patientUrl = "Patient/" + source.Patient.Id;
+        Add(patientUrl, PatientMapper.ToFhir(source.Patient) with { Meta = null });
         var patientRef = new Reference { ReferenceValue = patientUrl };
 
         var labUrls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var labId in source.Results.Select(r => r.PerformingLabId).Prepend(report.PerformingLabId).Distinct(StringComparer.Ordinal))
         {
-            labUrls[labId] = Url("Organization", labId);
+            labUrls[labId] = "Organization/" + labId;
             var index = Add(labUrls[labId], Organization(labId, source.Organizations.GetValueOrDefault(labId)));
             notes.Add(Note("information", $"Bundle.entry[{index}].resource.identifier",
                 $"The lab '{labId}' is identified by {FhirSystems.Organization}: the hub does not hold its ФРМО OID (the guide's NSI-FRMO identifier)."));
@@ -51,7 +57,7 @@ internal static class SemdDocumentBuilder
         var specimenTypes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var specimen in source.Specimens)
         {
-            specimenUrls[specimen.Id] = Url("Specimen", specimen.Id);
+            specimenUrls[specimen.Id] = "Specimen/" + specimen.Id;
             var index = Add(specimenUrls[specimen.Id], Specimen(specimen, patientRef));
             if (specimenTypes.Add(specimen.Type))
                 notes.Add(Note("information", $"Bundle.entry[{index}].resource.type",
@@ -63,9 +69,11 @@ internal static class SemdDocumentBuilder
         {
             var key = DeviceKey(result);
             if (deviceUrls.ContainsKey(key)) continue;
-            deviceUrls[key] = Url("Device", key);
+            var deviceId = Minted("Device|" + key);
+            deviceUrls[key] = "Device/" + deviceId;
             var index = Add(deviceUrls[key], new Device
             {
+                Id = deviceId,
                 Identifier = [new Identifier { System = SemdCodes.InstrumentSystem, Value = key }],
                 Status = "active",
                 DeviceName = [new DeviceName { Name = $"{result.InstrumentId} ({result.GatewayId})", Type = "user-friendly-name" }],
@@ -81,12 +89,11 @@ internal static class SemdDocumentBuilder
         var unmappedUnits = new Dictionary<string, (string At, SortedSet<string> Tests)>(StringComparer.Ordinal);
         foreach (var result in source.Results)
         {
-            var url = Url("Observation", result.Id.ToString(CultureInfo.InvariantCulture));
+            var url = "Observation/" + result.Id.ToString(CultureInfo.InvariantCulture);
             var test = catalog.Find(result.CatalogCode);
             var mapped = ObservationMapper.ToFhir(result, catalog);
             var observation = mapped with
             {
-                Id = null,
                 Meta = null,
                 BasedOn = null,
                 Code = TestCode(test, result.CatalogCode),
@@ -116,13 +123,12 @@ internal static class SemdDocumentBuilder
             notes.Add(Note("warning", seen.At,
                 $"Unit '{unit}' ({string.Join(", ", seen.Tests)}) has no verified code in NSI «Единицы измерения» (1.2.643.5.1.13.13.11.1358): it stays UCUM."));
 
-        var reportUrl = Url("DiagnosticReport", report.Id);
+        var reportUrl = "DiagnosticReport/" + report.Id;
         entries[1] = new BundleEntry
         {
-            FullUrl = reportUrl,
+            FullUrl = Url(reportUrl),
             Resource = DiagnosticReportMapper.ToFhir(report, catalog) with
             {
-                Id = null,
                 Meta = null,
                 BasedOn = null,
                 Subject = patientRef,
@@ -133,11 +139,13 @@ internal static class SemdDocumentBuilder
         };
 
         var lab = Lab(report.PerformingLabId);
+        var compositionId = Minted("Composition");
         entries[0] = new BundleEntry
         {
-            FullUrl = Url("Composition", report.Id),
+            FullUrl = Url("Composition/" + compositionId),
             Resource = new Composition
             {
+                Id = compositionId,
                 Meta = new Meta { Tag = [new Coding { System = SemdCodes.GuideTagSystem, Code = SemdCodes.GuideTagCode }] },
                 Language = "ru",
                 Identifier = new Identifier
@@ -187,7 +195,7 @@ internal static class SemdDocumentBuilder
 
         var bundle = new Bundle
         {
-            Identifier = new Identifier { System = "urn:ietf:rfc:3986", Value = Url("Bundle", "document") },
+            Identifier = new Identifier { System = "urn:ietf:rfc:3986", Value = "urn:uuid:" + Minted("Bundle") },
             Type = "document",
             Timestamp = FhirDates.Instant(assembledAt),
             Entry = entries,
@@ -217,6 +225,7 @@ internal static class SemdDocumentBuilder
 
     private static Resources.Organization Organization(string labId, Domain.Organization? known) => new()
     {
+        Id = labId,
         Identifier = [new Identifier { System = FhirSystems.Organization, Value = labId }],
         Active = true,
         Type = [CodeableConcept.Of(SemdCodes.OrganizationTypeSystem, "prov", "Healthcare Provider")],
@@ -225,7 +234,6 @@ internal static class SemdDocumentBuilder
 
     private static Resources.Specimen Specimen(Domain.Specimen specimen, Reference patient) => SpecimenMapper.ToFhir(specimen) with
     {
-        Id = null,
         Meta = null,
         Request = null,
         Parent = null,
@@ -262,13 +270,13 @@ internal static class SemdDocumentBuilder
         Expression = [expression],
     };
 
-    /// <summary>A name-based UUID (RFC 9562 version 8, SHA-256 of the name) as <c>urn:uuid:</c>: stable for the same report version.</summary>
-    internal static string NameBasedUrn(string name)
+    /// <summary>A name-based UUID (RFC 9562 version 8, SHA-256 of the name): stable for the same report version.</summary>
+    internal static string NameBasedUuid(string name)
     {
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return "urn:uuid:" + new Guid(hash[..16], bigEndian: true).ToString("D");
+        return new Guid(hash[..16], bigEndian: true).ToString("D");
     }
 }

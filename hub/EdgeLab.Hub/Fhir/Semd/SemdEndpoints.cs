@@ -37,7 +37,7 @@ internal static class SemdEndpoints
         var caller = ApiCaller.From(http);
         foreach (var type in CarriedTypes) ScopeRequiredException.ThrowUnlessAllowed(caller, type, "read");
         var shownId = id.Length > 64 ? id[..64] + "…" : id;
-        var export = await SemdExport.ExportAsync(store, directory, catalog, caller.Scope, id, time.GetUtcNow(), http.RequestAborted);
+        var export = await SemdExport.ExportAsync(store, directory, catalog, caller.Scope, id, time.GetUtcNow(), SearchSetBuilder.BaseUrl(http.Request), http.RequestAborted);
 
         var (status, patientId, result) = export switch
         {

@@ -27,7 +27,7 @@ internal static class SemdExport
 {
     public static async Task<SemdExportResult> ExportAsync(
         IClinicalStore store, IDirectoryStore directory, ITestCatalog catalog, AccessScope scope, string reportId,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, string fhirBase, CancellationToken cancellationToken)
     {
         var source = await SemdSource.ReadAsync(store, directory, scope, reportId, cancellationToken).ConfigureAwait(false);
         if (source is null) return new SemdExportResult.NotFound();
@@ -43,6 +43,6 @@ internal static class SemdExport
                 + (pending.Count > 0 ? $"; tests without a final result: {string.Join(", ", pending)}." : ".");
             return new SemdExportResult.NotFinal(report.PatientId, report.Status, pending, reason);
         }
-        return new SemdExportResult.Made(report.PatientId, SemdDocumentBuilder.Build(source, catalog, now));
+        return new SemdExportResult.Made(report.PatientId, SemdDocumentBuilder.Build(source, catalog, now, fhirBase));
     }
 }

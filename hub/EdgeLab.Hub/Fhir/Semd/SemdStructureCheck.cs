@@ -36,9 +36,11 @@ internal static class SemdStructureCheck
             else if (!byUrl.TryAdd(url, resource))
                 Fail(SemdRule.EntryUrls, $"Bundle.entry[{i}].fullUrl", $"fullUrl {url} is used twice (bdl-7).");
         }
-        string TypeAt(string? reference) => reference is not null && byUrl.TryGetValue(reference, out var r) ? Str(r["resourceType"]) ?? "" : "";
-
         var composition = entries.FirstOrDefault()?["resource"] as JsonObject;
+        var compositionUrl = Str(entries.FirstOrDefault()?["fullUrl"]);
+        string TypeAt(string? reference) =>
+            reference is not null && byUrl.TryGetValue(Resolve(reference, compositionUrl), out var r) ? Str(r["resourceType"]) ?? "" : "";
+
         if (Str(composition?["resourceType"]) != "Composition")
         {
             Fail(SemdRule.CompositionFirst, "Bundle.entry[0]", "The first entry of a document must be its Composition (bdl-11).");
@@ -48,20 +50,24 @@ internal static class SemdStructureCheck
         if (compositions > 1)
             Fail(SemdRule.CompositionFirst, "Bundle.entry", $"A document has one Composition; this one has {compositions}.");
 
-        // References: every one resolves inside the document.
-        foreach (var (reference, at) in References(bundle, "Bundle"))
+        // References: every one resolves inside the document (relative ones against their entry's fullUrl, R4 §2.36.4.1).
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (!byUrl.ContainsKey(reference))
-                Fail(SemdRule.ReferencesResolve, at, $"Reference '{reference}' points outside the document.");
+            var from = Str(entries[i]?["fullUrl"]);
+            foreach (var (reference, at) in References(entries[i]?["resource"], $"Bundle.entry[{i}].resource"))
+            {
+                if (!byUrl.ContainsKey(Resolve(reference, from)))
+                    Fail(SemdRule.ReferencesResolve, at, $"Reference '{reference}' points outside the document.");
+            }
         }
 
-        if (composition is not null) CheckComposition(composition, entries, byUrl, TypeAt, Fail);
+        if (composition is not null) CheckComposition(composition, entries, s => Resolve(s, compositionUrl), TypeAt, Fail);
         CheckResources(entries, catalog, Fail);
         return found;
     }
 
     private static void CheckComposition(
-        JsonObject composition, List<JsonObject?> entries, Dictionary<string, JsonObject> byUrl, Func<string?, string> typeAt, Action<SemdRule, string, string> fail)
+        JsonObject composition, List<JsonObject?> entries, Func<string, string> resolve, Func<string?, string> typeAt, Action<SemdRule, string, string> fail)
     {
         const string c = "Bundle.entry[0].resource";
         var codings = Codings(composition["type"]);
@@ -89,7 +95,7 @@ internal static class SemdStructureCheck
         HashSet<string> SectionEntries(string code) => sections
             .Where(s => Codings(s?["code"]).Contains((SemdCodes.SectionSystem, code)))
             .SelectMany(s => (s!["entry"] as JsonArray) ?? [])
-            .Select(e => Str(e?["reference"])).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            .Select(e => Str(e?["reference"])).OfType<string>().Select(resolve).ToHashSet(StringComparer.Ordinal);
         foreach (var code in SemdCodes.RequiredSections)
         {
             var matching = sections.Select((s, i) => (s, i)).Where(x => Codings(x.s?["code"]).Contains((SemdCodes.SectionSystem, code))).ToList();
@@ -166,6 +172,19 @@ internal static class SemdStructureCheck
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// An absolute reference as is; a relative one (<c>Type/id</c>) against the base of the referring entry's RESTful
+    /// fullUrl (R4 §2.36.4.1: the fullUrl less its last two segments).
+    /// </summary>
+    private static string Resolve(string reference, string? fromFullUrl)
+    {
+        if (reference.StartsWith("urn:", StringComparison.Ordinal) || reference.Contains("://", StringComparison.Ordinal) || fromFullUrl is null)
+            return reference;
+        var cut = fromFullUrl.LastIndexOf('/');
+        cut = cut > 0 ? fromFullUrl.LastIndexOf('/', cut - 1) : -1;
+        return cut > 0 && !fromFullUrl.StartsWith("urn:", StringComparison.Ordinal) ? fromFullUrl[..cut] + "/" + reference : reference;
     }
 
     private static IEnumerable<(string Reference, string At)> References(JsonNode? node, string path)

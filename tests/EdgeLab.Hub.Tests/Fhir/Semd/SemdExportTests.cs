@@ -118,7 +118,7 @@ public sealed class SemdExportTests
         using var scratch = new EdgeLab.LocalServices.ScratchDirectory("semd-cli");
         var file = Path.Combine(scratch.Path, "protocol.json");
 
-        var (exit, output) = await RunHubAsync(["semd", "export", "--report", ReportId(final), "--out", file, .. host.Hub.StorageArguments]);
+        var (exit, output) = await RunHubAsync(["semd", "export", "--report", ReportId(final), "--out", file, "--base-url", "https://hub.test/fhir", .. host.Hub.StorageArguments]);
         Assert.True(exit == 0, output);
         var document = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
         Assert.Equal("Composition", (string?)document["entry"]![0]!["resource"]!["resourceType"]);
@@ -127,7 +127,7 @@ public sealed class SemdExportTests
         Assert.Contains(report["issue"]!.AsArray(), i => ((string?)i!["diagnostics"])?.Contains("GLU", StringComparison.Ordinal) == true);
 
         var refusedFile = Path.Combine(scratch.Path, "partial.json");
-        var (refused, message) = await RunHubAsync(["semd", "export", "--report", ReportId(partial), "--out", refusedFile, .. host.Hub.StorageArguments]);
+        var (refused, message) = await RunHubAsync(["semd", "export", "--report", ReportId(partial), "--out", refusedFile, "--base-url", "https://hub.test/fhir", .. host.Hub.StorageArguments]);
         Assert.Equal(2, refused);
         Assert.Contains("registered", message, StringComparison.Ordinal);
         Assert.Contains("GLU", message, StringComparison.Ordinal);

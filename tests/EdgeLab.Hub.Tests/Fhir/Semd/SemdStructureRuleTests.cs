@@ -13,12 +13,13 @@ namespace EdgeLab.Hub.Tests.Fhir.Semd;
 public sealed class SemdStructureRuleTests
 {
     private static readonly TestCatalog Catalog = CatalogLoader.LoadEmbedded();
+    private const string Base = "https://hub.test/fhir";
     private static readonly DateTimeOffset At = new(2026, 11, 21, 8, 30, 0, TimeSpan.Zero);
 
     [Fact]
     public void The_built_document_breaks_no_rule_and_reports_what_it_could_not_code()
     {
-        var document = SemdDocumentBuilder.Build(Source(), Catalog, At.AddHours(2));
+        var document = SemdDocumentBuilder.Build(Source(), Catalog, At.AddHours(2), Base);
         Assert.False(document.HasErrors, string.Join("\n", document.ValidationReport.Issue.Select(i => i.Diagnostics)));
         Assert.Empty(SemdStructureCheck.Check(SemdStructureCheck.ToJson(document.Bundle), Catalog));
         Assert.Contains(document.ValidationReport.Issue, i => i.Severity == "warning" && i.Diagnostics!.Contains("GLU", StringComparison.Ordinal));
@@ -56,7 +57,7 @@ public sealed class SemdStructureRuleTests
     [MemberData(nameof(Mutations))]
     public void Breaking_a_rule_is_caught_by_that_rule(string mutation, string rule)
     {
-        var json = SemdStructureCheck.ToJson(SemdDocumentBuilder.Build(Source(), Catalog, At.AddHours(2)).Bundle);
+        var json = SemdStructureCheck.ToJson(SemdDocumentBuilder.Build(Source(), Catalog, At.AddHours(2), Base).Bundle);
         Mutate(json, mutation);
         var violations = SemdStructureCheck.Check(json, Catalog);
         Assert.Contains(violations, v => v.Rule.ToString() == rule);
@@ -76,7 +77,7 @@ public sealed class SemdStructureRuleTests
         {
             var url = (string)Entry(type)["fullUrl"]!;
             var list = section["entry"]!.AsArray();
-            list.Remove(list.First(r => (string?)r!["reference"] == url));
+            list.Remove(list.First(r => url.EndsWith("/" + (string?)r!["reference"], StringComparison.Ordinal)));
         }
 
         switch (mutation)
