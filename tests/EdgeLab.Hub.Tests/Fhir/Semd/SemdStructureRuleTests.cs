@@ -128,22 +128,49 @@ public sealed class SemdStructureRuleTests
         const string referralId = "ref-semd-1";
         var patient = new Patient
         {
-            Id = patientId, ManagingOrganizationId = "clinic-1", Snils = "11223344595", FamilyName = "Синтетова", GivenName = "Анна",
-            MiddleName = "Петровна", Sex = Sex.Female, BirthDate = new DateOnly(1985, 4, 2),
+            Id = patientId,
+            ManagingOrganizationId = "clinic-1",
+            Snils = "11223344595",
+            FamilyName = "Синтетова",
+            GivenName = "Анна",
+            MiddleName = "Петровна",
+            Sex = Sex.Female,
+            BirthDate = new DateOnly(1985, 4, 2),
         };
         Specimen Tube(string id, string type, params string[] tests) => new()
         {
-            Id = id, ReferralId = referralId, PatientId = patientId, Type = type, TestCodes = tests, Status = SpecimenStatus.Received, CollectedAt = At.AddHours(-1),
+            Id = id,
+            ReferralId = referralId,
+            PatientId = patientId,
+            Type = type,
+            TestCodes = tests,
+            Status = SpecimenStatus.Received,
+            CollectedAt = At.AddHours(-1),
         };
         var tubes = new[] { Tube("20260000011", "blood-edta", "WBC", "HGB", "PLT"), Tube("20260000012", "serum", "GLU") };
         long id = 100;
         LabResult Result(string tube, string code, decimal value, string unit, decimal low, decimal high, string instrument) => new()
         {
-            Id = ++id, SpecimenId = tube, ReferralId = referralId, PatientId = patientId, PerformingLabId = "lab-1", CatalogCode = code,
-            AnalyzerCode = code, Value = value.ToString(System.Globalization.CultureInfo.InvariantCulture), Numeric = value, Unit = unit,
-            ReferenceLow = low, ReferenceHigh = high, Interpretation = InterpretationCodes.Normal, Status = ResultStatus.Final,
-            EffectiveAt = At, IssuedAt = At.AddMinutes(5), GatewayId = "lab-1-gw01", InstrumentId = instrument,
-            MessageId = $"lab-1-gw01:{id}", IsCurrent = true,
+            Id = ++id,
+            SpecimenId = tube,
+            ReferralId = referralId,
+            PatientId = patientId,
+            PerformingLabId = "lab-1",
+            CatalogCode = code,
+            AnalyzerCode = code,
+            Value = value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Numeric = value,
+            Unit = unit,
+            ReferenceLow = low,
+            ReferenceHigh = high,
+            Interpretation = InterpretationCodes.Normal,
+            Status = ResultStatus.Final,
+            EffectiveAt = At,
+            IssuedAt = At.AddMinutes(5),
+            GatewayId = "lab-1-gw01",
+            InstrumentId = instrument,
+            MessageId = $"lab-1-gw01:{id}",
+            IsCurrent = true,
         };
         var results = new[]
         {
@@ -156,9 +183,16 @@ public sealed class SemdStructureRuleTests
         {
             Report = new DiagnosticReportSummary
             {
-                Id = $"{referralId}-lab-1", ReferralId = referralId, PatientId = patientId, OrderingOrganizationId = "clinic-1",
-                PerformingLabId = "lab-1", Status = ReportStatus.Final, Issued = At.AddMinutes(5), EffectiveAt = At,
-                ResultIds = results.Select(r => r.Id).ToList(), TestCodes = ["WBC", "HGB", "PLT", "GLU"],
+                Id = $"{referralId}-lab-1",
+                ReferralId = referralId,
+                PatientId = patientId,
+                OrderingOrganizationId = "clinic-1",
+                PerformingLabId = "lab-1",
+                Status = ReportStatus.Final,
+                Issued = At.AddMinutes(5),
+                EffectiveAt = At,
+                ResultIds = results.Select(r => r.Id).ToList(),
+                TestCodes = ["WBC", "HGB", "PLT", "GLU"],
             },
             Patient = patient,
             Results = results,
