@@ -16,6 +16,7 @@ root.Subcommands.Add(ClientsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(AuditExportCommand.Create());
 root.Subcommands.Add(ArchiveCommands.Create());
+root.Subcommands.Add(SemdCommand.Create());
 
 var parsed = root.Parse(args);
 try

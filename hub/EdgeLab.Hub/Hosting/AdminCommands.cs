@@ -57,14 +57,16 @@ internal static class AdminCommands
 /// <summary>Database + store for one CLI command, migrated first.</summary>
 internal sealed class CliScope : IAsyncDisposable
 {
-    private CliScope(IHubDatabase database, HubStore store)
+    private CliScope(IHubDatabase database, HubStore store, Catalog.ITestCatalog catalog)
     {
         Database = database;
         Store = store;
+        TestCatalog = catalog;
     }
 
     public IHubDatabase Database { get; }
     public HubStore Store { get; }
+    public Catalog.ITestCatalog TestCatalog { get; }
 
     public static async Task<CliScope> OpenAsync(ParseResult result, CancellationToken ct)
     {
@@ -72,7 +74,7 @@ internal sealed class CliScope : IAsyncDisposable
         await database.MigrateAsync(ct).ConfigureAwait(false);
         var catalogFile = result.GetValue(HubOptions.CatalogFile);
         var catalog = catalogFile is null ? Catalog.CatalogLoader.LoadEmbedded() : Catalog.CatalogLoader.LoadFile(catalogFile);
-        return new CliScope(database, new HubStore(database, catalog, TimeProvider.System));
+        return new CliScope(database, new HubStore(database, catalog, TimeProvider.System), catalog);
     }
 
     public async ValueTask DisposeAsync()

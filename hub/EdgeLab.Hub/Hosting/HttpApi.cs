@@ -53,6 +53,7 @@ internal static class HttpApi
         ArchiveFhirEndpoints.Map(fhir);
         TransferFhirEndpoints.Map(fhir);
         FhirTransactionEndpoint.Map(fhir);
+        Fhir.Semd.SemdEndpoints.Map(fhir);
         fhir.Map("/{**rest}", Unsupported);
 
         var api = app.MapGroup("/api")

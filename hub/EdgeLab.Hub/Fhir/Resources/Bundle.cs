@@ -13,6 +13,8 @@ internal sealed record Bundle : Resource
     [JsonIgnore]
     public override string ResourceType => "Bundle";
 
+    /// <summary>A persistent identifier; a document needs one with system and value (bdl-9).</summary>
+    public Identifier? Identifier { get; init; }
     public required string Type { get; init; }
     public string? Timestamp { get; init; }
     public int? Total { get; init; }

@@ -100,6 +100,8 @@ internal sealed record Meta
     public string? VersionId { get; init; }
     public string? LastUpdated { get; init; }
     public IReadOnlyList<string>? Profile { get; init; }
+    /// <summary>Tags (0..*), e.g. the СЭМД guide id on a Composition (Fhir/Semd).</summary>
+    public IReadOnlyList<Coding>? Tag { get; init; }
 }
 
 /// <summary>R4 §2.24.0.3 Narrative is not produced; resources carry no <c>text</c> (dom-6 is a best-practice warning only).</summary>

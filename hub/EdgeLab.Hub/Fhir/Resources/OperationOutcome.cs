@@ -61,5 +61,7 @@ internal static class IssueType
     public const string Exception = "exception";
     public const string Informational = "informational";
     public const string Conflict = "conflict";
+    public const string Incomplete = "incomplete";
+    public const string CodeInvalid = "code-invalid";
     public const string TooCostly = "too-costly";
 }
