@@ -48,6 +48,8 @@ internal static class HubServices
         services.AddSingleton<GatewayEnrolmentStore>();
         services.AddSingleton<Store.Fleet.FleetConfigStore>();
         services.AddSingleton<Store.Fleet.GatewayCommandStore>();
+        services.AddSingleton<Store.Fleet.FleetConsoleStore>();
+        services.AddSingleton<Store.Fleet.FleetAlertStore>();
         services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());
