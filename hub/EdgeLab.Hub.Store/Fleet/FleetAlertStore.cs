@@ -30,7 +30,7 @@ public static class FleetAlertKinds
         _ => "flapping",
     };
 
-    public static FleetAlertKind? Parse(string? text) => Enum.GetValues<FleetAlertKind>().Cast<FleetAlertKind?>().FirstOrDefault(k => k!.Value.Text() == text);
+    public static FleetAlertKind? Parse(string? text) => System.Enum.GetValues<FleetAlertKind>().Cast<FleetAlertKind?>().FirstOrDefault(k => k!.Value.Text() == text);
 }
 
 /// <summary>A condition that should have an open alert now: kind, subject ('' or an instrument id) and a readable detail.</summary>
@@ -174,6 +174,6 @@ public sealed class FleetAlertStore(IHubDatabase database, TimeProvider time)
     internal static async Task<IReadOnlyList<FleetAlert>> QueryAlertsAsync(DbConnection c, string where, object? param, CancellationToken ct, DbTransaction? tx = null, int? limit = null) =>
         (await c.QueryAsync<(long, string, string, string, string, long, long?, long?, string?)>(new CommandDefinition(
             $"SELECT {Columns} FROM fleet_alert a WHERE {where} ORDER BY a.raised_at DESC, a.id DESC" + (limit is { } n ? $" LIMIT {n}" : ""), param, tx, cancellationToken: ct)).ConfigureAwait(false))
-        .Select(r => new FleetAlert(r.Item1, r.Item2, FleetAlertKinds.Parse(r.Item3) ?? FleetAlertKind.Offline, r.Item4, r.Item5, Time(r.Item6)!.Value, Time(r.Item7), Time(r.Item8), r.Item9))
+        .Select(r => new FleetAlert(r.Item1, r.Item2, FleetAlertKinds.Parse(r.Item3) ?? FleetAlertKind.Offline, r.Item4, r.Item5, Time(r.Item6), Time(r.Item7), Time(r.Item8), r.Item9))
         .ToList();
 }
