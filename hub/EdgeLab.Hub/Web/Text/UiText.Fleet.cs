@@ -5,6 +5,7 @@ internal static partial class UiText
 {
     private static readonly UiStrings FleetStrings = new()
     {
+        { "role.fleetoperator", "ИТ региона (шлюзы)", "regional IT (gateways)" },
         { "nav.fleet.alerts", "Оповещения о шлюзах", "Gateway alerts" },
         { "fleet.title", "Шлюзы региона", "Region's gateways" },
         { "fleet.summary", "Всего шлюзов: {0}; на связи: {1}; не на связи: {2}; ожидают допуска: {3}; с открытыми оповещениями: {4}.",
