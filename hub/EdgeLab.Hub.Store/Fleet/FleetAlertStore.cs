@@ -64,6 +64,14 @@ public sealed class FleetAlertStore(IHubDatabase database, TimeProvider time)
         var now = time.GetUtcNow();
         var raised = new List<FleetAlert>();
         var cleared = new List<FleetAlert>();
+        // Most sweeps change nothing: decide that on a read, without taking the writers' turn.
+        await using (var read = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var current = (await QueryAlertsAsync(read, "a.cleared_at IS NULL", null, cancellationToken).ConfigureAwait(false)).Where(a => conditionsByGateway.ContainsKey(a.GatewayId)).ToList();
+            var same = current.Count == conditionsByGateway.Sum(g => g.Value.Count)
+                && conditionsByGateway.All(g => g.Value.All(k => current.Any(a => a.GatewayId == g.Key && a.Kind == k.Kind && a.Subject == k.Subject)));
+            if (same) return (raised, cleared);
+        }
         using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var c = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

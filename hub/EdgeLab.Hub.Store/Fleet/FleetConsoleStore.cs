@@ -89,6 +89,9 @@ public sealed class FleetConsoleStore(IHubDatabase database)
         foreach (var (version, at) in await Q<(long, long)>(c,
                      "SELECT version, created_at FROM gateway_desired_config WHERE gateway_id = @id ORDER BY version DESC LIMIT @take", p, cancellationToken).ConfigureAwait(false))
             entries.Add(new(Time(at), TimelineKind.ConfigDesired, version.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+        foreach (var (version, at) in await Q<(long, long)>(c,
+                     "SELECT published_version, published_at FROM gateway_config_publication WHERE gateway_id = @id AND published_at IS NOT NULL", p, cancellationToken).ConfigureAwait(false))
+            entries.Add(new(Time(at), TimelineKind.ConfigPublished, version.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
         foreach (var (name, state, requested, by, finished, reply) in await Q<(string, string, long, string, long?, string?)>(c,
                      "SELECT name, state, requested_at, requested_by, finished_at, reply_text FROM gateway_command WHERE gateway_id = @id ORDER BY requested_at DESC LIMIT @take", p, cancellationToken).ConfigureAwait(false))
         {
@@ -175,6 +178,8 @@ public enum TimelineKind
     Offline,
     Event,
     ConfigDesired,
+    /// <summary>The latest desired version published retained on <c>…/config</c> (what the gateway reports comes back as its config-applied or config-rejected event).</summary>
+    ConfigPublished,
     CommandRequested,
     CommandFinished,
     Registry,

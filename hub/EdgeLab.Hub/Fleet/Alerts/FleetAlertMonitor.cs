@@ -15,7 +15,7 @@ internal sealed partial class FleetAlertMonitor(
     FleetConsoleStore fleet, FleetAlertStore alerts, IEnumerable<IAlertChannel> channels, FleetAlertOptions options, TimeProvider time, ILogger<FleetAlertMonitor> logger)
 {
     private const int MaxDeliveriesPerPass = 50;
-    private readonly IReadOnlyList<IAlertChannel> _channels = channels.ToList();
+    private readonly IReadOnlyList<IAlertChannel> _channels = channels.Where(c => c.Enabled).ToList();
     private DateTimeOffset _nextEvaluation = DateTimeOffset.MinValue;
 
     /// <summary>The sweep's call: evaluate when due, then deliver what is due.</summary>

@@ -19,6 +19,9 @@ internal interface IAlertChannel
     /// <summary>The name stored with each queued delivery (<c>webhook</c>, <c>email</c>…); keep it stable.</summary>
     string Name { get; }
 
+    /// <summary>False when the channel has no destination configured (no webhook URL, no SMTP server): nothing is queued for it.</summary>
+    bool Enabled { get; }
+
     /// <summary>One attempt. Null when the receiver accepted it; otherwise what went wrong (kept as last_error, no secrets).</summary>
     Task<string?> SendAsync(AlertNotice notice, CancellationToken cancellationToken);
 }

@@ -27,6 +27,8 @@ internal sealed class WebhookAlertChannel(IHttpClientFactory http, FleetAlertOpt
 
     public string Name => "webhook";
 
+    public bool Enabled => options.WebhookUrl is not null;
+
     public async Task<string?> SendAsync(AlertNotice notice, CancellationToken cancellationToken)
     {
         if (options.WebhookUrl is not { } url) return "no webhookUrl configured (run --fleet-alerts FILE)";

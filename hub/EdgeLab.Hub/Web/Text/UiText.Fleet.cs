@@ -127,6 +127,7 @@ internal static partial class UiText
         { "fleet.timeline.offline", "○ пропал со связи", "○ went offline" },
         { "fleet.timeline.event", "событие шлюза", "gateway event" },
         { "fleet.timeline.configdesired", "задана версия конфигурации", "configuration version desired" },
+        { "fleet.timeline.configpublished", "конфигурация отправлена шлюзу", "configuration published to the gateway" },
         { "fleet.timeline.version", "версия {0}", "version {0}" },
         { "fleet.timeline.commandrequested", "команда запрошена", "command requested" },
         { "fleet.timeline.commandfinished", "команда завершена", "command finished" },
