@@ -139,8 +139,12 @@ internal static class FleetConsoleBenchmark
         }
         await store.AddWebUserAsync(new WebUser
         {
-            Login = Operator, DisplayName = Operator, OrganizationId = Region, Role = WebRole.FleetOperator,
-            PasswordHash = PersonSignIn.Hash(PagesBenchmark.Password), Created = DateTimeOffset.UtcNow,
+            Login = Operator,
+            DisplayName = Operator,
+            OrganizationId = Region,
+            Role = WebRole.FleetOperator,
+            PasswordHash = PersonSignIn.Hash(PagesBenchmark.Password),
+            Created = DateTimeOffset.UtcNow,
         });
     }
 

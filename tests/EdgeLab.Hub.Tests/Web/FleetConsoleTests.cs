@@ -32,7 +32,9 @@ public sealed class FleetConsoleTests
         await FleetAlertTests.SqlAsync(hub, "UPDATE gateway SET facility = 'asino-crb' WHERE id = 'asino-crb-gw01'");
         await FleetAlertTests.StatusAsync(hub, FleetAlertTests.Instruments("tomsk-okb-gw01", now, ("xn-550-1", "up", now.AddHours(-2)), ("bc-5380-1", "down", now.AddMinutes(-3))) with
         {
-            ConfigVersion = 3, OutboxDepth = 42, OldestUnsentAgeSeconds = 125,
+            ConfigVersion = 3,
+            OutboxDepth = 42,
+            OldestUnsentAgeSeconds = 125,
         });
         await FleetAlertTests.StatusAsync(hub, new StatusMessage { GatewayId = "asino-crb-gw01", Online = false, At = now.AddMinutes(-20), Version = "1.3.9" });
         for (var i = 1; i <= 55; i++) await hub.Store.UpsertGatewayAsync($"bulk-gw{i:00}", TestHub.Lab);
@@ -120,7 +122,10 @@ public sealed class FleetConsoleTests
         await commands.MarkSentAsync(command.Id);
         await commands.CompleteAsync(command.Id, TestHub.Gateway, new CommandReplyMessage
         {
-            GatewayId = TestHub.Gateway, Name = "fetch-logs", Ok = true, Text = "2026-12-06T03:00:00Z uplink connected\n2026-12-06T03:00:01Z xn-550-1 link up",
+            GatewayId = TestHub.Gateway,
+            Name = "fetch-logs",
+            Ok = true,
+            Text = "2026-12-06T03:00:00Z uplink connected\n2026-12-06T03:00:01Z xn-550-1 link up",
         });
         var after = await client.GetStringAsync(sent.Headers.Location);
         Assert.Contains("Команда поставлена в очередь", after, StringComparison.Ordinal);
