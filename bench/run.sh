@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs EdgeLab's benchmarks in Release and prints each figure beside its peer as a ratio.
-# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|stat|ingest|e2e|pages|footprint ...] | chaos|soak [options] | fuzz [options]
+# Usage: bench/run.sh [all|decode|link|hl7|mqtt|outbox|stat|ingest|e2e|pages|fleet-console|footprint ...] | chaos|soak [options] | fuzz [options]
 #        (default: all, which leaves out chaos, soak and fuzz; --help lists them; bench/run.sh chaos --help)
 # Needs what the tests need plus node/npm for the MQTT.js peer (installed when missing).
 set -euo pipefail
@@ -16,6 +16,8 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
                     to its database commit on SQLite and PostgreSQL (EDGELAB_STAT_BACKLOG=N)
   e2e               end-to-end latency, analyzer's last frame -> FHIR, at 1/50/300 analyzers
                     (real Mosquitto, hub, gateways, simulator; EDGELAB_E2E_LEVELS=1,50 runs some levels)
+  fleet-console     1,000 gateway stand-ins (status every 30 s, retained) on real Mosquitto and the hub: hub CPU per
+                    status, /fleet page load p50/p95 vs 300 ms (EDGELAB_FLEET_GATEWAYS=N, EDGELAB_FLEET_SECONDS=S)
   footprint         gateway memory and start time
   archive-import    800,000-card archive inventory import on SQLite and PostgreSQL (cards/s, seconds; ≤ 60 s each)
   pages             lab console pages (worklist, clinic list, cumulative) p50/p95 with 1M results, SQLite and PostgreSQL

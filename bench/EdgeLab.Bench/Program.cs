@@ -52,6 +52,7 @@ var benchmarks = new (string Name, string What, Func<TextWriter, Task> Run)[]
     ("soak", "3-node hub cluster under steady load for 10 minutes: membership events, 0 false deaths, ingest latency per minute (--duration S; not part of all)", o => SoakBenchmark.RunAsync(o, cluster)),
     ("archive-import", "paper card archive: an 800,000-card inventory with bad rows imported on SQLite and PostgreSQL (cards/s, total s; target ≤ 60 s each)", o => ArchiveImportBenchmark.RunAsync(o)),
     ("pages", "lab console pages with 1,000,000 results (SQLite, PostgreSQL): validation worklist, clinic referral list, cumulative view p50/p95 vs 300 ms", o => PagesBenchmark.RunAsync(o)),
+    ("fleet-console", "fleet console at 1,000 gateway stand-ins on real Mosquitto and the real hub: hub CPU per status message, /fleet page load p50/p95 vs 300 ms (EDGELAB_FLEET_GATEWAYS, EDGELAB_FLEET_SECONDS)", o => EdgeLab.Bench.Fleet.FleetConsoleBenchmark.RunAsync(o)),
     ("footprint", "the gateway process with 8 simulated instruments: resident memory and start time", o => GatewayFootprintBenchmark.RunAsync(o)),
 };
 

@@ -15,6 +15,8 @@ public enum WebRole
     RegionalAdmin,
     /// <summary>Reads the audit trail, region-wide.</summary>
     SecurityOfficer,
+    /// <summary>Regional IT on duty for the gateways: the fleet console, its alerts and commands (issue 12 §6), no patient data.</summary>
+    FleetOperator,
 }
 
 /// <summary>

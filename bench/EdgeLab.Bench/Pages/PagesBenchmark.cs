@@ -33,7 +33,8 @@ internal static partial class PagesBenchmark
 {
     private const int Patients = 2_000;
     private const int ReferralsPerPatient = 5;
-    private const string Lab = "bench-lab", Clinic = "bench-clinic", Gateway = "bench-gw01", Password = "bench passphrase 1";
+    private const string Lab = "bench-lab", Clinic = "bench-clinic", Gateway = "bench-gw01";
+    internal const string Password = "bench passphrase 1";
     private static readonly string[] Cbc =
         ["WBC", "RBC", "HGB", "HCT", "MCV", "MCH", "MCHC", "PLT", "NEUT%", "LYMPH%", "MONO%", "EO%", "BASO%", "NEUT#", "LYMPH#", "MONO#", "EO#", "BASO#", "RDW-SD", "RDW-CV"];
     private static readonly double[] Normal = [6.1, 4.6, 13.8, 41, 89, 30, 34.0, 250, 58, 30, 8, 3, 0.5, 3.5, 1.8, 0.5, 0.2, 0.03, 45, 13];
@@ -189,7 +190,7 @@ internal static partial class PagesBenchmark
             Created = DateTimeOffset.UtcNow,
         });
 
-    private static async Task<HttpClient> SignInAsync(Uri address, string login)
+    internal static async Task<HttpClient> SignInAsync(Uri address, string login)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = address };
         var form = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
@@ -206,7 +207,7 @@ internal static partial class PagesBenchmark
         return client;
     }
 
-    private static async Task<(double P50, double P95, long Bytes)> TimeAsync(HttpClient client, string path, int requests)
+    internal static async Task<(double P50, double P95, long Bytes)> TimeAsync(HttpClient client, string path, int requests)
     {
         var times = new List<double>(requests);
         long bytes = 0;

@@ -85,6 +85,12 @@ public static class PlanWriter
                 }))).ConfigureAwait(false);
         foreach (var s in plan.Statuses)
         {
+            // An online/offline change (issue 12 §6: the console's "since", the timeline, the flapping alert) is recorded
+            // before the row moves, under the same "newer status only" rule, so a re-delivered retained status adds nothing.
+            await c.ExecuteAsync(Cmd(
+                "INSERT INTO gateway_presence(gateway_id, online, at) SELECT id, @online, @at FROM gateway " +
+                "WHERE id = @id AND (online IS NULL OR online <> @online) AND (last_status_at IS NULL OR last_status_at <= @at)",
+                new { id = s.GatewayId, online = s.Status!.Online ? 1L : 0L, at = Ms(s.Status.At) })).ConfigureAwait(false);
             // Retained status messages are re-delivered on every subscribe; only a newer one replaces the stored one.
             await c.ExecuteAsync(Cmd(
                 "UPDATE gateway SET online = @online, last_status_at = @at, last_status_json = @json WHERE id = @id AND (last_status_at IS NULL OR last_status_at <= @at)",

@@ -28,13 +28,14 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
     private readonly CriticalEscalation _escalation;
     private readonly Archive.RetrievalOverdue _retrievals;
     private readonly Transfers.TransferOverdueAlerts _transfers;
+    private readonly Fleet.Alerts.FleetAlertMonitor _fleetAlerts;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GrainWakeup> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public GrainWakeup(IGrainFactory grains, IOrderOutboxStore orders, Store.Fleet.FleetConfigStore configs, Store.Fleet.GatewayCommandStore commands,
-        Store.Fleet.Rollouts.RolloutStore rollouts, Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, Transfers.TransferOverdueAlerts transfers, HubMqttConnection mqtt, TimeProvider time,
+        Store.Fleet.Rollouts.RolloutStore rollouts, Fleet.CommandReplyReceiver replies, NotificationDelivery notifications, CriticalEscalation escalation, Archive.RetrievalOverdue retrievals, Transfers.TransferOverdueAlerts transfers, Fleet.Alerts.FleetAlertMonitor fleetAlerts, HubMqttConnection mqtt, TimeProvider time,
         IHostApplicationLifetime lifetime, ILogger<GrainWakeup> logger)
     {
         _configs = configs;
@@ -48,6 +49,7 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
         _escalation = escalation;
         _retrievals = retrievals;
         _transfers = transfers;
+        _fleetAlerts = fleetAlerts;
         _time = time;
         _logger = logger;
         mqtt.Client.Connected += _ => Wake();
@@ -75,6 +77,8 @@ internal sealed partial class GrainWakeup : BackgroundService, IOrderOutboxSigna
             await _grains.GetGrain<IOrganizationGrain>(organization).WakeNotificationsAsync().ConfigureAwait(false);
         // Specimen transfer deadlines (issue 15 §1): overdue shipments and results, raised once each.
         await _transfers.RaiseAsync(ct).ConfigureAwait(false);
+        // Fleet alerts (issue 12 §6): evaluated every few seconds from the tables, delivered with backoff.
+        await _fleetAlerts.RunAsync(ct).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

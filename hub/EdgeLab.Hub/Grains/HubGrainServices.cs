@@ -25,6 +25,11 @@ internal static class HubGrainServices
         services.AddSingleton<Archive.RetrievalOverdue>();
         services.AddSingleton<IIngestCommitObserver, IngestCommitNotifier>();
         services.AddSingleton<Transfers.TransferOverdueAlerts>();
+        services.TryAddSingleton(new Fleet.Alerts.FleetAlertOptions());
+        services.TryAddSingleton(sp => new Store.Fleet.FleetConsoleStore(sp.GetRequiredService<Store.IHubDatabase>()));
+        services.TryAddSingleton(sp => new Store.Fleet.FleetAlertStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Fleet.Alerts.IAlertChannel, Fleet.Alerts.WebhookAlertChannel>();
+        services.AddSingleton<Fleet.Alerts.FleetAlertMonitor>();
         services.AddSingleton<GrainWakeup>();
         services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<GrainWakeup>());
         services.AddHostedService(sp => sp.GetRequiredService<GrainWakeup>());

@@ -49,6 +49,8 @@ internal static class HubServices
         services.AddSingleton<Store.Fleet.FleetConfigStore>();
         services.AddSingleton<Store.Fleet.GatewayCommandStore>();
         services.AddSingleton<Store.Fleet.Rollouts.RolloutStore>();
+        services.AddSingleton<Store.Fleet.FleetConsoleStore>();
+        services.AddSingleton<Store.Fleet.FleetAlertStore>();
         services.AddSingleton<IProvenanceStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IWebUserStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<ISpecimenReceptionStore>(sp => sp.GetRequiredService<HubStore>());

@@ -72,6 +72,10 @@ internal static class RunCommand
     public static readonly Option<string?> BrokerAclBase = new("--broker-acl-base") { Description = "The hub users' lines at the top of the generated ACL" };
     public static readonly Option<string?> BrokerPidFile = new("--broker-pid-file") { Description = "Mosquitto's pid_file: SIGHUP after the ACL (and CRL) changed" };
     public static readonly Option<string?> CaDirectory = new("--ca-dir") { Description = "The device CA's folder (ca.crt, ca.crl): a gateway rejected through the API goes on the CRL" };
+    public static readonly Option<string?> FleetAlerts = new("--fleet-alerts")
+    {
+        Description = "JSON file of fleet alert thresholds and the alert webhook (README \"Fleet console and alerts\"); defaults without it",
+    };
     public static readonly Option<string?> CaKey = new("--ca-key") { Description = "The CA key when kept outside --ca-dir" };
 
     public static Command Create()
@@ -84,7 +88,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit, BrokerAclFile, BrokerAclBase, BrokerPidFile, CaDirectory, CaKey }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit, BrokerAclFile, BrokerAclBase, BrokerPidFile, CaDirectory, CaKey, FleetAlerts }) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -125,6 +129,9 @@ internal static class RunCommand
             // Renewal over MQTT is answered by the nodes that ingest (they hold the shared subscription).
             if (ingest) builder.Services.AddHostedService<Enrolment.CertificateRenewalService>();
         }
+
+        if (result.GetValue(FleetAlerts) is { } alertsFile)
+            builder.Services.AddSingleton(Fleet.Alerts.FleetAlertOptions.Load(alertsFile));
 
         var app = builder.Build();
         app.UseMiddleware<RequestLog>();

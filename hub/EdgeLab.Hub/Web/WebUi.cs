@@ -70,6 +70,7 @@ internal static class WebUi
         WebDocumentEndpoints.Map(app);
         Lab.LabDecisionEndpoints.Map(app);
         Clinic.ClinicDocumentEndpoints.Map(app);
+        Fleet.FleetWebEndpoints.Map(app);
         CabinetWeb.Map(app);
         app.MapRazorComponents<App>();
         return app;

@@ -17,6 +17,7 @@ internal static class WebRoles
         [WebRole.ClinicDoctor] = "clinic-doctor",
         [WebRole.RegionalAdmin] = "regional-admin",
         [WebRole.SecurityOfficer] = "security-officer",
+        [WebRole.FleetOperator] = "fleet-operator",
     };
 
     public static IReadOnlyCollection<string> All => Names.Values;
@@ -49,6 +50,9 @@ internal static class WebRoles
     /// <summary>Policy: the clinic view of its referrals and results (clinic doctor; regional admin).</summary>
     public const string ClinicView = "web-clinic-view";
 
+    /// <summary>Policy: the fleet console, its alerts and gateway commands (regional IT: fleet operator, regional admin).</summary>
+    public const string Fleet = "web-fleet";
+
     public static readonly IReadOnlyDictionary<string, WebRole[]> Policies = new Dictionary<string, WebRole[]>
     {
         [AnyPerson] = Enum.GetValues<WebRole>(),
@@ -58,6 +62,7 @@ internal static class WebRoles
         [Validation] = [WebRole.LabDoctor, WebRole.RegionalAdmin],
         [CriticalValues] = [WebRole.LabTechnician, WebRole.LabDoctor, WebRole.RegionalAdmin],
         [ClinicView] = [WebRole.ClinicDoctor, WebRole.RegionalAdmin],
+        [Fleet] = [WebRole.FleetOperator, WebRole.RegionalAdmin],
     };
 
     public static bool Allows(string policy, WebRole role) => Policies[policy].Contains(role);
