@@ -57,10 +57,10 @@ public sealed partial class HubStore : IMailOutboxStore
             new { id, at = Ms(at), error = Bounded(error) }, cancellationToken)).ConfigureAwait(false);
     }
 
-    public async Task<bool> MailKeyExistsAsync(string dedupeKey, CancellationToken cancellationToken = default)
+    public async Task<DateTimeOffset?> MailQueuedAtAsync(string dedupeKey, CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await c.ExecuteScalarAsync<long>(Cmd("SELECT COUNT(*) FROM mail_outbox WHERE dedupe_key = @dedupeKey", new { dedupeKey }, cancellationToken)).ConfigureAwait(false) > 0;
+        return Time(await c.ExecuteScalarAsync<long?>(Cmd("SELECT created_at FROM mail_outbox WHERE dedupe_key = @dedupeKey", new { dedupeKey }, cancellationToken)).ConfigureAwait(false));
     }
 
     public async Task<OutboxMailState?> GetMailStateAsync(long id, CancellationToken cancellationToken = default)

@@ -34,8 +34,8 @@ public interface IMailOutboxStore
     /// <summary>The server refused the mail for good: kept with <paramref name="error"/>, not tried again.</summary>
     Task MarkMailFailedAsync(long id, DateTimeOffset at, string error, CancellationToken cancellationToken = default);
 
-    /// <summary>True when a mail with this key was ever enqueued (sent or not).</summary>
-    Task<bool> MailKeyExistsAsync(string dedupeKey, CancellationToken cancellationToken = default);
+    /// <summary>When the mail with this key was queued (sent or not), or null if none was.</summary>
+    Task<DateTimeOffset?> MailQueuedAtAsync(string dedupeKey, CancellationToken cancellationToken = default);
 
     Task<OutboxMailState?> GetMailStateAsync(long id, CancellationToken cancellationToken = default);
 }
