@@ -72,7 +72,9 @@ internal static partial class CabinetEmailScenario
         WebTestHost.PostFormAsync(client, "/cabinet/email-signin", codePage, "email-code", new() { ["Code.Challenge"] = Challenge(codePage, "Code"), ["Code.Code"] = code });
 
     public static string Challenge(string page, string model) =>
-        Regex.Match(page, $"name=\"{model}.Challenge\" value=\"([0-9a-f]+)\"") is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("the page has no code challenge");
+        Regex.Match(page, $"<input[^>]*name=\"{model}.Challenge\"[^>]*>") is { Success: true } input && Regex.Match(input.Value, "value=\"([0-9a-f]+)\"") is { Success: true } m
+            ? m.Groups[1].Value
+            : throw new InvalidOperationException($"the page has no code challenge: {CabinetScenario.Text(page)}");
 
     /// <summary>Another 6-digit code than <paramref name="code"/>.</summary>
     public static string Wrong(string code) => ((int.Parse(code, CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);

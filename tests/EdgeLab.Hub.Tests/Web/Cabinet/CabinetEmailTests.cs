@@ -56,7 +56,9 @@ public sealed class CabinetEmailTests
 
         // The same code again, from another browser: used once, refused.
         using var replay = host.NewClient();
-        var again = await SignInCodeAsync(replay, codePage, code);
+        var replayPage = await replay.GetStringAsync(new Uri("/cabinet/email-signin", UriKind.Relative)); // its own antiforgery token
+        var again = await WebTestHost.PostFormAsync(replay, "/cabinet/email-signin", replayPage, "email-code",
+            new() { ["Code.Challenge"] = Challenge(codePage, "Code"), ["Code.Code"] = code });
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
         Assert.Contains("уже использован", Text(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
