@@ -1,9 +1,9 @@
 using System.Net.Sockets;
+using EdgeLab.Hub.Store.Mail;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using EdgeLab.Hub.Store.Mail;
 
 namespace EdgeLab.Hub.Mail;
 

@@ -1,10 +1,10 @@
 using EdgeLab.Hub.Mail;
 using EdgeLab.Hub.Store;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeLab.Hub.Web.Cabinet;
 
