@@ -7,7 +7,8 @@ set -euo pipefail
 # nodejs/npm: the FHIR validator the hub tests run (deploy/install-fhir-validator.sh) and the bench's MQTT.js peer.
 # gcc, zlib1g-dev: the Native AOT gateway build (deploy/publish-gateway.sh --aot, run by deploy/test.sh) links with them.
 # openssl: the throwaway CA of the TLS tests. python3: the independent termios2 reader of SerialPollLoopTests.
-packages=(mosquitto mosquitto-clients socat postgresql fonts-dejavu-core poppler-utils nodejs npm gcc zlib1g-dev openssl python3)
+# python3-aiosmtpd: the real SMTP server the cabinet e-mail tests send to (tests/EdgeLab.Hub.Tests/Support/SmtpTestServer).
+packages=(mosquitto mosquitto-clients socat postgresql fonts-dejavu-core poppler-utils nodejs npm gcc zlib1g-dev openssl python3 python3-aiosmtpd)
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,4p' "$0" | sed 's/^# //'; exit 0
 fi

@@ -58,6 +58,8 @@ internal static class HubServices
         services.TryAddSingleton(TransferDeadlines.Default);
         services.AddSingleton<TransferStore>();
         services.AddSingleton<ICabinetStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<ICabinetEmailStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<EdgeLab.Hub.Store.Mail.IMailOutboxStore>(sp => sp.GetRequiredService<HubStore>());
         return services;
     }
 

@@ -3,6 +3,7 @@ using EdgeLab.Hub.Auth;
 using EdgeLab.Hub.Fhir;
 using EdgeLab.Hub.Grains;
 using EdgeLab.Hub.Ingest;
+using EdgeLab.Hub.Mail;
 using EdgeLab.Hub.Store;
 using EdgeLab.Hub.Web;
 
@@ -88,7 +89,7 @@ internal static class RunCommand
 
     public static void AddOptions(Command command)
     {
-        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit, BrokerAclFile, BrokerAclBase, BrokerPidFile, CaDirectory, CaKey, FleetAlerts }) command.Options.Add(o);
+        foreach (var o in new Option[] { Roles, MqttHost, MqttPort, MqttUserName, MqttPasswordFile, MqttCa, MqttCert, MqttKey, MqttServerName, Urls, TraceFile, BatchSize, MaxFutureSkewHours, ClusterId, SiloPort, GatewayPort, SiloAddress, ProbeTimeoutSeconds, MissedProbesLimit, BrokerAclFile, BrokerAclBase, BrokerPidFile, CaDirectory, CaKey, FleetAlerts }.Concat(Mail.MailCommandLine.All)) command.Options.Add(o);
     }
 
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
@@ -120,6 +121,8 @@ internal static class RunCommand
         builder.UseOrleans(silo => silo.ConfigureHubSilo(storage, cluster));
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton(Mail.MailCommandLine.Options(result, result.GetValue(Urls)!));
+        builder.Services.AddMail();
         if (api) builder.Services.AddHttpApi(builder.Configuration).AddWebUi();
         if (result.GetValue(BrokerAclFile) is { } aclFile)
             builder.Services.AddSingleton(new Broker.BrokerAccessOptions { AclFile = aclFile, AclBaseFile = result.GetValue(BrokerAclBase), BrokerPidFile = result.GetValue(BrokerPidFile) });

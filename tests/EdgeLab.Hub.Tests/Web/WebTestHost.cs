@@ -43,9 +43,11 @@ internal sealed partial class WebTestHost : IAsyncDisposable
 
     public TestHub Hub { get; }
     public Uri Address { get; }
+    public IServiceProvider Services => _app.Services;
 
     /// <param name="time">The hub's clock for the pages (lockouts, session expiry); the system clock unless a test moves time.</param>
-    public static async Task<WebTestHost> StartAsync(string provider, TimeProvider? time = null)
+    /// <param name="configure">Services a test adds before the pages' own (e.g. the SMTP settings, a log sink).</param>
+    public static async Task<WebTestHost> StartAsync(string provider, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var hub = await TestHub.CreateAsync(provider);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -61,6 +63,7 @@ internal sealed partial class WebTestHost : IAsyncDisposable
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<IOrderOutboxSignal>(new CountingOrderSignal());
         builder.Services.AddSingleton<IReferralService, ReferralService>();
+        configure?.Invoke(builder.Services);
         builder.Services.AddHttpApi(builder.Configuration).AddWebUi();
         var app = builder.Build();
         app.MapHttpApi().MapWebUi();

@@ -85,14 +85,22 @@ internal sealed class CabinetSignIn(ICabinetStore codes, IClinicalStore clinical
     }
 
     /// <summary>The session's referral, patient and lab (for the initials on a report), or null if the referral is gone.</summary>
-    public async Task<CabinetCodeInfo?> ReferralInfoAsync(CabinetPatient session, CancellationToken cancellationToken)
+    public async Task<CabinetCodeInfo?> ReferralInfoAsync(CabinetPatient session, CancellationToken cancellationToken) =>
+        session.ReferralId is { } referralId ? await ReferralInfoAsync(session, referralId, cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>One referral of the session's patient (an e-mail session reads each report's own), or null.</summary>
+    public async Task<CabinetCodeInfo?> ReferralInfoAsync(CabinetPatient session, string referralId, CancellationToken cancellationToken)
     {
-        var referral = await clinical.GetReferralAsync(AccessScope.Region, session.ReferralId, cancellationToken).ConfigureAwait(false);
+        var referral = await clinical.GetReferralAsync(AccessScope.Region, referralId, cancellationToken).ConfigureAwait(false);
         var patient = referral is null ? null : await clinical.GetPatientAsync(AccessScope.Region, referral.PatientId, cancellationToken).ConfigureAwait(false);
         if (referral is null || patient is null || patient.Id != session.PatientId) return null;
         var lab = await directory.GetOrganizationAsync(referral.PerformingLabId, cancellationToken).ConfigureAwait(false);
         return new CabinetCodeInfo(new CabinetAccessCodeState(referral.Id, DateTimeOffset.MaxValue, 0, null), referral, patient, lab?.Name ?? referral.PerformingLabId);
     }
+
+    /// <summary>A session for the patient an e-mail code proved: all of the patient's referrals.</summary>
+    public static Task SignInByEmailAsync(HttpContext http, string patientId) =>
+        http.SignInAsync(Scheme, new CabinetPatient(patientId, null).ToPrincipal(), new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
 
     public static Task SignInAsync(HttpContext http, CabinetCodeInfo info) =>
         http.SignInAsync(Scheme, new CabinetPatient(info.Patient.Id, info.Referral.Id).ToPrincipal(),

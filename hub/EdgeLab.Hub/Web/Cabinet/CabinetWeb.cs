@@ -1,8 +1,10 @@
+using EdgeLab.Hub.Mail;
 using EdgeLab.Hub.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeLab.Hub.Web.Cabinet;
 
@@ -38,6 +40,11 @@ internal static class CabinetWeb
         services.AddScoped<CabinetAudit>();
         services.AddScoped<CabinetRecords>();
         services.AddScoped<CabinetReportPdf>();
+        services.AddMail();
+        services.AddScoped<CabinetEmailCodes>();
+        services.AddScoped<CabinetReadyNotices>();
+        services.TryAddSingleton(new CabinetNoticeOptions());
+        services.AddHostedService<CabinetReadyNoticeService>();
         return services;
     }
 
@@ -45,6 +52,7 @@ internal static class CabinetWeb
     {
         app.MapPost("/cabinet/signout", SignOutAsync).RequireAuthorization(CabinetSignIn.Policy).DisableAntiforgery();
         app.MapGet("/cabinet/reports/{id}/report.pdf", ReportPdfAsync).RequireAuthorization(CabinetSignIn.Policy);
+        CabinetMailEndpoints.Map(app);
     }
 
     /// <summary>
@@ -58,7 +66,7 @@ internal static class CabinetWeb
         var report = id.Length <= 200 ? await records.ReportAsync(patient, id, http.RequestAborted).ConfigureAwait(false) : null;
         await audit.ViewAsync(http, patient, "ReportPdf", id.Length <= 200 ? id : id[..200], report is null ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK).ConfigureAwait(false);
         if (report is null) return Results.StatusCode(StatusCodes.Status403Forbidden);
-        var info = await access.ReferralInfoAsync(patient, http.RequestAborted).ConfigureAwait(false);
+        var info = await access.ReferralInfoAsync(patient, report.Summary.ReferralId, http.RequestAborted).ConfigureAwait(false);
         var verificationId = CabinetReportPdf.NewVerificationId();
         var lines = writer.Lines(report);
         var issuedAt = access.Now;

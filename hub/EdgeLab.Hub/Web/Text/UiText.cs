@@ -33,7 +33,7 @@ internal static partial class UiText
     /// areas do not edit one shared dictionary. Built once, on first use, because static fields of a partial class
     /// spread over files have no defined initialisation order.
     /// </summary>
-    private static IEnumerable<UiStrings> Areas() => [LabStrings, ClinicStrings, CabinetStrings, TransfersStrings, FleetStrings];
+    private static IEnumerable<UiStrings> Areas() => [LabStrings, ClinicStrings, CabinetStrings, TransfersStrings, FleetStrings, MailStrings];
 
     private static readonly Lazy<(Dictionary<string, string> Ru, Dictionary<string, string> En)> All = new(() =>
     {
