@@ -29,6 +29,7 @@ internal static class HubGrainServices
         services.TryAddSingleton(sp => new Store.Fleet.FleetConsoleStore(sp.GetRequiredService<Store.IHubDatabase>()));
         services.TryAddSingleton(sp => new Store.Fleet.FleetAlertStore(sp.GetRequiredService<Store.IHubDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Fleet.Alerts.IAlertChannel, Fleet.Alerts.WebhookAlertChannel>();
+        services.AddSingleton<Fleet.Alerts.IAlertChannel, Fleet.Alerts.EmailAlertChannel>();
         services.AddSingleton<Fleet.Alerts.FleetAlertMonitor>();
         services.AddSingleton<GrainWakeup>();
         services.AddSingleton<IOrderOutboxSignal>(sp => sp.GetRequiredService<GrainWakeup>());

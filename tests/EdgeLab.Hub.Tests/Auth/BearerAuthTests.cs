@@ -47,7 +47,7 @@ public sealed class BearerAuthTests
         Assert.Equal("instance", (string?)cs["kind"]);
         Assert.NotNull((string?)cs["date"]);
         var resources = cs["rest"]![0]!["resource"]!.AsArray().Select(r => (string?)r!["type"]).ToList();
-        Assert.Equal(["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Location", "DocumentReference"], resources);
+        Assert.Equal(["Patient", "ServiceRequest", "Specimen", "Observation", "DiagnosticReport", "Location", "DocumentReference", "Task", "SupplyDelivery"], resources);
         Http.AssertNoNullsOrEmpties(cs);
     }
 

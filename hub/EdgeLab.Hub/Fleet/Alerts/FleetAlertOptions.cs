@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeLab.Hub.Mail;
 
 namespace EdgeLab.Hub.Fleet.Alerts;
 
@@ -28,6 +29,8 @@ internal sealed record FleetAlertOptions
     public Uri? WebhookUrl { get; init; }
     /// <summary>The shared secret the webhook's HMAC-SHA256 signature is made with; unsigned when null.</summary>
     public byte[]? WebhookSecret { get; init; }
+    /// <summary>Who gets each raise and clear by e-mail (regional IT's duty mailbox); none when empty.</summary>
+    public IReadOnlyList<string> EmailTo { get; init; } = [];
 
     /// <summary>Reads the file; an error names the field and the fix.</summary>
     public static FleetAlertOptions Load(string path)
@@ -53,8 +56,12 @@ internal sealed record FleetAlertOptions
             secret = System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(full).Trim());
             if (secret.Length < 16) throw new ArgumentException($"{path}: webhookSecretFile {full} holds fewer than 16 bytes; use a long random secret");
         }
+        var emailTo = new List<string>();
+        foreach (var address in file.EmailTo ?? [])
+            emailTo.Add(MailAddress.TryNormalize(address) ?? throw new ArgumentException($"{path}: emailTo '{address}' is not one e-mail address (write \"it@region.example\")"));
         return o with
         {
+            EmailTo = emailTo,
             Offline = Minutes(file.OfflineMinutes, o.Offline, "offlineMinutes", path),
             OutboxStale = Minutes(file.OutboxStaleMinutes, o.OutboxStale, "outboxStaleMinutes", path),
             InstrumentDown = Minutes(file.InstrumentDownMinutes, o.InstrumentDown, "instrumentDownMinutes", path),
@@ -83,6 +90,7 @@ internal sealed record FleetAlertFile
     public double? FlappingWindowMinutes { get; init; }
     public string? WebhookUrl { get; init; }
     public string? WebhookSecretFile { get; init; }
+    public IReadOnlyList<string>? EmailTo { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, ReadCommentHandling = JsonCommentHandling.Skip)]

@@ -160,7 +160,9 @@ public sealed class CabinetEmailTests
         host.Hub.Time.Advance(TimeSpan.FromMinutes(5));
         await host.Hub.Writer.WriteAsync([Messages.Envelope(Messages.Cbc(2, slip.Specimen("HGB"), hgb: "12.0", status: "C"))]);
         await host.Hub.ReleaseHeldAsync();
-        Assert.Equal(1, await notices.ScanOnceAsync());
+        // Advancing the clock also wakes the host's own notice sweep, so which scan queues the mail is a race; that one
+        // is queued, and only one (the audit below), is the point.
+        await notices.ScanOnceAsync();
         Assert.Equal(0, await notices.ScanOnceAsync());
         var corrected = (await smtp.WaitForAsync(3))[2];
         Assert.Equal(CabinetMailText.CorrectedSubject, corrected.Subject);
